@@ -1,0 +1,1 @@
+"""Platform-neutral domain and use cases; imports only the standard library."""

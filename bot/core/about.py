@@ -1,0 +1,39 @@
+"""The about command: version, data sources and what the bot keeps about people."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.messages import Actor, Button, Field, Reply
+from bot.core.ports import Source
+from bot.core.router import Arguments
+
+PRIVACY = (
+    "I keep your platform user id, display name and the settings you give me (like your "
+    "timezone). I do not store what you write; I keep only the ids of processed events, "
+    "for {retention} days, so a redelivered message is not handled twice."
+)
+
+
+class AboutService:
+    """Describe the bot: version, sources, privacy."""
+
+    def __init__(self, version: str, sources: Sequence[Source], retention_days: int) -> None:
+        self._version = version
+        self._sources = tuple(sources)
+        self._retention_days = retention_days
+
+    async def handle(self, actor: Actor, arguments: Arguments) -> Reply:
+        """Answer `about`."""
+        lines = [f"[{s.title}]({s.url}) ({s.site})" for s in self._sources]
+        return Reply(
+            title="About roadmap-bot",
+            text="An open-source study companion for people becoming backend developers. "
+            "Its roadmap answers come from these articles, rewritten in its own words.",
+            fields=(
+                Field("Version", self._version, inline=True),
+                Field("Sources", "\n".join(lines) or "none loaded"),
+                Field("Privacy", PRIVACY.format(retention=self._retention_days)),
+            ),
+            buttons=tuple(Button(label=s.site, url=s.url) for s in self._sources),
+        )

@@ -1,0 +1,109 @@
+"""The one table of commands that every adapter exposes."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Access(StrEnum):
+    """Who may run a command."""
+
+    EVERYONE = "everyone"
+    MODERATOR = "moderator"
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """One argument of a command; `rest` takes all remaining words."""
+
+    name: str
+    help: str
+    required: bool = False
+    rest: bool = False
+    choices: tuple[str, ...] = ()
+    autocomplete: str | None = None  # "timezone", "topic", ...: what platforms may suggest
+
+    def usage(self) -> str:
+        """Return the argument as it appears in a usage line."""
+        label = "|".join(self.choices) if self.choices else self.name
+        label += "…" if self.rest else ""
+        return f"<{label}>" if self.required else f"[{label}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command: its name, arguments, one-line help and who may run it."""
+
+    name: str
+    summary: str
+    arguments: tuple[Argument, ...] = ()
+    access: Access = Access.EVERYONE
+    aliases: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    group: str = "General"
+    details: str = field(default="")
+
+    def usage(self) -> str:
+        """Return the usage line, e.g. `timezone [IANA name]`."""
+        return " ".join([self.name, *(arg.usage() for arg in self.arguments)])
+
+
+class CommandTable:
+    """An ordered, name-unique collection of commands with lookup and suggestions."""
+
+    def __init__(self, commands: Iterable[Command]) -> None:
+        self._commands = tuple(commands)
+        self._by_name: dict[str, Command] = {}
+        for command in self._commands:
+            for name in (command.name, *command.aliases):
+                if name.casefold() in self._by_name:
+                    raise ValueError(f"command name {name!r} is used twice")
+                self._by_name[name.casefold()] = command
+
+    def __iter__(self) -> Iterator[Command]:
+        return iter(self._commands)
+
+    def __len__(self) -> int:
+        return len(self._commands)
+
+    def get(self, name: str) -> Command | None:
+        """Return the command called name (or an alias of it), or None."""
+        return self._by_name.get(name.casefold())
+
+    def suggest(self, name: str, limit: int = 3) -> tuple[str, ...]:
+        """Return command names that look like name, closest first."""
+        matches = difflib.get_close_matches(name.casefold(), self._by_name, limit, 0.6)
+        return tuple(dict.fromkeys(self._by_name[m].name for m in matches))
+
+    def visible_to(self, is_moderator: bool) -> tuple[Command, ...]:
+        """Return the commands a person may run."""
+        return tuple(c for c in self._commands if is_moderator or c.access is Access.EVERYONE)
+
+
+HELP = Command(
+    name="help",
+    summary="List the commands, or explain one.",
+    arguments=(Argument("command", "The command to explain."),),
+    aliases=("commands",),
+    examples=("help", "help timezone"),
+)
+TIMEZONE = Command(
+    name="timezone",
+    summary="Show or set your timezone (used for daily prompts and streaks).",
+    arguments=(
+        Argument("IANA name", "A timezone such as Europe/Berlin.", autocomplete="timezone"),
+    ),
+    aliases=("tz",),
+    examples=("timezone", "timezone Europe/Berlin", "timezone America/New_York"),
+    details="Your days (streaks, reminders) start at midnight in this timezone.",
+)
+ABOUT = Command(
+    name="about",
+    summary="Version, where the roadmap comes from, and what the bot stores about you.",
+    examples=("about",),
+)
+
+COMMANDS = CommandTable([HELP, TIMEZONE, ABOUT])

@@ -1,0 +1,67 @@
+"""The front door of the core: de-duplicate, route, and turn every failure into a safe reply."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from bot.core.errors import BotError
+from bot.core.messages import Incoming, Reply
+from bot.core.ports import EventLog, SpaceRepository
+from bot.core.router import Router
+
+log = logging.getLogger(__name__)
+
+MAX_INPUT_CHARS = 4000
+
+
+def error_reply(error: BotError) -> Reply:
+    """Return the reply for an expected failure: its message and, when known, a hint."""
+    text = error.user_message if not error.hint else f"{error.user_message}\n{error.hint}"
+    return Reply(text=text, error=error.code, ephemeral=True)
+
+
+class Dispatcher:
+    """Handle one incoming message and always return a reply a user may see."""
+
+    def __init__(self, router: Router, events: EventLog, spaces: SpaceRepository) -> None:
+        self._router = router
+        self._events = events
+        self._spaces = spaces
+
+    @property
+    def router(self) -> Router:
+        """Return the router (adapters read its command table)."""
+        return self._router
+
+    async def handle(self, incoming: Incoming) -> Reply | None:
+        """Answer incoming; return None when it is a redelivery that was already handled."""
+        actor = incoming.actor
+        try:
+            if incoming.event_id is not None and not await self._events.claim(
+                actor.platform, incoming.event_id
+            ):
+                log.info("dropped redelivered %s event %s", actor.platform, incoming.event_id)
+                return None
+            text = incoming.text.strip()
+            if not text:
+                return Reply(text="I'm listening! Type `help` to see what I can do.")
+            if len(text) > MAX_INPUT_CHARS:
+                return Reply(
+                    text=f"That message is very long. Please keep it under {MAX_INPUT_CHARS} "
+                    "characters and ask one thing at a time.",
+                    error="too_long",
+                )
+            await self._spaces.ensure(actor)
+            return await self._router.dispatch(actor, text)
+        except BotError as error:
+            return error_reply(error)
+        except Exception:
+            # The user gets a short reference they can quote; the traceback stays in the log.
+            reference = uuid.uuid4().hex[:8]
+            log.exception("unexpected error handling a message (ref %s)", reference)
+            return Reply(
+                text="Sorry, something went wrong on my side. If it keeps happening, tell a "
+                f"moderator this reference: `{reference}`.",
+                error="internal",
+            )

@@ -1,0 +1,102 @@
+"""Protocols the core needs from the outside world; storage and adapters implement them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.core.messages import Actor, Platform, Reply
+
+
+@dataclass(frozen=True, slots=True)
+class MemberKey:
+    """A person's identity on one platform."""
+
+    platform: Platform
+    user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """What the bot remembers about a person."""
+
+    key: MemberKey
+    display_name: str
+    timezone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Space:
+    """A community: a Discord guild, a Slack workspace, or the local console."""
+
+    platform: Platform
+    external_id: str
+    name: str
+    default_timezone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An article the knowledge base draws its facts from."""
+
+    id: str
+    title: str
+    site: str
+    url: str
+
+
+class Clock(Protocol):
+    """Tells the time; a fixed clock makes schedules and streaks testable."""
+
+    def now(self) -> datetime:
+        """Return the current time, timezone-aware."""
+        ...
+
+
+class MemberRepository(Protocol):
+    """Stores members and their settings."""
+
+    async def get(self, key: MemberKey) -> Member | None:
+        """Return the member, or None if the bot has never stored them."""
+        ...
+
+    async def set_timezone(self, key: MemberKey, display_name: str, timezone: str) -> Member:
+        """Create or update the member with this timezone and return it."""
+        ...
+
+
+class SpaceRepository(Protocol):
+    """Stores the communities the bot has seen."""
+
+    async def ensure(self, actor: Actor) -> None:
+        """Record the actor's space if it is new (cheap when it is already known)."""
+        ...
+
+    async def get(self, platform: Platform, external_id: str) -> Space | None:
+        """Return the space, or None if it was never seen."""
+        ...
+
+
+class EventLog(Protocol):
+    """Remembers processed platform events so a redelivery is not acted on twice."""
+
+    async def claim(self, platform: Platform, event_id: str) -> bool:
+        """Record the event; return True the first time, False for a redelivery."""
+        ...
+
+    async def forget_before(self, cutoff: datetime) -> int:
+        """Drop records received before cutoff; return how many were dropped."""
+        ...
+
+
+class Notifier(Protocol):
+    """Posts to a channel or a member outside a request/response exchange."""
+
+    async def post(self, space_id: str, channel_id: str, reply: Reply) -> None:
+        """Post a reply to a channel."""
+        ...
+
+    async def direct(self, key: MemberKey, reply: Reply) -> None:
+        """Send a reply to a member privately."""
+        ...
