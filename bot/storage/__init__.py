@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 async storage: tables, engine, repositories and migrations."""

@@ -1,0 +1,67 @@
+"""Engine and session factories for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+
+log = logging.getLogger(__name__)
+
+# WAL lets readers work while one writer commits; busy_timeout makes a second writer wait
+# for the lock instead of failing at once; NORMAL is durable enough under WAL.
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """Create an async engine for a database URL, tuned for its backend."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        _make_sqlite_folder(parsed)
+        engine = _create_async_engine(parsed)
+        event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+        return engine
+    # A server may drop idle connections (restarts, failovers); test each one on checkout.
+    return _create_async_engine(parsed, pool_pre_ping=True)
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Create a session factory whose objects stay readable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Run SELECT 1, raising if the database cannot be reached."""
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+
+
+def _make_sqlite_folder(url: URL) -> None:
+    """Create the folder of a SQLite file, since SQLite creates only the file."""
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    folder = Path(database).expanduser().parent
+    if not folder.is_dir():
+        log.info("creating database folder %s", folder)
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _connection_record: Any) -> None:
+    """Apply the SQLite pragmas to a new connection (they are per connection)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in _SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()

@@ -1,0 +1,73 @@
+"""Run Alembic migrations from async code, on a connection the caller's engine owns."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, MetaData
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.paths import resource_dir
+from bot.storage import tables
+
+log = logging.getLogger(__name__)
+
+
+def alembic_config() -> Config:
+    """Return an Alembic config for the shipped migrations, wherever the bot runs from."""
+    config = Config()
+    config.set_main_option("script_location", str(resource_dir("migrations")))
+    return config
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Upgrade the database to revision (the newest by default)."""
+    log.info("upgrading database to %s", revision)
+    await _run_command(engine, command.upgrade, revision)
+
+
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    """Downgrade the database to revision ("base" empties it)."""
+    log.info("downgrading database to %s", revision)
+    await _run_command(engine, command.downgrade, revision)
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """Return the database's revision, or None if it was never migrated."""
+    async with engine.connect() as conn:
+        return await conn.run_sync(
+            lambda sync_conn: MigrationContext.configure(sync_conn).get_current_revision()
+        )
+
+
+async def drift(engine: AsyncEngine, metadata: MetaData | None = None) -> list[Any]:
+    """Return how the database differs from the models; empty means they match."""
+    target = tables.metadata if metadata is None else metadata
+
+    def compare(sync_conn: Connection) -> list[Any]:
+        # The same options as migrations/env.py, so this agrees with `alembic check`.
+        context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
+        return list(compare_metadata(context, target))
+
+    async with engine.connect() as conn:
+        return await conn.run_sync(compare)
+
+
+async def _run_command(engine: AsyncEngine, run: Callable[..., None], *args: str) -> None:
+    """Run an Alembic command on one of the engine's connections, in one transaction."""
+
+    def with_connection(sync_conn: Connection) -> None:
+        config = alembic_config()
+        # env.py uses this connection instead of starting its own event loop, which
+        # asyncio.run() could not do inside the caller's running loop.
+        config.attributes["connection"] = sync_conn
+        run(config, *args)
+
+    async with engine.begin() as conn:
+        await conn.run_sync(with_connection)

@@ -1,0 +1,105 @@
+"""Database tables, shared by the repositories and by the Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Dialect,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names let Alembic find them again, which batch mode on SQLite needs
+# (SQLite cannot alter a constraint in place, so batch mode rebuilds tables by name).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored in UTC; naive values are refused."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse a naive datetime and convert an aware one to UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: only timezone-aware values are stored")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return the value as an aware UTC datetime."""
+        if value is None:
+            return None
+        if value.tzinfo is None:  # SQLite keeps no offset; we only ever wrote UTC
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base holding the metadata Alembic compares against."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UtcDateTime()}  # noqa: RUF012 - SQLAlchemy's own API
+
+
+metadata = Base.metadata
+
+
+class SpaceRow(Base):
+    """A community the bot has seen: a Discord guild, a Slack workspace, the console."""
+
+    __tablename__ = "spaces"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    default_timezone: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class MemberRow(Base):
+    """A person on one platform and their settings."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ProcessedEventRow(Base):
+    """A platform event already acted on; its unique key drops redeliveries."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+
+    # BIGINT on PostgreSQL (a busy log outgrows int4); SQLite only autoincrements an
+    # INTEGER PRIMARY KEY, hence the variant.
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
+    platform: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(128))
+    received_at: Mapped[datetime] = mapped_column(index=True)
