@@ -1,0 +1,1 @@
+"""Platform adapters: turn platform input into core calls and render the core's replies."""

@@ -1,0 +1,113 @@
+"""Composition root: the one place that knows the core, the storage and the adapters."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot import __version__
+from bot.config import Settings
+from bot.core.about import AboutService
+from bot.core.chat import point_to_help
+from bot.core.clock import SystemClock
+from bot.core.commands import COMMANDS
+from bot.core.dispatcher import Dispatcher
+from bot.core.help import HelpService
+from bot.core.members import TimezoneService
+from bot.core.ports import Clock
+from bot.core.router import Handler, Router
+from bot.paths import resource_dir
+from bot.storage import migrate
+from bot.storage.content import load_sources
+from bot.storage.db import create_engine, create_sessionmaker, ping
+from bot.storage.repositories import SqlEventLog, SqlMemberRepository, SqlSpaceRepository
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message says why in one line, without secrets."""
+
+
+@dataclass(frozen=True, slots=True)
+class BotContext:
+    """Everything a running bot needs, built once from the settings."""
+
+    settings: Settings
+    engine: AsyncEngine
+    clock: Clock
+    dispatcher: Dispatcher
+
+
+@asynccontextmanager
+async def open_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """Connect to the database (migrating it when enabled) and close it on exit."""
+    engine = create_engine(settings.database_url.get_secret_value())
+    try:
+        try:
+            await ping(engine)
+        except (SQLAlchemyError, OSError) as error:
+            raise StartupError(
+                f"cannot reach the database at {settings.database_url_for_display()}: "
+                f"{type(error).__name__}"
+            ) from error
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncIterator[BotContext]:
+    """Build the whole bot: database, repositories, services and the dispatcher."""
+    clock = clock or SystemClock()
+    content_dir = settings.content_dir or resource_dir("roadmap_data")
+    async with open_engine(settings) as engine:
+        if settings.auto_migrate:
+            await migrate.upgrade(engine)
+        sessions = create_sessionmaker(engine)
+        events = SqlEventLog(sessions, clock)
+        dropped = await events.forget_before(
+            clock.now() - timedelta(days=settings.event_retention_days)
+        )
+        log.debug("forgot %d old processed events", dropped)
+        handlers: dict[str, Handler] = {
+            "help": HelpService(COMMANDS).handle,
+            "timezone": TimezoneService(
+                SqlMemberRepository(sessions, clock), clock, settings.default_timezone
+            ).handle,
+            "about": AboutService(
+                __version__, load_sources(content_dir), settings.event_retention_days
+            ).handle,
+        }
+        router = Router(COMMANDS, handlers, point_to_help)
+        dispatcher = Dispatcher(router, events, SqlSpaceRepository(sessions, clock))
+        yield BotContext(settings, engine, clock, dispatcher)
+
+
+def configured_platforms(settings: Settings) -> list[str]:
+    """Return the chat platforms whose credentials are set."""
+    platforms = []
+    if settings.discord_token is not None:
+        platforms.append("discord")
+    if settings.slack_bot_token is not None and (
+        settings.slack_signing_secret is not None or settings.slack_app_token is not None
+    ):
+        platforms.append("slack")
+    return platforms
+
+
+# Adapters this build can start; Discord and Slack join when their adapters land.
+AVAILABLE_PLATFORMS: frozenset[str] = frozenset()
+
+
+def platforms_to_start(settings: Settings) -> tuple[list[str], list[str]]:
+    """Return (platforms that will start, configured platforms this build cannot start)."""
+    configured = configured_platforms(settings)
+    ready = [p for p in configured if p in AVAILABLE_PLATFORMS]
+    return ready, [p for p in configured if p not in AVAILABLE_PLATFORMS]

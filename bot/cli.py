@@ -1,0 +1,191 @@
+"""The command line: thin wrappers that load settings and hand over to bot.app."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot import __version__
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_CONFIG = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser for `roadmap-bot`."""
+    parser = argparse.ArgumentParser(
+        prog="roadmap-bot",
+        description="A study companion for people becoming backend developers, "
+        "on Discord, Slack and the terminal.",
+        epilog="Settings come from BOT_* environment variables or a .env file (see .env.example).",
+    )
+    parser.add_argument("--version", action="version", version=f"roadmap-bot {__version__}")
+    _add_logging_options(parser, default=None)
+    # Subcommands take the same options, so `roadmap-bot run --log-level debug` works too;
+    # SUPPRESS keeps a subcommand from resetting what was given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    _add_logging_options(common, default=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser(
+        "run",
+        parents=[common],
+        help="start every adapter whose credentials are configured (the console when none)",
+        description="Start the bot on every platform whose credentials are set; with no "
+        "platform tokens, start the terminal chat.",
+    )
+    chat = commands.add_parser(
+        "chat",
+        parents=[common],
+        help="chat with the bot in this terminal",
+        description="Chat with the bot in this terminal, with line editing and history.",
+    )
+    chat.add_argument("--user", default=None, help="act as this user (default: your login)")
+    chat.add_argument("--moderator", action="store_true", help="act with moderator rights")
+    chat.add_argument(
+        "--json",
+        action="store_true",
+        help="read one line at a time from stdin, write one JSON object per line",
+    )
+    commands.add_parser(
+        "migrate",
+        parents=[common],
+        help="apply database migrations",
+        description="Bring the database schema up to date (start-up also does this).",
+    )
+    check = commands.add_parser(
+        "check-config",
+        parents=[common],
+        help="validate settings and say what would start",
+        description="Validate the settings and say which adapters `run` would start.",
+    )
+    check.add_argument("--ping", action="store_true", help="also connect to the database")
+    return parser
+
+
+def _add_logging_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
+        default=default,
+        help="override BOT_LOG_LEVEL",
+    )
+    parser.add_argument(
+        "--log-json",
+        action="store_true",
+        default=default if default is argparse.SUPPRESS else False,
+        help="log JSON lines (for servers)",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit code."""
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    if options.command is None:
+        parser.print_help()
+        return EXIT_OK
+    # Imported here so that `--help` stays instant: these pull in SQLAlchemy and pydantic.
+    from bot.app import StartupError, platforms_to_start
+    from bot.config import SettingsError, load_settings
+    from bot.logs import configure_logging
+
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"roadmap-bot: {error}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
+    interactive = options.command == "chat" or (
+        options.command == "run" and not platforms_to_start(settings)[0]
+    )
+    configure_logging(
+        options.log_level or settings.log_level,
+        json_lines=options.log_json or settings.log_json,
+        # A terminal chat keeps its screen clean: logs go to a file under the data folder.
+        file=settings.data_dir / "logs" / "roadmap-bot.log" if interactive else None,
+    )
+    runners = {"run": _run, "chat": _chat, "migrate": _migrate, "check-config": _check_config}
+    try:
+        return asyncio.run(runners[options.command](settings, options))
+    except StartupError as error:
+        print(f"roadmap-bot: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+async def _run(settings: Settings, options: argparse.Namespace) -> int:
+    from bot.app import StartupError, platforms_to_start
+
+    ready, unavailable = platforms_to_start(settings)
+    for platform in unavailable:
+        log.warning("%s credentials are set, but this build has no %s adapter", platform, platform)
+    if not ready:
+        options.user, options.moderator, options.json = None, False, False
+        return await _chat(settings, options)
+    raise StartupError(f"no adapter can start: {', '.join(ready)}")  # pragma: no cover
+
+
+async def _chat(settings: Settings, options: argparse.Namespace) -> int:
+    from bot.adapters.console import ConsoleAdapter, console_actor
+    from bot.app import open_bot
+
+    user = options.user or _login_name()
+    async with open_bot(settings) as bot:
+        console = ConsoleAdapter(
+            bot.dispatcher.handle, console_actor(user, moderator=options.moderator)
+        )
+        if options.json:
+            await console.run_json(sys.stdin.buffer, sys.stdout)
+        else:
+            await console.run_interactive(settings.data_dir / "chat_history", sys.stdout)
+    return EXIT_OK
+
+
+async def _migrate(settings: Settings, options: argparse.Namespace) -> int:
+    from bot.app import open_engine
+    from bot.storage import migrate
+
+    async with open_engine(settings) as engine:
+        before = await migrate.current_revision(engine)
+        await migrate.upgrade(engine)
+        after = await migrate.current_revision(engine)
+    state = "already up to date" if before == after else f"migrated from {before or 'empty'}"
+    print(f"database {settings.database_url_for_display()}: revision {after} ({state})")
+    return EXIT_OK
+
+
+async def _check_config(settings: Settings, options: argparse.Namespace) -> int:
+    from bot.app import open_engine, platforms_to_start
+
+    ready, unavailable = platforms_to_start(settings)
+    print("settings: OK")
+    print(f"database: {settings.database_url_for_display()}")
+    for name in ("discord_token", "slack_bot_token", "slack_signing_secret", "slack_app_token"):
+        state = "set (hidden)" if getattr(settings, name) is not None else "not set"
+        print(f"  BOT_{name.upper()}: {state}")
+    for platform in unavailable:
+        print(f"warning: {platform} credentials are set, but this build has no {platform} adapter")
+    print(f"run would start: {', '.join(ready) if ready else 'console (no platform tokens set)'}")
+    if options.ping:
+        async with open_engine(settings):
+            print("database: reachable")
+    return EXIT_OK
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, as in some containers
+        return os.environ.get("USER", "you")

@@ -1,0 +1,95 @@
+"""Settings from the environment and .env (prefix BOT_), validated once at start-up."""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/bot.db"
+# People paste URLs without the async driver; these are the drivers they mean.
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+}
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be configured with; see .env.example for each setting."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: SecretStr = Field(default=SecretStr(DEFAULT_DATABASE_URL))
+    log_level: LogLevel = "INFO"
+    log_json: bool = False
+    data_dir: Path = Path("data")
+    default_timezone: str = "UTC"
+    auto_migrate: bool = True
+    content_dir: Path | None = None
+    event_retention_days: Annotated[int, Field(ge=1, le=365)] = 7
+
+    # Platform credentials. Secret types: pydantic prints them as '**********'.
+    discord_token: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: SecretStr) -> SecretStr:
+        try:
+            url = make_url(value.get_secret_value())
+        except ArgumentError:
+            # Never echo the value: a database URL may carry a password.
+            message = f"is not a database URL (expected e.g. {DEFAULT_DATABASE_URL})"
+            raise ValueError(message) from None
+        url = url.set(drivername=_ASYNC_DRIVERS.get(url.drivername, url.drivername))
+        if url.drivername not in SUPPORTED_DRIVERS:
+            raise ValueError(
+                f"uses driver {url.drivername!r}; supported: {', '.join(SUPPORTED_DRIVERS)}"
+            )
+        return SecretStr(url.render_as_string(hide_password=False))
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA timezone such as Europe/Berlin") from None
+        return value
+
+    def database_url_for_display(self) -> str:
+        """Return the database URL with any password hidden."""
+        return make_url(self.database_url.get_secret_value()).render_as_string(hide_password=True)
+
+
+class SettingsError(Exception):
+    """Settings could not be loaded; the message is one line naming the setting."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Load settings from the environment and .env, raising SettingsError when one is bad."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "BOT_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
+        message = first["msg"].removeprefix("Value error, ")
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        raise SettingsError(f"invalid setting {name}: {message}{more}") from None

@@ -1,0 +1,138 @@
+"""The console adapter, end to end: the real CLI process, the real database file."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.console import ConsoleAdapter, console_actor, render_text, reply_to_dict
+from bot.app import open_bot
+from bot.config import load_settings
+from bot.core.messages import Button, Field, Image, Reply
+
+
+def bot_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env["BOT_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    env["BOT_DATA_DIR"] = str(tmp_path / "data")
+    return env
+
+
+def chat_json(tmp_path: Path, stdin: bytes, *args: str) -> list[dict[str, object]]:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--json", *args],
+        input=stdin,
+        capture_output=True,
+        env=bot_env(tmp_path),
+        cwd=tmp_path,
+        timeout=60,
+        check=True,
+    )
+    assert result.stderr == b""
+    return [json.loads(line) for line in result.stdout.decode().splitlines()]
+
+
+def field(record: dict[str, object], name: str) -> str:
+    reply = record["reply"]
+    assert isinstance(reply, dict)
+    return next(f["value"] for f in reply["fields"] if f["name"] == name)
+
+
+def test_timezone_is_set_and_survives_a_new_process(tmp_path: Path) -> None:
+    lines = chat_json(tmp_path, b"help\ntimezone Europe/Berlin\ntimezone\n")
+    assert [r["input"] for r in lines] == ["help", "timezone Europe/Berlin", "timezone"]
+    assert field(lines[2], "Timezone") == "Europe/Berlin"
+    again = chat_json(tmp_path, b"timezone\n")
+    assert field(again[0], "Timezone") == "Europe/Berlin"
+
+
+def test_users_are_separate(tmp_path: Path) -> None:
+    chat_json(tmp_path, b"timezone Asia/Tokyo\n", "--user", "mentor")
+    learner = chat_json(tmp_path, b"timezone\n", "--user", "learner")
+    assert field(learner[0], "Source") == "default"
+
+
+def test_every_input_line_gets_exactly_one_json_line(tmp_path: Path) -> None:
+    junk = (
+        b"\n   \n\xff\xfe\x00bad bytes\n\xf0\x9f\x98\x80\xf0\x9f\x94\xa5\n"
+        + b"x" * 10_000
+        + b"\n/\n"
+    )
+    lines = chat_json(tmp_path, junk + b"about")  # last line without a newline still counts
+    assert len(lines) == 7
+    for record in lines:
+        reply = record["reply"]
+        assert isinstance(reply, dict) and reply["text"]
+        assert reply["error"] != "internal"
+    assert lines[-1]["input"] == "about"
+
+
+def test_bad_timezone_changes_nothing(tmp_path: Path) -> None:
+    lines = chat_json(tmp_path, b"timezone Mars/Olympus\ntimezone\n")
+    reply = lines[0]["reply"]
+    assert isinstance(reply, dict) and reply["error"] == "invalid_timezone"
+    assert field(lines[1], "Source") == "default"
+
+
+async def test_in_process_json_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    out = io.StringIO()
+    async with open_bot(load_settings()) as bot:
+        console = ConsoleAdapter(bot.dispatcher.handle, console_actor("ada", moderator=True))
+        count = await console.run_json(io.BytesIO(b"tz UTC\r\nhelp about\n"), out)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert count == 2 and [r["input"] for r in records] == ["tz UTC", "help about"]
+    assert records[1]["reply"]["title"] == "help: about"
+
+
+def test_render_text_shows_every_part() -> None:
+    reply = Reply(
+        text="Body",
+        title="Title",
+        fields=(Field("One", "1"), Field("Two", "a\nb")),
+        buttons=(Button("Go", command="help"), Button("Site", url="https://example.org")),
+        image=Image("map.png", b"\x89PNG", "a heatmap"),
+    )
+    text = render_text(reply)
+    for part in (
+        "Title",
+        "Body",
+        "One: 1",
+        "a\n    b",
+        "type `help`",
+        "https://example.org",
+        "a heatmap",
+    ):
+        assert part in text
+    assert reply_to_dict(reply)["image"] == {
+        "filename": "map.png",
+        "alt_text": "a heatmap",
+        "bytes": 4,
+    }
+
+
+@pytest.mark.parametrize("command", [["run"], ["chat", "--user", "grace"]])
+def test_run_without_tokens_and_chat_start_the_interactive_console(
+    tmp_path: Path, command: list[str]
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *command],
+        input=b"help\ntimezone Asia/Tokyo\nexit\ntimezone\n",
+        capture_output=True,
+        env=bot_env(tmp_path),
+        cwd=tmp_path,
+        timeout=60,
+        check=True,
+    )
+    out = result.stdout.decode()
+    assert "What I can do" in out and "Asia/Tokyo" in out
+    assert out.count("== ") == 2  # `exit` ended the session before the last line
+    assert result.stderr == b""  # logs went to the file, not the terminal
+    assert (tmp_path / "data" / "logs" / "roadmap-bot.log").exists()
