@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import pwd
 import shlex
@@ -24,6 +25,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.storage.db import create_engine
 
 REQUIRE_POSTGRES = os.environ.get("BOT_TEST_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _restore_root_logger() -> Iterator[None]:
+    """Undo what a test's configure_logging() did, so log capture works in the next test."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @dataclass(frozen=True)
