@@ -20,6 +20,7 @@ EXIT_WORDS = frozenset({"exit", "quit", ":q"})
 
 def console_actor(user: str, *, moderator: bool = False) -> Actor:
     """Return the actor for a console user (one local space, one channel)."""
+    user = " ".join(user.split())[:64] or "you"  # ids are at most 64 characters in storage
     return Actor(
         platform=Platform.CONSOLE,
         space_id="local",

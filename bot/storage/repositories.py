@@ -16,6 +16,8 @@ from bot.storage.tables import Base, MemberRow, ProcessedEventRow, SpaceRow
 
 log = logging.getLogger(__name__)
 
+NAME_LENGTH = 200  # the name columns' size: platforms' names are shorter, console ones may not be
+
 
 def dialect_insert(
     session: AsyncSession, row_type: type[Base]
@@ -58,7 +60,7 @@ class SqlMemberRepository:
             insert = dialect_insert(session, MemberRow).values(
                 platform=key.platform.value,
                 user_id=key.user_id,
-                display_name=display_name,
+                display_name=display_name[:NAME_LENGTH],
                 timezone=timezone,
                 created_at=now,
                 updated_at=now,
@@ -95,7 +97,7 @@ class SqlSpaceRepository:
             insert = dialect_insert(session, SpaceRow).values(
                 platform=actor.platform.value,
                 external_id=actor.space_id,
-                name=actor.space_name,
+                name=actor.space_name[:NAME_LENGTH],
                 created_at=self._clock.now(),
             )
             await session.execute(
