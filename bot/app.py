@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -14,17 +15,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import __version__
 from bot.config import Settings
 from bot.core.about import AboutService
-from bot.core.chat import point_to_help
+from bot.core.chat import AskService
 from bot.core.clock import SystemClock
 from bot.core.commands import COMMANDS
 from bot.core.dispatcher import Dispatcher
 from bot.core.help import HelpService
+from bot.core.knowledge import KnowledgeBase
 from bot.core.members import TimezoneService
 from bot.core.ports import Clock
+from bot.core.qa import QuestionAnswerer
 from bot.core.router import Handler, Router
 from bot.paths import resource_dir
+from bot.retrieval.index import BM25KnowledgeIndex
 from bot.storage import migrate
-from bot.storage.content import load_sources
+from bot.storage.content import load_knowledge, load_vocabulary
 from bot.storage.db import create_engine, create_sessionmaker, ping
 from bot.storage.repositories import SqlEventLog, SqlMemberRepository, SqlSpaceRepository
 
@@ -43,6 +47,19 @@ class BotContext:
     engine: AsyncEngine
     clock: Clock
     dispatcher: Dispatcher
+
+
+def content_dir(settings: Settings) -> Path:
+    """Return the roadmap_data folder the bot reads."""
+    return settings.content_dir or resource_dir("roadmap_data")
+
+
+def build_answerer(settings: Settings) -> tuple[KnowledgeBase, QuestionAnswerer]:
+    """Load the knowledge base and build the Q&A service on its search index (no database)."""
+    folder = content_dir(settings)
+    knowledge = load_knowledge(folder)
+    index = BM25KnowledgeIndex(knowledge, load_vocabulary(folder))
+    return knowledge, QuestionAnswerer(knowledge, index)
 
 
 @asynccontextmanager
@@ -66,7 +83,8 @@ async def open_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
 async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncIterator[BotContext]:
     """Build the whole bot: database, repositories, services and the dispatcher."""
     clock = clock or SystemClock()
-    content_dir = settings.content_dir or resource_dir("roadmap_data")
+    knowledge, answerer = build_answerer(settings)
+    ask = AskService(answerer)
     async with open_engine(settings) as engine:
         if settings.auto_migrate:
             await migrate.upgrade(engine)
@@ -77,15 +95,16 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
         )
         log.debug("forgot %d old processed events", dropped)
         handlers: dict[str, Handler] = {
+            "ask": ask.handle,
             "help": HelpService(COMMANDS).handle,
             "timezone": TimezoneService(
                 SqlMemberRepository(sessions, clock), clock, settings.default_timezone
             ).handle,
             "about": AboutService(
-                __version__, load_sources(content_dir), settings.event_retention_days
+                __version__, knowledge.sources, settings.event_retention_days
             ).handle,
         }
-        router = Router(COMMANDS, handlers, point_to_help)
+        router = Router(COMMANDS, handlers, ask.chat)
         dispatcher = Dispatcher(router, events, SqlSpaceRepository(sessions, clock))
         yield BotContext(settings, engine, clock, dispatcher)
 

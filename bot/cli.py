@@ -57,6 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read one line at a time from stdin, write one JSON object per line",
     )
+    ask = commands.add_parser(
+        "ask",
+        parents=[common],
+        help="answer a roadmap question (no database needed)",
+        description="Answer a question about becoming a backend developer from the roadmap "
+        "knowledge base. With --json and no question, read one question per line from stdin "
+        'and write one JSON object per line: {"question", "answer", "topics", "sources", '
+        '"confident"}.',
+    )
+    ask.add_argument("question", nargs="*", help="the question (quote it or not)")
+    ask.add_argument("--json", action="store_true", help="write JSON (read stdin if no question)")
     commands.add_parser(
         "migrate",
         parents=[common],
@@ -115,7 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A terminal chat keeps its screen clean: logs go to a file under the data folder.
         file=settings.data_dir / "logs" / "roadmap-bot.log" if interactive else None,
     )
-    runners = {"run": _run, "chat": _chat, "migrate": _migrate, "check-config": _check_config}
+    runners = {
+        "run": _run,
+        "chat": _chat,
+        "ask": _ask,
+        "migrate": _migrate,
+        "check-config": _check_config,
+    }
     try:
         return asyncio.run(runners[options.command](settings, options))
     except StartupError as error:
@@ -150,6 +167,46 @@ async def _chat(settings: Settings, options: argparse.Namespace) -> int:
             await console.run_json(sys.stdin.buffer, sys.stdout)
         else:
             await console.run_interactive(settings.data_dir / "chat_history", sys.stdout)
+    return EXIT_OK
+
+
+async def _ask(settings: Settings, options: argparse.Namespace) -> int:
+    import json
+
+    from bot.app import build_answerer
+
+    _, answerer = build_answerer(settings)
+    question = " ".join(options.question)
+
+    def record(text: str) -> str:
+        answer = answerer.answer(text)
+        return json.dumps(
+            {
+                "question": text,
+                "answer": answer.text,
+                "topics": list(answer.topics),
+                "sources": [
+                    {"id": s.id, "title": s.title, "site": s.site, "url": s.url}
+                    for s in answer.sources
+                ],
+                "confident": answer.confident,
+            },
+            ensure_ascii=False,
+        )
+
+    if question:
+        print(record(question) if options.json else answerer.answer(question).text)
+        return EXIT_OK
+    if not options.json:
+        print(
+            "roadmap-bot: ask needs a question (or --json to read questions from stdin)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_CONFIG
+    for raw in sys.stdin.buffer:
+        line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+        sys.stdout.write(record(line) + "\n")
+        sys.stdout.flush()
     return EXIT_OK
 
 

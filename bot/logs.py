@@ -48,5 +48,11 @@ def configure_logging(
     root.handlers[:] = [handler]
     root.setLevel(level)
     # SQLAlchemy and asyncio are chatty at INFO; their warnings still come through.
-    for noisy in ("sqlalchemy.engine", "aiosqlite", "asyncio", "alembic.runtime.migration"):
+    for noisy in (
+        "sqlalchemy.engine",
+        "aiosqlite",
+        "asyncio",
+        "alembic.runtime.migration",
+        "bm25s",
+    ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -1,12 +1,22 @@
-"""Plain chat that is not a command (the roadmap Q&A takes this over)."""
+"""Plain chat and the ask command: roadmap questions answered by the Q&A service."""
 
 from __future__ import annotations
 
 from bot.core.messages import Actor, Reply
+from bot.core.qa import QuestionAnswerer
+from bot.core.router import Arguments
 
 
-async def point_to_help(actor: Actor, text: str) -> Reply:
-    """Answer free text with a friendly pointer to the commands."""
-    return Reply(
-        text="I can't answer free-form questions yet. Type `help` to see what I can do.",
-    )
+class AskService:
+    """Answer roadmap questions typed as `ask ...`, as plain text, or as a mention."""
+
+    def __init__(self, answerer: QuestionAnswerer) -> None:
+        self._answerer = answerer
+
+    async def handle(self, actor: Actor, arguments: Arguments) -> Reply:
+        """Answer `ask <question>`."""
+        return await self.chat(actor, arguments["question"])
+
+    async def chat(self, actor: Actor, text: str) -> Reply:
+        """Answer a plain message."""
+        return Reply(text=self._answerer.answer(text).text)

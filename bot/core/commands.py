@@ -100,10 +100,20 @@ TIMEZONE = Command(
     examples=("timezone", "timezone Europe/Berlin", "timezone America/New_York"),
     details="Your days (streaks, reminders) start at midnight in this timezone.",
 )
+ASK = Command(
+    name="ask",
+    summary="Ask a question about becoming a backend developer.",
+    arguments=(
+        Argument("question", "Your question, in your own words.", required=True, rest=True),
+    ),
+    examples=("ask what should I learn after databases?", "ask how long does it take?"),
+    details="You can also just type the question, or mention the bot with it.",
+    group="Roadmap",
+)
 ABOUT = Command(
     name="about",
     summary="Version, where the roadmap comes from, and what the bot stores about you.",
     examples=("about",),
 )
 
-COMMANDS = CommandTable([HELP, TIMEZONE, ABOUT])
+COMMANDS = CommandTable([ASK, HELP, TIMEZONE, ABOUT])

@@ -46,6 +46,34 @@ class Source:
     url: str
 
 
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A knowledge-base document that matches a question, and how well."""
+
+    kind: str  # "fact", "topic" or "resource"
+    id: str
+    score: float
+    coverage: float  # share of the question's meaning (IDF-weighted terms) the document has
+    matched: float = 0.0  # IDF weight of the question's terms found in the document
+    unknown: float = 0.0  # share of the question's weight in words the knowledge base never uses
+
+
+class KnowledgeIndex(Protocol):
+    """Finds the knowledge-base documents and topics that match free text."""
+
+    def search(self, text: str, *, context: str = "", limit: int = 5) -> list[SearchHit]:
+        """Return the best documents for text; context (the whole message) breaks ties."""
+        ...
+
+    def find_topics(self, text: str, limit: int = 5) -> list[tuple[str, float]]:
+        """Return (topic id, score 0-100) for topics whose name or alias text matches."""
+        ...
+
+    def topics_mentioned(self, text: str) -> list[str]:
+        """Return ids of topics whose name or alias appears in text, in order of appearance."""
+        ...
+
+
 class Clock(Protocol):
     """Tells the time; a fixed clock makes schedules and streaks testable."""
 

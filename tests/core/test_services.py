@@ -7,15 +7,14 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.about import AboutService
-from bot.core.chat import point_to_help
 from bot.core.clock import FixedClock
 from bot.core.commands import COMMANDS
 from bot.core.dispatcher import Dispatcher
 from bot.core.help import HelpService
 from bot.core.members import TimezoneService, member_key
-from bot.core.messages import Incoming, Reply
+from bot.core.messages import Actor, Incoming, Reply
 from bot.core.ports import Source
-from bot.core.router import Router
+from bot.core.router import Arguments, Router
 from tests.fakes import FakeEventLog, FakeMemberRepository, FakeSpaceRepository, make_actor
 
 NOW = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
@@ -23,6 +22,14 @@ SOURCES = [
     Source("a", "Article A", "Site A", "https://a.example/"),
     Source("b", "B", "Site B", "https://b.example/x"),
 ]
+
+
+async def echo_question(actor: Actor, text: str) -> Reply:
+    return Reply(text=f"answer to: {text}")
+
+
+async def ask(actor: Actor, arguments: Arguments) -> Reply:
+    return await echo_question(actor, arguments["question"])
 
 
 @pytest.fixture
@@ -33,12 +40,13 @@ def members() -> FakeMemberRepository:
 @pytest.fixture
 def dispatcher(members: FakeMemberRepository) -> Dispatcher:
     handlers = {
+        "ask": ask,
         "help": HelpService(COMMANDS).handle,
         "timezone": TimezoneService(members, FixedClock(NOW), "UTC").handle,
         "about": AboutService("1.2.3", SOURCES, 7).handle,
     }
     return Dispatcher(
-        Router(COMMANDS, handlers, point_to_help), FakeEventLog(), FakeSpaceRepository()
+        Router(COMMANDS, handlers, echo_question), FakeEventLog(), FakeSpaceRepository()
     )
 
 
@@ -115,6 +123,12 @@ async def test_about_names_version_sources_and_privacy(dispatcher: Dispatcher) -
     assert [b.url for b in reply.buttons] == [s.url for s in SOURCES]
 
 
-async def test_plain_text_points_to_help_for_now(dispatcher: Dispatcher) -> None:
-    reply = await say(dispatcher, "what should I learn after databases?")
-    assert reply.error is None and "help" in reply.text
+async def test_plain_text_and_ask_go_to_the_question_answerer(dispatcher: Dispatcher) -> None:
+    plain = await say(dispatcher, "what should I learn after databases?")
+    asked = await say(dispatcher, "/ask what should I learn after databases?")
+    assert plain.text == asked.text == "answer to: what should I learn after databases?"
+
+
+async def test_ask_without_a_question_names_the_argument(dispatcher: Dispatcher) -> None:
+    reply = await say(dispatcher, "/ask")
+    assert reply.error == "usage" and "question" in reply.text

@@ -1,0 +1,160 @@
+"""Roadmap Q&A: understand a learner's message and answer it from the knowledge base only."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.knowledge import KnowledgeBase
+from bot.core.ports import KnowledgeIndex, SearchHit, Source
+from bot.core.qa_render import Part, Renderer
+
+MAX_QUESTION_CHARS = 600  # longer messages are read up to here; questions are short
+MIN_COVERAGE = 0.5  # share of a question's meaning a document must contain to be trusted
+MIN_TOPIC_COVERAGE = 0.3  # lower bar when the question names a roadmap topic outright
+MIN_MATCHED = 4.5  # ...or when the document shares the question's rare, specific words
+MAX_UNKNOWN = 0.25  # ...unless much of the question is in words the roadmap never uses
+RELATED_SCORE_RATIO = 0.8  # a second document is shown when it scores this close to the first
+RESOURCE_PENALTY = 0.6  # resource entries rank lower unless the learner asks for resources
+TOPIC_PENALTY = 0.75  # broad topic cards rank below specific facts unless asked "what is X"
+
+# Platform mentions, template and format-string junk: never meaning, sometimes hostile.
+_NOISE = re.compile(
+    r"<[@#!][^>]*>|\$\{[^}]*\}?|\{\{.*?\}\}|%[0-9]*[a-z]|https?://\S+|[`*_~|<>{}\[\]\\]",
+    re.IGNORECASE,
+)
+# Where one message asks two things: "..., and which ...", "...? How ...", "...; also ...".
+_PARTS = re.compile(
+    r"\?\s+(?=\w)|;\s*|[.,]\s+(?=(?:and\s+)?(?:what|which|how|why|when|where|who|is|are|do|does|"
+    r"can|should)\b)|,?\s+(?:and|also|plus)\s+(?=(?:what|which|how|why|when|where|who|is|are|do|"
+    r"does|can|should|name|list)\b)",
+    re.IGNORECASE,
+)
+_DEFINITION = re.compile(
+    r"^\s*(?:so\s+|but\s+)?(?:what|wat|wht)(?:'s|\u2019s|s)?\s+(?:exactly\s+|really\s+|even\s+)?"
+    r"(?:is|are|r)?\s*(?:an?\s+|the\s+)?(?P<subject>.+?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_WANTS_RESOURCES = re.compile(
+    r"\b(?:resources?|courses?|books?|tutorials?|docs|documentation|videos?|channels?|sites?|"
+    r"websites?|platforms?|reading|read|watch|links?|materials?|list)\b",
+    re.IGNORECASE,
+)
+_AFTER = re.compile(r"\b(?:after|next|once i(?:'ve| have)?\s+(?:learn|know|finish)\w*)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The bot's answer to one message."""
+
+    question: str
+    text: str
+    topics: tuple[str, ...]
+    sources: tuple[Source, ...]
+    confident: bool
+
+
+def clean_question(text: str) -> str:
+    """Return text without mentions, markup and template junk, whitespace folded, bounded."""
+    return " ".join(_NOISE.sub(" ", text[: MAX_QUESTION_CHARS * 2]).split())[:MAX_QUESTION_CHARS]
+
+
+def split_parts(text: str) -> list[str]:
+    """Return the separate questions in text (at most three)."""
+    parts = [p.strip(" ,.?!") for p in _PARTS.split(text)]
+    parts = [p for p in parts if len(p.split()) >= 2]
+    return parts[:3] or [text]
+
+
+class QuestionAnswerer:
+    """Answer roadmap questions from the knowledge base, or say plainly that it cannot."""
+
+    def __init__(self, kb: KnowledgeBase, index: KnowledgeIndex, max_chars: int = 1800) -> None:
+        self._kb = kb
+        self._index = index
+        self._renderer = Renderer(kb, max_chars)
+
+    def answer(self, question: str) -> Answer:
+        """Return the answer to question."""
+        cleaned = clean_question(question)
+        if not any(ch.isalnum() for ch in cleaned):
+            return self._result(question, [], self._renderer.nothing_to_answer())
+        parts = self._parts(cleaned)
+        found = [p for p in parts if p.hits]
+        if not found:
+            return self._result(question, [], self._renderer.decline())
+        return self._result(question, found, self._renderer.render(parts))
+
+    def _parts(self, cleaned: str) -> list[Part]:
+        """Answer the message as one question, or as several when it clearly asks several."""
+        pieces = split_parts(cleaned)
+        whole = self._answer_part(cleaned, cleaned)
+        if len(pieces) == 1:
+            return [whole]
+        parts = [self._answer_part(piece, cleaned) for piece in pieces]
+        answered = [p for p in parts if p.hits]
+        distinct = {p.hits[0].id for p in answered}
+        if len(answered) == len(parts) and len(distinct) == len(parts):
+            return parts
+        best_part = max((p.hits[0].coverage for p in answered), default=0.0)
+        if whole.hits and whole.hits[0].coverage >= best_part:
+            return [whole]
+        return parts
+
+    def _result(self, question: str, parts: list[Part], text: str) -> Answer:
+        topics: list[str] = []
+        source_ids: list[str] = []
+        for part in parts:
+            for topic_id in part.topics:
+                if topic_id not in topics:
+                    topics.append(topic_id)
+            for source_id in part.sources:
+                if source_id not in source_ids:
+                    source_ids.append(source_id)
+        sources = tuple(s for s in (self._kb.source(i) for i in source_ids) if s is not None)
+        return Answer(question, text, tuple(topics), sources, confident=bool(parts))
+
+    def _answer_part(self, part: str, whole: str) -> Part:
+        mentioned = self._index.topics_mentioned(part)
+        definition = _DEFINITION.match(part)
+        if definition and mentioned:
+            subject = self._index.topics_mentioned(definition.group("subject"))
+            if subject:
+                return Part(part, [SearchHit("topic", subject[0], 1.0, 1.0)], self._kb)
+        if _AFTER.search(part) and mentioned and _asks_for_path(part):
+            return Part(part, [SearchHit("next", mentioned[-1], 1.0, 1.0)], self._kb)
+        hits = self._index.search(part, context=whole, limit=10)
+        penalties = {"topic": TOPIC_PENALTY}
+        if not _WANTS_RESOURCES.search(part):
+            penalties["resource"] = RESOURCE_PENALTY
+        hits = sorted(
+            (_scaled(h, penalties[h.kind]) if h.kind in penalties else h for h in hits),
+            key=lambda h: -h.score,
+        )
+        if not hits:
+            return Part(part, [], self._kb)
+        best = hits[0]
+        trusted = (
+            best.coverage >= MIN_COVERAGE
+            or (best.coverage >= MIN_TOPIC_COVERAGE and bool(mentioned))
+            or (best.matched >= MIN_MATCHED and best.unknown <= MAX_UNKNOWN)
+        )
+        if not trusted:
+            return Part(part, [], self._kb)
+        chosen = [best]
+        for hit in hits[1:]:
+            close = hit.score >= RELATED_SCORE_RATIO * best.score
+            if close and hit.coverage >= MIN_COVERAGE and hit.kind == best.kind:
+                chosen.append(hit)
+            if len(chosen) == (4 if best.kind == "resource" else 2):
+                break
+        return Part(part, chosen, self._kb)
+
+
+def _scaled(hit: SearchHit, factor: float) -> SearchHit:
+    return SearchHit(hit.kind, hit.id, hit.score * factor, hit.coverage, hit.matched, hit.unknown)
+
+
+def _asks_for_path(text: str) -> bool:
+    """Return True when text asks what to learn next rather than something else about a topic."""
+    return bool(re.search(r"\b(learn|study|next|focus|move on|pick up|tackle)\b", text, re.I))
