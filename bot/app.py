@@ -58,7 +58,8 @@ def build_answerer(settings: Settings) -> tuple[KnowledgeBase, QuestionAnswerer]
     """Load the knowledge base and build the Q&A service on its search index (no database)."""
     folder = content_dir(settings)
     knowledge = load_knowledge(folder)
-    index = BM25KnowledgeIndex(knowledge, load_vocabulary(folder))
+    replacements, synonyms = load_vocabulary(folder)
+    index = BM25KnowledgeIndex(knowledge, replacements, synonyms)
     return knowledge, QuestionAnswerer(knowledge, index)
 
 

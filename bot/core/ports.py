@@ -44,6 +44,7 @@ class Source:
     title: str
     site: str
     url: str
+    author: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,14 @@ class KnowledgeIndex(Protocol):
 
     def topics_mentioned(self, text: str) -> list[str]:
         """Return ids of topics whose name or alias appears in text, in order of appearance."""
+        ...
+
+    def topic_named(self, text: str) -> str | None:
+        """Return the topic whose name or alias is all that text says (after filler words)."""
+        ...
+
+    def terms(self, text: str) -> list[str]:
+        """Return the meaningful search terms of text."""
         ...
 
 

@@ -25,10 +25,15 @@ _NOISE = re.compile(
 )
 # Where one message asks two things: "..., and which ...", "...? How ...", "...; also ...".
 _PARTS = re.compile(
-    r"\?\s+(?=\w)|;\s*|[.,]\s+(?=(?:and\s+)?(?:what|which|how|why|when|where|who|is|are|do|does|"
+    r"\?\s+(?=\w)|;\s*|[.]\s+(?=(?:and\s+)?(?:what|which|how|why|when|where|who|is|are|do|does|"
     r"can|should)\b)|,?\s+(?:and|also|plus)\s+(?=(?:what|which|how|why|when|where|who|is|are|do|"
     r"does|can|should|name|list)\b)",
     re.IGNORECASE,
+)
+_QUESTION_WORD = r"(?:what|which|how|why|when|where|who|is|are|do|does|can|could|should|will)\b"
+# "Besides X, what ...?" or "<junk>, what is an API?": the question starts after the comma.
+_LEAD_IN = re.compile(
+    rf"^(?!\s*{_QUESTION_WORD})[^?]*?,\s*(?P<question>{_QUESTION_WORD}.*)$", re.IGNORECASE
 )
 _DEFINITION = re.compile(
     r"^\s*(?:so\s+|but\s+)?(?:what|wat|wht)(?:'s|\u2019s|s)?\s+(?:exactly\s+|really\s+|even\s+)?"
@@ -60,7 +65,10 @@ def clean_question(text: str) -> str:
 
 
 def split_parts(text: str) -> list[str]:
-    """Return the separate questions in text (at most three)."""
+    """Return the separate questions in text (at most three), lead-in phrases dropped."""
+    lead_in = _LEAD_IN.match(text)
+    if lead_in:
+        text = lead_in.group("question")
     parts = [p.strip(" ,.?!") for p in _PARTS.split(text)]
     parts = [p for p in parts if len(p.split()) >= 2]
     return parts[:3] or [text]
@@ -87,10 +95,19 @@ class QuestionAnswerer:
 
     def _parts(self, cleaned: str) -> list[Part]:
         """Answer the message as one question, or as several when it clearly asks several."""
-        pieces = split_parts(cleaned)
+        # A piece with fewer than two meaningful words ("besides backend developer") is a
+        # lead-in to the question, not a question of its own.
+        pieces = [
+            p
+            for p in split_parts(cleaned)
+            if len(set(self._index.terms(p))) >= 2 or _DEFINITION.match(p)
+        ]
         whole = self._answer_part(cleaned, cleaned)
-        if len(pieces) == 1:
+        if not pieces:
             return [whole]
+        if len(pieces) == 1:
+            single = self._answer_part(pieces[0], cleaned)
+            return [single if _coverage(single) >= _coverage(whole) else whole]
         parts = [self._answer_part(piece, cleaned) for piece in pieces]
         answered = [p for p in parts if p.hits]
         distinct = {p.hits[0].id for p in answered}
@@ -117,10 +134,10 @@ class QuestionAnswerer:
     def _answer_part(self, part: str, whole: str) -> Part:
         mentioned = self._index.topics_mentioned(part)
         definition = _DEFINITION.match(part)
-        if definition and mentioned:
-            subject = self._index.topics_mentioned(definition.group("subject"))
+        if definition:
+            subject = self._index.topic_named(definition.group("subject"))
             if subject:
-                return Part(part, [SearchHit("topic", subject[0], 1.0, 1.0)], self._kb)
+                return Part(part, [SearchHit("topic", subject, 1.0, 1.0)], self._kb)
         if _AFTER.search(part) and mentioned and _asks_for_path(part):
             return Part(part, [SearchHit("next", mentioned[-1], 1.0, 1.0)], self._kb)
         hits = self._index.search(part, context=whole, limit=10)
@@ -149,6 +166,10 @@ class QuestionAnswerer:
             if len(chosen) == (4 if best.kind == "resource" else 2):
                 break
         return Part(part, chosen, self._kb)
+
+
+def _coverage(part: Part) -> float:
+    return part.hits[0].coverage if part.hits else -1.0
 
 
 def _scaled(hit: SearchHit, factor: float) -> SearchHit:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from bot.retrieval.text import Analyzer
 
 log = logging.getLogger(__name__)
 
+DOMAIN_WORDS = "backend developer developers development become becoming"
 CONTEXT_WEIGHT = 0.35  # how much the whole message counts when ranking one part of it
 MIN_TYPO_LENGTH = 4  # shorter words have too many near neighbours to repair safely
 TYPO_CUTOFF = 80.0
@@ -46,12 +46,15 @@ class _Document:
 def _documents(kb: KnowledgeBase, analyzer: Analyzer) -> list[_Document]:
     """Build one weighted bag of terms per fact, topic and resource."""
     names = {t.id: " ".join((t.name, *t.aliases)) for t in kb.topics}
+    # "What does the Boot.dev author say..." names an article, not a topic.
+    articles = {s.id: f"{s.site} {s.title} {s.author} author article" for s in kb.sources}
     docs = []
     for fact in kb.facts:
         # Ways of asking and keywords count twice: they are how learners phrase things.
         text = " ".join(
             [fact.answer, *fact.asks, *fact.asks, *fact.keywords, *fact.keywords]
             + [names[t] for t in fact.topics]
+            + [articles[s] for s in fact.sources[:1]]
         )
         docs.append(_Document("fact", fact.id, analyzer.terms(text)))
     for topic in kb.topics:
@@ -71,8 +74,14 @@ def _documents(kb: KnowledgeBase, analyzer: Analyzer) -> list[_Document]:
 class BM25KnowledgeIndex:
     """Rank knowledge-base documents for a question; implements the KnowledgeIndex port."""
 
-    def __init__(self, kb: KnowledgeBase, replacements: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        replacements: Mapping[str, str],
+        synonyms: Sequence[Sequence[str]] = (),
+    ) -> None:
         self._analyzer = Analyzer(replacements)
+        self._synonyms = {w: tuple(g) for g in synonyms for w in g}
         self._docs = _documents(kb, self._analyzer)
         self._bm25 = bm25s.BM25()
         self._bm25.index([d.terms for d in self._docs], show_progress=False)
@@ -84,6 +93,14 @@ class BM25KnowledgeIndex:
         self._vocabulary = sorted(self._words(kb))
         self._known_words = frozenset(self._vocabulary)
         self._topic_phrases = self._phrases(kb)
+        self._phrases_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrase, topic_id in self._topic_phrases:  # longest first, kept per first word
+            words = tuple(phrase.split())
+            self._phrases_by_first.setdefault(words[0], []).append((words, topic_id))
+            # "apis" finds the phrase "api": the first word may carry the plural too.
+            if len(words) == 1:
+                self._phrases_by_first.setdefault(words[0] + "s", []).append((words, topic_id))
+        self._everywhere = frozenset(self._analyzer.terms(DOMAIN_WORDS))
 
     def _words(self, kb: KnowledgeBase) -> set[str]:
         texts = [f.answer + " " + " ".join(f.asks + f.keywords) for f in kb.facts]
@@ -117,8 +134,14 @@ class BM25KnowledgeIndex:
         return repaired
 
     def query_terms(self, text: str) -> list[str]:
-        """Return the repaired, stemmed terms of a question."""
-        return self._analyzer.stem(self.repair(self._analyzer.words(text)))
+        """Return the repaired, stemmed terms of a question, synonyms added."""
+        words = self.repair(self._analyzer.words(text))
+        words += [s for w in words for s in self._synonyms.get(w, ()) if s not in words]
+        terms = self._analyzer.stem(words)
+        # Almost every question is about becoming a backend developer; those words only
+        # decide the ranking when nothing else is asked.
+        specific = [t for t in terms if t not in self._everywhere]
+        return specific or terms
 
     def search(self, text: str, *, context: str = "", limit: int = 5) -> list[SearchHit]:
         """Return the best documents for text; context (the whole message) breaks ties."""
@@ -153,14 +176,37 @@ class BM25KnowledgeIndex:
 
     def topics_mentioned(self, text: str) -> list[str]:
         """Return ids of topics whose name or alias appears in text, in order of appearance."""
-        words = " " + " ".join(self.repair(self._analyzer.words(text))) + " "
+        words = self.repair(self._analyzer.words(text))
         found: dict[str, int] = {}
-        for phrase, topic_id in self._topic_phrases:
-            match = re.search(rf" {re.escape(phrase)}s? ", words)
-            if match and topic_id not in found:
-                found[topic_id] = match.start()
-                words = words[: match.start()] + " " * len(match.group()) + words[match.end() :]
+        position = 0
+        while position < len(words):
+            length = self._phrase_at(words, position, found)
+            position += length or 1
         return sorted(found, key=found.__getitem__)
+
+    def _phrase_at(self, words: list[str], position: int, found: dict[str, int]) -> int:
+        """Record the longest topic phrase starting at position; return its length (0: none)."""
+        for phrase, topic_id in self._phrases_by_first.get(words[position], ()):
+            candidate = words[position : position + len(phrase)]
+            if len(candidate) == len(phrase) and (
+                tuple(candidate) == phrase or (*candidate[:-1], candidate[-1][:-1]) == phrase
+            ):
+                found.setdefault(topic_id, position)
+                return len(phrase)
+        return 0
+
+    def terms(self, text: str) -> list[str]:
+        """Return the meaningful search terms of text."""
+        return self.query_terms(text)
+
+    def topic_named(self, text: str) -> str | None:
+        """Return the topic whose name or alias is all that text says (after filler words)."""
+        words = " ".join(self.repair(self._analyzer.words(text)))
+        plural = words[:-1] if words.endswith("s") else words
+        for phrase, topic_id in self._topic_phrases:
+            if phrase in (words, plural):
+                return topic_id
+        return None
 
     def find_topics(self, text: str, limit: int = 5) -> list[tuple[str, float]]:
         """Return (topic id, score 0-100) for topics whose name or alias text matches."""

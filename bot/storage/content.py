@@ -161,9 +161,10 @@ class ArticleFile(_Model):
 
 
 class VocabularyFile(_Model):
-    """vocabulary.yaml: spellings unified before searching."""
+    """vocabulary.yaml: spellings unified before searching, and words searched together."""
 
     replacements: dict[str, str]
+    synonyms: list[list[Text]] = []
 
 
 class ContentError(ValueError):
@@ -181,13 +182,14 @@ def _read(path: Path) -> Any:
 def load_sources(content_dir: Path) -> list[Source]:
     """Return the articles listed in content_dir/sources.yaml."""
     document = SourcesFile.model_validate(_read(content_dir / "sources.yaml"))
-    return [Source(e.id, e.title, e.site, str(e.url)) for e in document.sources]
+    return [Source(e.id, e.title, e.site, str(e.url), e.author or "") for e in document.sources]
 
 
-def load_vocabulary(content_dir: Path) -> dict[str, str]:
-    """Return the search replacements in content_dir/vocabulary.yaml."""
+def load_vocabulary(content_dir: Path) -> tuple[dict[str, str], list[list[str]]]:
+    """Return (replacements, synonym groups) from content_dir/vocabulary.yaml."""
     document = VocabularyFile.model_validate(_read(content_dir / "vocabulary.yaml"))
-    return {key.casefold(): value.casefold() for key, value in document.replacements.items()}
+    replacements = {k.casefold(): v.casefold() for k, v in document.replacements.items()}
+    return replacements, [[w.casefold() for w in group] for group in document.synonyms]
 
 
 def load_knowledge(content_dir: Path) -> KnowledgeBase:
