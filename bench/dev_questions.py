@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app import build_answerer
+from bot.answering import build_answerer
 from bot.config import load_settings
 from tests.devset import evaluate, load_questions, pass_rates
 
@@ -19,7 +19,7 @@ from tests.devset import evaluate, load_questions, pass_rates
 def main() -> None:
     show = "--show-failures" in sys.argv
     started = time.perf_counter()
-    _, answerer = build_answerer(load_settings())
+    _, _, answerer = build_answerer(load_settings())
     build_ms = (time.perf_counter() - started) * 1000
     verdicts = evaluate(lambda q: answerer.answer(q).text, load_questions())
     for kind, (passed, total) in sorted(pass_rates(verdicts).items()):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app import build_answerer
+from bot.answering import build_answerer
 from bot.config import Settings
 from tests.devset import load_questions
 
@@ -33,7 +33,7 @@ def main() -> None:
     builds = []
     for _ in range(5):
         started = time.perf_counter()
-        _, answerer = build_answerer(Settings())
+        _, _, answerer = build_answerer(Settings())
         builds.append((time.perf_counter() - started) * 1000)
     for question in questions:  # warm-up: first-use imports and caches
         answerer.answer(question)

@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import __version__
+from bot.answering import build_answerer
 from bot.config import Settings
 from bot.core.about import AboutService
 from bot.core.chat import AskService
@@ -20,16 +20,16 @@ from bot.core.clock import SystemClock
 from bot.core.commands import COMMANDS
 from bot.core.dispatcher import Dispatcher
 from bot.core.help import HelpService
-from bot.core.knowledge import KnowledgeBase
 from bot.core.members import TimezoneService
 from bot.core.ports import Clock
-from bot.core.qa import QuestionAnswerer
+from bot.core.progress import ProgressService
+from bot.core.resources import ResourceService
+from bot.core.roadmap import RoadmapService
 from bot.core.router import Handler, Router
-from bot.paths import resource_dir
-from bot.retrieval.index import BM25KnowledgeIndex
+from bot.core.topics import TopicResolver
 from bot.storage import migrate
-from bot.storage.content import load_knowledge, load_vocabulary
 from bot.storage.db import create_engine, create_sessionmaker, ping
+from bot.storage.learning import SqlFeedbackRepository, SqlProgressRepository
 from bot.storage.repositories import SqlEventLog, SqlMemberRepository, SqlSpaceRepository
 
 log = logging.getLogger(__name__)
@@ -47,20 +47,7 @@ class BotContext:
     engine: AsyncEngine
     clock: Clock
     dispatcher: Dispatcher
-
-
-def content_dir(settings: Settings) -> Path:
-    """Return the roadmap_data folder the bot reads."""
-    return settings.content_dir or resource_dir("roadmap_data")
-
-
-def build_answerer(settings: Settings) -> tuple[KnowledgeBase, QuestionAnswerer]:
-    """Load the knowledge base and build the Q&A service on its search index (no database)."""
-    folder = content_dir(settings)
-    knowledge = load_knowledge(folder)
-    replacements, synonyms = load_vocabulary(folder)
-    index = BM25KnowledgeIndex(knowledge, replacements, synonyms)
-    return knowledge, QuestionAnswerer(knowledge, index)
+    topics: TopicResolver  # for platforms' topic autocomplete
 
 
 @asynccontextmanager
@@ -84,7 +71,8 @@ async def open_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
 async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncIterator[BotContext]:
     """Build the whole bot: database, repositories, services and the dispatcher."""
     clock = clock or SystemClock()
-    knowledge, answerer = build_answerer(settings)
+    knowledge, index, answerer = build_answerer(settings)
+    topics = TopicResolver(knowledge, index)
     ask = AskService(answerer)
     async with open_engine(settings) as engine:
         if settings.auto_migrate:
@@ -95,8 +83,17 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
             clock.now() - timedelta(days=settings.event_retention_days)
         )
         log.debug("forgot %d old processed events", dropped)
+        progress = ProgressService(knowledge, SqlProgressRepository(sessions, clock), topics)
+        resources = ResourceService(
+            knowledge, SqlFeedbackRepository(sessions, clock), progress, topics
+        )
+        roadmap = RoadmapService(knowledge, topics, progress, resources)
         handlers: dict[str, Handler] = {
             "ask": ask.handle,
+            "roadmap": roadmap.handle,
+            "next": roadmap.next,
+            "progress": progress.handle,
+            "resources": resources.handle,
             "help": HelpService(COMMANDS).handle,
             "timezone": TimezoneService(
                 SqlMemberRepository(sessions, clock), clock, settings.default_timezone
@@ -107,7 +104,7 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
         }
         router = Router(COMMANDS, handlers, ask.chat)
         dispatcher = Dispatcher(router, events, SqlSpaceRepository(sessions, clock))
-        yield BotContext(settings, engine, clock, dispatcher)
+        yield BotContext(settings, engine, clock, dispatcher, topics)
 
 
 def configured_platforms(settings: Settings) -> list[str]:

@@ -173,9 +173,9 @@ async def _chat(settings: Settings, options: argparse.Namespace) -> int:
 async def _ask(settings: Settings, options: argparse.Namespace) -> int:
     import json
 
-    from bot.app import build_answerer
+    from bot.answering import build_answerer
 
-    _, answerer = build_answerer(settings)
+    _, _, answerer = build_answerer(settings)
     question = " ".join(options.question)
 
     def record(text: str) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from datetime import datetime
 
+from bot.core.knowledge import KnowledgeBase
 from bot.core.messages import Actor, Platform
-from bot.core.ports import Member, MemberKey, Space
+from bot.core.ports import Feedback, Member, MemberKey, SearchHit, Space
 
 
 class FakeMemberRepository:
@@ -59,3 +62,69 @@ def make_actor(
 ) -> Actor:
     """Return a test actor."""
     return Actor(platform, "space-1", "chan-1", user, user.title(), moderator, "Test space")
+
+
+class FakeProgressRepository:
+    """Progress in a dict."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[MemberKey, str], str] = {}
+
+    async def statuses(self, key: MemberKey) -> dict[str, str]:
+        return {topic: status for (k, topic), status in self.rows.items() if k == key}
+
+    async def set_status(self, key: MemberKey, topic_id: str, status: str) -> None:
+        self.rows[(key, topic_id)] = status
+
+    async def clear(self, key: MemberKey, topic_ids: Sequence[str]) -> int:
+        removed = [t for t in topic_ids if self.rows.pop((key, t), None) is not None]
+        return len(removed)
+
+
+class FakeFeedbackRepository:
+    """Resource feedback in a dict."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[MemberKey, str], Feedback] = {}
+
+    async def feedback(self, key: MemberKey) -> dict[str, Feedback]:
+        return {rid: f for (k, rid), f in self.rows.items() if k == key}
+
+    async def rate(self, key: MemberKey, resource_id: str, rating: int) -> None:
+        old = self.rows.get((key, resource_id), Feedback())
+        self.rows[(key, resource_id)] = Feedback(rating, old.seen)
+
+    async def mark_seen(self, key: MemberKey, resource_id: str) -> None:
+        old = self.rows.get((key, resource_id), Feedback())
+        self.rows[(key, resource_id)] = Feedback(old.rating, True)
+
+    async def scores(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for (_, rid), f in self.rows.items():
+            totals[rid] = totals.get(rid, 0) + f.rating
+        return {rid: total for rid, total in totals.items() if total}
+
+
+class FakeKnowledgeIndex:
+    """Topic lookups by exact name or alias; no ranking."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._names = {n.casefold(): t.id for t in kb.topics for n in (t.id, t.name, *t.aliases)}
+
+    def search(self, text: str, *, context: str = "", limit: int = 5) -> list[SearchHit]:
+        return []
+
+    def find_topics(self, text: str, limit: int = 5) -> list[tuple[str, float]]:
+        matches = difflib.get_close_matches(text.casefold(), self._names, n=limit, cutoff=0.5)
+        return [
+            (self._names[m], 100 * difflib.SequenceMatcher(None, text, m).ratio()) for m in matches
+        ]
+
+    def topics_mentioned(self, text: str) -> list[str]:
+        return [t for n, t in self._names.items() if n in text.casefold()]
+
+    def topic_named(self, text: str) -> str | None:
+        return self._names.get(text.casefold().strip())
+
+    def terms(self, text: str) -> list[str]:
+        return text.casefold().split()

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from bot.app import build_answerer
+from bot.answering import build_answerer
 from bot.config import Settings
 from bot.core.qa import Answer, QuestionAnswerer, clean_question, split_parts
 from tests.devset import evaluate, load_questions, pass_rates
@@ -20,7 +20,7 @@ DEV_SET_FLOOR = 0.90
 
 @pytest.fixture(scope="module")
 def answerer() -> QuestionAnswerer:
-    return build_answerer(Settings())[1]
+    return build_answerer(Settings())[2]
 
 
 def ask(answerer: QuestionAnswerer, text: str) -> Answer:

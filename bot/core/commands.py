@@ -25,6 +25,7 @@ class Argument:
     rest: bool = False
     choices: tuple[str, ...] = ()
     autocomplete: str | None = None  # "timezone", "topic", ...: what platforms may suggest
+    trailing: bool = False  # taken from the last word when it is one of the choices
 
     def usage(self) -> str:
         """Return the argument as it appears in a usage line."""
@@ -45,9 +46,12 @@ class Command:
     examples: tuple[str, ...] = ()
     group: str = "General"
     details: str = field(default="")
+    usage_line: str = ""  # for commands whose arguments read better written out by hand
 
     def usage(self) -> str:
         """Return the usage line, e.g. `timezone [IANA name]`."""
+        if self.usage_line:
+            return self.usage_line
         return " ".join([self.name, *(arg.usage() for arg in self.arguments)])
 
 
@@ -110,10 +114,66 @@ ASK = Command(
     details="You can also just type the question, or mention the bot with it.",
     group="Roadmap",
 )
+ROADMAP = Command(
+    name="roadmap",
+    summary="Show the learning path stage by stage, or one topic in detail.",
+    arguments=(
+        Argument("topic", "A topic, e.g. docker or databases.", rest=True, autocomplete="topic"),
+    ),
+    aliases=("topic",),
+    examples=("roadmap", "roadmap databases", "roadmap docker"),
+    group="Roadmap",
+)
+NEXT = Command(
+    name="next",
+    summary="Suggest what to learn next, from your progress.",
+    examples=("next",),
+    details="Mark topics with `progress <topic> done` so suggestions move on with you.",
+    group="Roadmap",
+)
+PROGRESS = Command(
+    name="progress",
+    summary="Show your progress, or mark a topic done, learning, skip or reset.",
+    arguments=(
+        Argument("topic", "The topic to update.", rest=True, autocomplete="topic"),
+        Argument(
+            "status",
+            "What to record for the topic.",
+            choices=("done", "learning", "skip", "reset"),
+            trailing=True,
+        ),
+    ),
+    examples=("progress", "progress git done", "progress databases learning", "progress git reset"),
+    details="Skipped topics count in neither part of the percentages.",
+    group="Roadmap",
+)
+RESOURCES = Command(
+    name="resources",
+    summary="Recommend resources for a topic; rate them or mark them seen.",
+    arguments=(
+        Argument(
+            "topic",
+            "A topic, then optionally `free` and a kind.",
+            required=True,
+            rest=True,
+            autocomplete="topic",
+        ),
+    ),
+    examples=(
+        "resources databases",
+        "resources python free course",
+        "resources rate bootdev-learn-python up",
+        "resources seen bootdev-learn-python",
+    ),
+    usage_line="resources <topic> [free] [kind] | resources rate <id> up|down "
+    "| resources seen <id>",
+    details="Kinds: course, docs, book, video, interactive, practice, community, article, tool.",
+    group="Roadmap",
+)
 ABOUT = Command(
     name="about",
     summary="Version, where the roadmap comes from, and what the bot stores about you.",
     examples=("about",),
 )
 
-COMMANDS = CommandTable([ASK, HELP, TIMEZONE, ABOUT])
+COMMANDS = CommandTable([ASK, ROADMAP, NEXT, PROGRESS, RESOURCES, HELP, TIMEZONE, ABOUT])

@@ -31,7 +31,22 @@ def parse_arguments(command: Command, text: str) -> dict[str, str]:
     """Split text into the command's arguments, or raise UsageError naming the argument."""
     words = text.split()
     values: dict[str, str] = {}
+    for argument in reversed(command.arguments):
+        # "progress command line done": the status is the last word, the topic the rest.
+        if argument.trailing and words and words[-1].casefold() in argument.choices:
+            values[argument.name] = words.pop().casefold()
     for argument in command.arguments:
+        if argument.name in values:
+            continue
+        if argument.trailing:
+            if argument.required:
+                raise UsageError(
+                    f"`{command.name}` needs `{argument.name}` at the end: "
+                    + ", ".join(f"`{c}`" for c in argument.choices),
+                    usage=command.usage(),
+                    argument=argument.name,
+                )
+            continue
         if not words:
             if argument.required:
                 raise UsageError(

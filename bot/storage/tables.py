@@ -6,13 +6,18 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
+    CheckConstraint,
     DateTime,
     Dialect,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -103,3 +108,41 @@ class ProcessedEventRow(Base):
     platform: Mapped[str] = mapped_column(String(16))
     event_id: Mapped[str] = mapped_column(String(128))
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ProgressRow(Base):
+    """Where one member stands on one roadmap topic."""
+
+    __tablename__ = "progress"
+    # Members are (platform, user_id) as in the members table; no foreign key, because a
+    # member row is only written once they set a timezone.
+    __table_args__ = (
+        UniqueConstraint("platform", "user_id", "topic_id"),
+        CheckConstraint("status IN ('done', 'learning', 'skip')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    topic_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime]
+
+
+class ResourceFeedbackRow(Base):
+    """One member's rating of one resource, and whether they have seen it."""
+
+    __tablename__ = "resource_feedback"
+    __table_args__ = (
+        UniqueConstraint("platform", "user_id", "resource_id"),
+        CheckConstraint("rating IN (-1, 0, 1)", name="rating"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    # Indexed for the community scores, which group every member's rows by resource.
+    resource_id: Mapped[str] = mapped_column(String(64), index=True)
+    rating: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
+    seen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    updated_at: Mapped[datetime]

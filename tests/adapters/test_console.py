@@ -136,3 +136,27 @@ def test_run_without_tokens_and_chat_start_the_interactive_console(
     assert out.count("== ") == 2  # `exit` ended the session before the last line
     assert result.stderr == b""  # logs went to the file, not the terminal
     assert (tmp_path / "data" / "logs" / "roadmap-bot.log").exists()
+
+
+def test_progress_next_and_resources_through_the_console(tmp_path: Path) -> None:
+    script = (
+        b"progress git done\nprogress command line skip\nprogress\nnext\n"
+        b"resources databases free\nresources rate nope-not-an-id up\nroadmap dokcer\n"
+        b"progress mars done\n"
+    )
+    lines = chat_json(tmp_path, script)
+    replies = [r["reply"] for r in lines]
+    assert all(isinstance(r, dict) for r in replies)
+    saved, _skipped, overview, suggested, listed, bad_rate, topic, unknown = replies
+    assert saved["error"] is None and saved["ephemeral"]
+    foundations = next(f for f in overview["fields"] if f["name"] == "Foundations")
+    assert "(1/" in foundations["value"]  # git done; the skipped topic is not counted
+    assert suggested["fields"] and "Git and version control" not in [
+        f["name"] for f in suggested["fields"]
+    ]
+    assert 1 <= len(listed["fields"]) <= 5 and "free" in listed["title"]
+    assert bad_rate["error"] == "bad_request"
+    assert topic["title"] == "Containers and Docker"
+    assert unknown["error"] == "unknown_topic"
+    again = chat_json(tmp_path, b"progress\n")  # a new process reads the same database
+    assert again[0]["reply"]["fields"] == overview["fields"]

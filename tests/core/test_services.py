@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.about import AboutService
 from bot.core.clock import FixedClock
-from bot.core.commands import COMMANDS
+from bot.core.commands import ABOUT, ASK, HELP, TIMEZONE, CommandTable
 from bot.core.dispatcher import Dispatcher
 from bot.core.help import HelpService
 from bot.core.members import TimezoneService, member_key
@@ -17,6 +17,7 @@ from bot.core.ports import Source
 from bot.core.router import Arguments, Router
 from tests.fakes import FakeEventLog, FakeMemberRepository, FakeSpaceRepository, make_actor
 
+COMMANDS = CommandTable([ASK, HELP, TIMEZONE, ABOUT])
 NOW = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
 SOURCES = [
     Source("a", "Article A", "Site A", "https://a.example/"),
