@@ -9,8 +9,9 @@ from bot.core.ports import Source
 from bot.core.router import Arguments
 
 PRIVACY = (
-    "I keep your platform user id, display name and the settings you give me (like your "
-    "timezone). I do not store what you write; I keep only the ids of processed events, "
+    "I keep your platform user id, display name, the settings you give me (like your "
+    "timezone), your roadmap progress and resource ratings. I do not store what you write; "
+    "I keep only the ids of processed events, "
     "for {retention} days, so a redelivered message is not handled twice."
 )
 
