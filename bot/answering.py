@@ -23,6 +23,6 @@ def build_answerer(
     """Load the knowledge base and build the Q&A service on its search index."""
     folder = content_dir(settings)
     knowledge = load_knowledge(folder)
-    replacements, synonyms = load_vocabulary(folder)
-    index = BM25KnowledgeIndex(knowledge, replacements, synonyms)
+    replacements, also_search = load_vocabulary(folder)
+    index = BM25KnowledgeIndex(knowledge, replacements, also_search)
     return knowledge, index, QuestionAnswerer(knowledge, index)

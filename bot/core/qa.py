@@ -14,7 +14,8 @@ MIN_COVERAGE = 0.5  # share of a question's meaning a document must contain to b
 MIN_TOPIC_COVERAGE = 0.3  # lower bar when the question names a roadmap topic outright
 MIN_MATCHED = 4.5  # ...or when the document shares the question's rare, specific words
 MAX_UNKNOWN = 0.25  # ...unless much of the question is in words the roadmap never uses
-RELATED_SCORE_RATIO = 0.8  # a second document is shown when it scores this close to the first
+RELATED_SCORE_RATIO = 0.7  # a second document is shown when it scores this close to the first
+RELATED_COVERAGE_RATIO = 0.6  # ...and covers about as much of the question
 RESOURCE_PENALTY = 0.6  # resource entries rank lower unless the learner asks for resources
 TOPIC_PENALTY = 0.75  # broad topic cards rank below specific facts unless asked "what is X"
 
@@ -161,7 +162,8 @@ class QuestionAnswerer:
         chosen = [best]
         for hit in hits[1:]:
             close = hit.score >= RELATED_SCORE_RATIO * best.score
-            if close and hit.coverage >= MIN_COVERAGE and hit.kind == best.kind:
+            relevant = hit.coverage >= min(MIN_COVERAGE, RELATED_COVERAGE_RATIO * best.coverage)
+            if close and relevant and hit.kind == best.kind:
                 chosen.append(hit)
             if len(chosen) == (4 if best.kind == "resource" else 2):
                 break

@@ -78,10 +78,10 @@ class BM25KnowledgeIndex:
         self,
         kb: KnowledgeBase,
         replacements: Mapping[str, str],
-        synonyms: Sequence[Sequence[str]] = (),
+        also_search: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._analyzer = Analyzer(replacements)
-        self._synonyms = {w: tuple(g) for g in synonyms for w in g}
+        self._also_search = dict(also_search or {})
         self._docs = _documents(kb, self._analyzer)
         self._bm25 = bm25s.BM25()
         self._bm25.index([d.terms for d in self._docs], show_progress=False)
@@ -136,7 +136,7 @@ class BM25KnowledgeIndex:
     def query_terms(self, text: str) -> list[str]:
         """Return the repaired, stemmed terms of a question, synonyms added."""
         words = self.repair(self._analyzer.words(text))
-        words += [s for w in words for s in self._synonyms.get(w, ()) if s not in words]
+        words += [s for w in words for s in self._also_search.get(w, ()) if s not in words]
         terms = self._analyzer.stem(words)
         # Almost every question is about becoming a backend developer; those words only
         # decide the ranking when nothing else is asked.

@@ -165,6 +165,7 @@ class VocabularyFile(_Model):
 
     replacements: dict[str, str]
     synonyms: list[list[Text]] = []
+    expansions: dict[str, list[Text]] = {}
 
 
 class ContentError(ValueError):
@@ -185,11 +186,17 @@ def load_sources(content_dir: Path) -> list[Source]:
     return [Source(e.id, e.title, e.site, str(e.url), e.author or "") for e in document.sources]
 
 
-def load_vocabulary(content_dir: Path) -> tuple[dict[str, str], list[list[str]]]:
-    """Return (replacements, synonym groups) from content_dir/vocabulary.yaml."""
+def load_vocabulary(content_dir: Path) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Return (replacements, word -> words also searched) from content_dir/vocabulary.yaml."""
     document = VocabularyFile.model_validate(_read(content_dir / "vocabulary.yaml"))
     replacements = {k.casefold(): v.casefold() for k, v in document.replacements.items()}
-    return replacements, [[w.casefold() for w in group] for group in document.synonyms]
+    also: dict[str, list[str]] = {}
+    for group in document.synonyms:
+        for word in group:
+            also.setdefault(word.casefold(), []).extend(w.casefold() for w in group if w != word)
+    for word, more in document.expansions.items():
+        also.setdefault(word.casefold(), []).extend(w.casefold() for w in more)
+    return replacements, {word: tuple(dict.fromkeys(more)) for word, more in also.items()}
 
 
 def load_knowledge(content_dir: Path) -> KnowledgeBase:
