@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import __version__
+from bot import version
 from bot.answering import build_answerer
 from bot.config import Settings
 from bot.core.about import AboutService
@@ -99,7 +99,7 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
                 SqlMemberRepository(sessions, clock), clock, settings.default_timezone
             ).handle,
             "about": AboutService(
-                __version__, knowledge.sources, settings.event_retention_days
+                version(), knowledge.sources, settings.event_retention_days
             ).handle,
         }
         router = Router(COMMANDS, handlers, ask.chat)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot import __version__
+from bot import version
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         "on Discord, Slack and the terminal.",
         epilog="Settings come from BOT_* environment variables or a .env file (see .env.example).",
     )
-    parser.add_argument("--version", action="version", version=f"roadmap-bot {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     _add_logging_options(parser, default=None)
     # Subcommands take the same options, so `roadmap-bot run --log-level debug` works too;
     # SUPPRESS keeps a subcommand from resetting what was given before it.
@@ -82,6 +82,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--ping", action="store_true", help="also connect to the database")
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """Print the version; looked up only when asked, to keep start-up fast."""
+
+    def __init__(self, option_strings: list[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        print(f"roadmap-bot {version()}")
+        parser.exit()
 
 
 def _add_logging_options(parser: argparse.ArgumentParser, default: object) -> None:

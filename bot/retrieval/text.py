@@ -32,18 +32,19 @@ class Analyzer:
     """Normalize, tokenize and stem text the same way for documents and questions."""
 
     def __init__(self, replacements: Mapping[str, str]) -> None:
-        # Longest first, so "asp.net" is replaced before ".net".
-        self._replacements = sorted(replacements.items(), key=lambda kv: -len(kv[0]))
+        self._replacements = dict(replacements)
+        # One pass for all spellings; longest first, so "asp.net" wins over ".net".
+        alternatives = "|".join(re.escape(k) for k in sorted(replacements, key=len, reverse=True))
+        self._spellings = re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
         self._stemmer = Stemmer.Stemmer("english")
 
     def normalize(self, text: str) -> str:
         """Return lowercased text with technical spellings unified (c# -> csharp, ...)."""
         # Contractions lose their apostrophe ("what's" -> "whats", a filler word).
         text = f" {text.casefold()} ".replace("'", "").replace("\u2019", "")
-        for old, new in self._replacements:
-            if old in text:
-                text = re.sub(rf"(?<![a-z0-9]){re.escape(old)}(?![a-z0-9])", f" {new} ", text)
-        return text
+        if not self._replacements:
+            return text
+        return self._spellings.sub(lambda m: f" {self._replacements[m.group()]} ", text)
 
     def words(self, text: str) -> list[str]:
         """Return the meaningful words of text, unstemmed (for spelling repair)."""
