@@ -27,16 +27,13 @@ from bot.core.resources import ResourceService
 from bot.core.roadmap import RoadmapService
 from bot.core.router import Handler, Router
 from bot.core.topics import TopicResolver
+from bot.platforms import StartupError
 from bot.storage import migrate
 from bot.storage.db import create_engine, create_sessionmaker, ping
 from bot.storage.learning import SqlFeedbackRepository, SqlProgressRepository
 from bot.storage.repositories import SqlEventLog, SqlMemberRepository, SqlSpaceRepository
 
 log = logging.getLogger(__name__)
-
-
-class StartupError(Exception):
-    """The bot cannot start; the message says why in one line, without secrets."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,26 +102,3 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
         router = Router(COMMANDS, handlers, ask.chat)
         dispatcher = Dispatcher(router, events, SqlSpaceRepository(sessions, clock))
         yield BotContext(settings, engine, clock, dispatcher, topics)
-
-
-def configured_platforms(settings: Settings) -> list[str]:
-    """Return the chat platforms whose credentials are set."""
-    platforms = []
-    if settings.discord_token is not None:
-        platforms.append("discord")
-    if settings.slack_bot_token is not None and (
-        settings.slack_signing_secret is not None or settings.slack_app_token is not None
-    ):
-        platforms.append("slack")
-    return platforms
-
-
-# Adapters this build can start; Discord and Slack join when their adapters land.
-AVAILABLE_PLATFORMS: frozenset[str] = frozenset()
-
-
-def platforms_to_start(settings: Settings) -> tuple[list[str], list[str]]:
-    """Return (platforms that will start, configured platforms this build cannot start)."""
-    configured = configured_platforms(settings)
-    ready = [p for p in configured if p in AVAILABLE_PLATFORMS]
-    return ready, [p for p in configured if p not in AVAILABLE_PLATFORMS]

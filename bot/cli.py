@@ -119,9 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     # Imported here so that `--help` stays instant: these pull in SQLAlchemy and pydantic.
-    from bot.app import StartupError, platforms_to_start
     from bot.config import SettingsError, load_settings
     from bot.logs import configure_logging
+    from bot.platforms import StartupError, platforms_to_start
 
     try:
         settings = load_settings()
@@ -154,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(settings: Settings, options: argparse.Namespace) -> int:
-    from bot.app import StartupError, platforms_to_start
+    from bot.platforms import StartupError, platforms_to_start
 
     ready, unavailable = platforms_to_start(settings)
     for platform in unavailable:
@@ -235,7 +235,8 @@ async def _migrate(settings: Settings, options: argparse.Namespace) -> int:
 
 
 async def _check_config(settings: Settings, options: argparse.Namespace) -> int:
-    from bot.app import open_engine, platforms_to_start
+    from bot.app import open_engine
+    from bot.platforms import platforms_to_start
 
     ready, unavailable = platforms_to_start(settings)
     print("settings: OK")

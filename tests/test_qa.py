@@ -124,3 +124,19 @@ def test_ask_cli_prints_an_answer_and_json_lines(tmp_path) -> None:
     assert records[0]["sources"] and {"id", "title", "site", "url"} <= set(records[0]["sources"][0])
     assert not records[1]["confident"] and not records[2]["confident"]
     assert not (tmp_path / "data").exists()  # ask never touches the database
+
+
+def test_answers_point_to_the_topic_commands(answerer: QuestionAnswerer) -> None:
+    answer = ask(answerer, "what is git?")
+    assert f"`roadmap {answer.topics[0]}`" in answer.text
+
+
+def test_topic_autocomplete_offers_matching_topics() -> None:
+    from bot.core.topics import TopicResolver
+
+    knowledge, index, _ = build_answerer(Settings())
+    resolver = TopicResolver(knowledge, index)
+    assert resolver.complete("dock")[0].id == "containers"
+    assert len(resolver.complete("")) == 25  # an empty box offers the path in order
+    assert resolver.resolve("k8s").id == "orchestration"
+    assert resolver.resolve("Databse").id == "databases"

@@ -96,7 +96,8 @@ class Renderer:
             if body:
                 sections.append(body)
         source_ids = list(dict.fromkeys(s for part in parts for s in part.sources))
-        footer = self._footer(source_ids)
+        topic_ids = list(dict.fromkeys(t for part in parts for t in part.topics))
+        footer = "\n".join(x for x in (self._footer(source_ids), _pointer(topic_ids)) if x)
         return _fit("\n\n".join(sections), footer, self._max)
 
     def _body(self, part: Part, shown: set[str]) -> str:
@@ -141,6 +142,13 @@ class Renderer:
         sources = [self._kb.source(i) for i in source_ids]
         named = [f"{s.site} ({s.title})" for s in sources if s is not None]
         return "Source: " + "; ".join(named) if named else ""
+
+
+def _pointer(topic_ids: list[str]) -> str:
+    """Point to the commands that go deeper into the answer's main topic."""
+    if not topic_ids:
+        return ""
+    return f"More: `roadmap {topic_ids[0]}` · `resources {topic_ids[0]}`"
 
 
 def _resource_line(resource: Resource) -> str:

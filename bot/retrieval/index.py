@@ -17,6 +17,8 @@ from bot.core.ports import SearchHit
 from bot.retrieval.text import Analyzer
 
 log = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG when imported, which would print on every start.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 DOMAIN_WORDS = "backend developer developers development become becoming"
 CONTEXT_WEIGHT = 0.35  # how much the whole message counts when ranking one part of it
