@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,6 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import version
+from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
+from bot.adapters.discord.commands import Completer
 from bot.answering import build_answerer
 from bot.config import Settings
 from bot.core.about import AboutService
@@ -26,6 +29,7 @@ from bot.core.progress import ProgressService
 from bot.core.resources import ResourceService
 from bot.core.roadmap import RoadmapService
 from bot.core.router import Handler, Router
+from bot.core.timezones import matching_timezones
 from bot.core.topics import TopicResolver
 from bot.platforms import StartupError
 from bot.storage import migrate
@@ -102,3 +106,52 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
         router = Router(COMMANDS, handlers, ask.chat)
         dispatcher = Dispatcher(router, events, SqlSpaceRepository(sessions, clock))
         yield BotContext(settings, engine, clock, dispatcher, topics)
+
+
+def discord_adapter(bot: BotContext, sync_guild_id: int | None = None) -> DiscordAdapter:
+    """Build the Discord adapter from the settings and the running bot."""
+    settings = bot.settings
+    if settings.discord_token is None:
+        raise StartupError("BOT_DISCORD_TOKEN is not set")
+    options = DiscordOptions(
+        token=settings.discord_token.get_secret_value(),
+        api_base=settings.discord_api_base,
+        gateway_url=settings.discord_gateway_url,
+        moderator_role=settings.discord_moderator_role,
+        sync_guild_id=sync_guild_id,
+        sync_state_file=settings.data_dir / "discord_commands.sha256",
+        message_content=settings.discord_message_content,
+    )
+    return DiscordAdapter(options, bot.dispatcher.handle, COMMANDS, completers(bot))
+
+
+def completers(bot: BotContext) -> dict[str, Completer]:
+    """Return the autocomplete sources platforms offer for command arguments."""
+    return {
+        "topic": lambda text: [(t.name, t.id) for t in bot.topics.complete(text)],
+        "timezone": lambda text: [(name, name) for name in matching_timezones(text)],
+        "command": lambda text: [
+            (c.name, c.name) for c in COMMANDS if c.name.startswith(text.casefold().strip())
+        ],
+    }
+
+
+async def run_platforms(
+    settings: Settings, platforms: list[str], sync_guild_id: int | None
+) -> None:
+    """Run the configured platform adapters until one stops or the process is interrupted."""
+    async with open_bot(settings) as bot:
+        adapters = []
+        if "discord" in platforms:
+            adapters.append(discord_adapter(bot, sync_guild_id))
+        tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()  # surface the error of an adapter that stopped
+        finally:
+            for adapter in adapters:
+                await adapter.close()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)

@@ -37,13 +37,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_logging_options(common, default=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    commands.add_parser(
+    run = commands.add_parser(
         "run",
         parents=[common],
         help="start every adapter whose credentials are configured (the console when none)",
         description="Start the bot on every platform whose credentials are set; with no "
         "platform tokens, start the terminal chat.",
     )
+    run.add_argument(
+        "--guild",
+        type=int,
+        metavar="ID",
+        help="sync Discord slash commands to this one server (instant; for development)",
+    )
+    invite = commands.add_parser(
+        "discord-invite",
+        parents=[common],
+        help="print the link that adds the bot to a Discord server",
+        description="Print the OAuth2 link that adds the bot to a server with the permissions "
+        "it needs (slash commands, messages, threads, embeds, files, roles).",
+    )
+    invite.add_argument("--application-id", type=int, help="default: read from the token")
     chat = commands.add_parser(
         "chat",
         parents=[common],
@@ -139,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     runners = {
         "run": _run,
+        "discord-invite": _discord_invite,
         "chat": _chat,
         "ask": _ask,
         "migrate": _migrate,
@@ -154,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(settings: Settings, options: argparse.Namespace) -> int:
-    from bot.platforms import StartupError, platforms_to_start
+    from bot.platforms import platforms_to_start
 
     ready, unavailable = platforms_to_start(settings)
     for platform in unavailable:
@@ -162,7 +177,27 @@ async def _run(settings: Settings, options: argparse.Namespace) -> int:
     if not ready:
         options.user, options.moderator, options.json = None, False, False
         return await _chat(settings, options)
-    raise StartupError(f"no adapter can start: {', '.join(ready)}")  # pragma: no cover
+    from bot.app import run_platforms
+
+    await run_platforms(settings, ready, options.guild)
+    return EXIT_OK
+
+
+async def _discord_invite(settings: Settings, options: argparse.Namespace) -> int:
+    from bot.adapters.discord.invite import application_id_from_token, invite_url
+
+    app_id = options.application_id or settings.discord_application_id
+    if app_id is None and settings.discord_token is not None:
+        app_id = application_id_from_token(settings.discord_token.get_secret_value())
+    if app_id is None:
+        print(
+            "roadmap-bot: set BOT_DISCORD_TOKEN or BOT_DISCORD_APPLICATION_ID, or pass "
+            "--application-id",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_CONFIG
+    print(invite_url(app_id))
+    return EXIT_OK
 
 
 async def _chat(settings: Settings, options: argparse.Namespace) -> int:

@@ -40,6 +40,12 @@ class Settings(BaseSettings):
 
     # Platform credentials. Secret types: pydantic prints them as '**********'.
     discord_token: SecretStr | None = None
+    # Large deployments route REST calls through a shared rate-limit proxy; tests use a fake.
+    discord_api_base: str = "https://discord.com/api/v10"
+    discord_gateway_url: str = "wss://gateway.discord.gg"
+    discord_moderator_role: str | None = None  # role name or id; Manage Server always counts
+    discord_message_content: bool = False  # privileged intent; mentions and DMs work without
+    discord_application_id: int | None = None  # for `discord-invite`; read from the token if unset
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None

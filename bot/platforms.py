@@ -21,8 +21,8 @@ def configured_platforms(settings: Settings) -> list[str]:
     return platforms
 
 
-# Adapters this build can start; Discord and Slack join when their adapters land.
-AVAILABLE_PLATFORMS: frozenset[str] = frozenset()
+# Adapters this build can start; Slack joins when its adapter lands.
+AVAILABLE_PLATFORMS: frozenset[str] = frozenset({"discord"})
 
 
 def platforms_to_start(settings: Settings) -> tuple[list[str], list[str]]:

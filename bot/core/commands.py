@@ -90,7 +90,7 @@ class CommandTable:
 HELP = Command(
     name="help",
     summary="List the commands, or explain one.",
-    arguments=(Argument("command", "The command to explain."),),
+    arguments=(Argument("command", "The command to explain.", autocomplete="command"),),
     aliases=("commands",),
     examples=("help", "help timezone"),
 )

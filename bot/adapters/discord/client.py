@@ -1,0 +1,249 @@
+"""The Discord adapter: turns slash commands, buttons, mentions and DMs into core calls."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+
+from bot.adapters.discord.commands import Completer, register
+from bot.adapters.discord.render import Rendered, command_of, render
+from bot.core.commands import CommandTable
+from bot.core.messages import Actor, Incoming, Platform, Reply
+
+log = logging.getLogger(__name__)
+
+Handle = Callable[[Incoming], Awaitable[Reply | None]]
+ACK_WINDOW = 2.0  # seconds of work before deferring; Discord drops answers after 3 s
+DM_SPACE = "dm"
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordOptions:
+    """What the Discord adapter needs from the settings."""
+
+    token: str
+    api_base: str = "https://discord.com/api/v10"
+    gateway_url: str = "wss://gateway.discord.gg"
+    moderator_role: str | None = None  # a role name or id that counts as moderator
+    sync_guild_id: int | None = None  # sync commands to one server (development)
+    sync_state_file: Path | None = None  # remembers the last synced command tree
+    message_content: bool = False  # the privileged intent; mentions and DMs work without it
+
+
+def configure_endpoints(options: DiscordOptions) -> None:
+    """Point discord.py at the configured REST base and gateway (class-level settings)."""
+    # discord.py reads both from class attributes; there is no per-client option.
+    discord.http.Route.BASE = options.api_base.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(options.gateway_url)
+
+
+class RoadmapClient(discord.Client):
+    """discord.Client with the command tree and the adapter's event handlers."""
+
+    def __init__(self, adapter: DiscordAdapter, intents: discord.Intents) -> None:
+        super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none())
+        self.adapter = adapter
+        self.tree: app_commands.CommandTree[RoadmapClient] = app_commands.CommandTree(self)
+
+    async def setup_hook(self) -> None:
+        """Register the slash commands and sync them when they changed."""
+        register(
+            self.tree, self.adapter.table, self.adapter.run_interaction, self.adapter.completers
+        )
+        await self.adapter.sync_if_changed(self.tree)
+
+    async def on_ready(self) -> None:
+        """Log who we are."""
+        log.info("connected to Discord as %s", self.user)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer DMs and messages that mention the bot."""
+        await self.adapter.on_message(message)
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Run the command behind a button (the tree handles slash commands itself)."""
+        if interaction.type is discord.InteractionType.component:
+            data: Mapping[str, Any] = interaction.data or {}
+            line = command_of(str(data.get("custom_id", "")))
+            if line is not None:
+                await self.adapter.run_interaction(interaction, line)
+
+
+class DiscordAdapter:
+    """Run the bot on Discord."""
+
+    def __init__(
+        self,
+        options: DiscordOptions,
+        handle: Handle,
+        table: CommandTable,
+        completers: Mapping[str, Completer],
+    ) -> None:
+        self.options = options
+        self.handle = handle
+        self.table = table
+        self.completers = dict(completers)
+        intents = discord.Intents.none()
+        intents.guilds = True
+        intents.guild_messages = True
+        intents.dm_messages = True
+        intents.message_content = options.message_content
+        configure_endpoints(options)
+        self.client = RoadmapClient(self, intents)
+
+    async def run(self) -> None:
+        """Connect and serve until closed."""
+        async with self.client:
+            await self.client.start(self.options.token)
+
+    async def close(self) -> None:
+        """Disconnect."""
+        await self.client.close()
+
+    # -- who is talking ------------------------------------------------------------------------
+
+    def actor(self, user: discord.abc.User, channel_id: int | None, guild: discord.Guild | None,
+              permissions: discord.Permissions | None = None) -> Actor:  # fmt: skip
+        """Return the core's Actor for a Discord user in a guild or a DM."""
+        return Actor(
+            platform=Platform.DISCORD,
+            space_id=str(guild.id) if guild else DM_SPACE,
+            channel_id=str(channel_id or 0),
+            user_id=str(user.id),
+            display_name=getattr(user, "display_name", user.name),
+            is_moderator=guild is not None and self._is_moderator(user, permissions),
+            space_name=guild.name if guild else "Direct messages",
+        )
+
+    def _is_moderator(
+        self, user: discord.abc.User, permissions: discord.Permissions | None
+    ) -> bool:
+        if permissions is not None and (permissions.manage_guild or permissions.administrator):
+            return True
+        wanted = self.options.moderator_role
+        roles = getattr(user, "roles", [])
+        return wanted is not None and any(wanted in (r.name, str(r.id)) for r in roles)
+
+    # -- slash commands and buttons ------------------------------------------------------------
+
+    async def run_interaction(self, interaction: discord.Interaction[Any], line: str) -> None:
+        """Answer an interaction: quickly when the core is fast, deferring when it is not."""
+        actor = self.actor(
+            interaction.user, interaction.channel_id, interaction.guild, interaction.permissions
+        )
+        work = asyncio.ensure_future(
+            self.handle(Incoming(actor, line, event_id=f"interaction:{interaction.id}"))
+        )
+        try:
+            reply = await asyncio.wait_for(asyncio.shield(work), ACK_WINDOW)
+        except TimeoutError:
+            # Acknowledge now (privately: we cannot know yet what the reply holds) and follow up.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            reply = await work
+            if reply is not None:
+                await self._send_followup(interaction, render(reply))
+            return
+        if reply is None:  # a redelivered interaction: already answered
+            return
+        rendered = render(reply)
+        await interaction.response.send_message(**_message_kwargs(rendered, first=True))
+        await self._send_rest(interaction, rendered)
+
+    async def _send_followup(
+        self, interaction: discord.Interaction[Any], rendered: Rendered
+    ) -> None:
+        await interaction.followup.send(**_message_kwargs(rendered, first=True))
+        await self._send_rest(interaction, rendered)
+
+    async def _send_rest(self, interaction: discord.Interaction[Any], rendered: Rendered) -> None:
+        """Send the pages after the first (Discord allows 10 embeds, but 6,000 chars in all)."""
+        for page in rendered.pages[1:]:
+            await interaction.followup.send(embed=page, ephemeral=rendered.ephemeral)
+
+    # -- mentions and direct messages ------------------------------------------------------------
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer a DM, or a message that mentions the bot, in a thread on that message."""
+        me = self.client.user
+        if me is None or message.author.bot:
+            return
+        in_dm = message.guild is None
+        if not in_dm and me not in message.mentions:
+            return
+        text = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
+        actor = self.actor(message.author, message.channel.id, message.guild)
+        reply = await self.handle(Incoming(actor, text, event_id=f"message:{message.id}"))
+        if reply is None:
+            return
+        rendered = render(reply)
+        destination = await self._thread_for(message) if not in_dm else None
+        for index, page in enumerate(rendered.pages):
+            kwargs: dict[str, Any] = {"embed": page}
+            if index == 0 and rendered.file is not None:
+                kwargs["file"] = rendered.file
+            if index == 0 and rendered.buttons:
+                kwargs["view"] = _view(rendered)
+            if destination is not None:
+                await destination.send(**kwargs)
+            else:
+                await message.reply(mention_author=False, **kwargs)
+
+    async def _thread_for(self, message: discord.Message) -> discord.Thread | None:
+        """Open a thread on the question so the channel stays readable; None if not allowed."""
+        if isinstance(message.channel, discord.Thread):
+            return message.channel
+        name = re.sub(r"[<@#&!>*_`~|]", "", message.clean_content)[:80].strip() or "Question"
+        try:
+            return await message.create_thread(name=name)
+        except (discord.Forbidden, discord.HTTPException) as error:
+            log.info("cannot open a thread here (%s); replying inline", error)
+            return None
+
+    # -- command sync -------------------------------------------------------------------------
+
+    async def sync_if_changed(self, tree: app_commands.CommandTree[Any]) -> None:
+        """Sync the command tree to Discord only when it differs from the last sync."""
+        payload = [command.to_dict(tree) for command in tree.get_commands()]
+        scope = f"guild:{self.options.sync_guild_id}" if self.options.sync_guild_id else "global"
+        digest = hashlib.sha256(json.dumps([scope, payload], sort_keys=True).encode()).hexdigest()
+        state = self.options.sync_state_file
+        if state is not None and state.exists() and state.read_text().strip() == digest:
+            log.info("slash commands unchanged since the last sync; not syncing")
+            return
+        guild = discord.Object(self.options.sync_guild_id) if self.options.sync_guild_id else None
+        if guild is not None:
+            tree.copy_global_to(guild=guild)
+        await tree.sync(guild=guild)
+        log.info("synced %d slash commands (%s)", len(payload), scope)
+        if state is not None:
+            state.parent.mkdir(parents=True, exist_ok=True)
+            state.write_text(digest)
+
+
+def _view(rendered: Rendered) -> discord.ui.View:
+    # Clicks are handled in on_interaction by custom_id, so they keep working after the view
+    # expires or the bot restarts; the timeout only frees discord.py's view store.
+    view = discord.ui.View(timeout=60)
+    for button in rendered.buttons:
+        view.add_item(button)
+    return view
+
+
+def _message_kwargs(rendered: Rendered, *, first: bool) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"embed": rendered.pages[0], "ephemeral": rendered.ephemeral}
+    if first and rendered.file is not None:
+        kwargs["file"] = rendered.file
+    if first and rendered.buttons:
+        kwargs["view"] = _view(rendered)
+    return kwargs

@@ -1,0 +1,106 @@
+"""One Discord slash command per entry of the command table, with typed options."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.core.commands import Argument, Command, CommandTable
+
+# Runs a command line ("progress git done") for the person behind an interaction.
+RunCommand = Callable[[discord.Interaction[Any], str], Awaitable[None]]
+# Suggests (label, value) pairs for what the person has typed so far.
+Completer = Callable[[str], list[tuple[str, str]]]
+
+DESCRIPTION_LIMIT = 100
+CHOICES_LIMIT = 25
+# Discord option names must be lowercase words; a few table names read better renamed.
+OPTION_NAMES = {"IANA name": "zone"}
+
+
+def option_name(argument: Argument) -> str:
+    """Return the Discord option name for a table argument."""
+    name = OPTION_NAMES.get(argument.name, argument.name)
+    return re.sub(r"[^a-z0-9_-]+", "_", name.casefold()).strip("_")[:32]
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= DESCRIPTION_LIMIT else text[: DESCRIPTION_LIMIT - 1] + "…"
+
+
+def build_command(
+    command: Command, run: RunCommand, completers: Mapping[str, Completer]
+) -> app_commands.Command[Any, Any, None]:
+    """Return the slash command for command: its options typed from the table's arguments."""
+    names = [option_name(a) for a in command.arguments]
+
+    async def callback(interaction: discord.Interaction[Any], **options: str | None) -> None:
+        values = [options.get(name) for name in names]
+        line = " ".join([command.name, *(v.strip() for v in values if v and v.strip())])
+        await run(interaction, line)
+
+    parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD)] + [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=str if argument.required else str | None,
+            default=inspect.Parameter.empty if argument.required else None,
+        )
+        for name, argument in zip(names, command.arguments, strict=True)
+    ]
+    # discord.py reads the options from the callback's signature; build it from the table.
+    callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    callback.__annotations__ = {p.name: p.annotation for p in parameters[1:]}
+    if names:
+        app_commands.describe(
+            **{n: _short(a.help) for n, a in zip(names, command.arguments, strict=True)}
+        )(callback)
+    choices = {
+        n: [app_commands.Choice(name=c, value=c) for c in a.choices[:CHOICES_LIMIT]]
+        for n, a in zip(names, command.arguments, strict=True)
+        if a.choices
+    }
+    if choices:
+        app_commands.choices(**choices)(callback)
+    completions = {
+        n: _autocomplete(completers[a.autocomplete])
+        for n, a in zip(names, command.arguments, strict=True)
+        if a.autocomplete is not None and a.autocomplete in completers and not a.choices
+    }
+    if completions:
+        app_commands.autocomplete(**completions)(callback)
+    return app_commands.Command(
+        name=command.name,
+        description=_short(command.summary),
+        callback=callback,  # type: ignore[arg-type]  # options come from __signature__
+    )
+
+
+def _autocomplete(
+    complete: Completer,
+) -> Callable[[discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]:
+    async def suggest(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=label[:100], value=value[:100])
+            for label, value in complete(current)[:CHOICES_LIMIT]
+        ]
+
+    return suggest
+
+
+def register(
+    tree: app_commands.CommandTree[Any],
+    table: CommandTable,
+    run: RunCommand,
+    completers: Mapping[str, Completer],
+) -> None:
+    """Add a slash command for every table command to tree."""
+    for command in table:
+        tree.add_command(build_command(command, run, completers))
