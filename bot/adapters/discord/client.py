@@ -17,6 +17,7 @@ import yarl
 from discord import app_commands
 
 from bot.adapters.discord.commands import Completer, register
+from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.render import Rendered, command_of, render
 from bot.core.commands import CommandTable
 from bot.core.messages import Actor, Incoming, Platform, Reply
@@ -101,6 +102,7 @@ class DiscordAdapter:
         intents.message_content = options.message_content
         configure_endpoints(options)
         self.client = RoadmapClient(self, intents)
+        self.notifier = DiscordNotifier(self.client)
 
     async def run(self) -> None:
         """Connect and serve until closed."""
