@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -108,7 +109,9 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
         yield BotContext(settings, engine, clock, dispatcher, topics)
 
 
-def discord_adapter(bot: BotContext, sync_guild_id: int | None = None) -> DiscordAdapter:
+def discord_adapter(
+    bot: BotContext, sync_guild_id: int | None = None, guild_ready_timeout: float = 2.0
+) -> DiscordAdapter:
     """Build the Discord adapter from the settings and the running bot."""
     settings = bot.settings
     if settings.discord_token is None:
@@ -121,6 +124,7 @@ def discord_adapter(bot: BotContext, sync_guild_id: int | None = None) -> Discor
         sync_guild_id=sync_guild_id,
         sync_state_file=settings.data_dir / "discord_commands.sha256",
         message_content=settings.discord_message_content,
+        guild_ready_timeout=guild_ready_timeout,
     )
     return DiscordAdapter(options, bot.dispatcher.handle, COMMANDS, completers(bot))
 
@@ -145,13 +149,23 @@ async def run_platforms(
         if "discord" in platforms:
             adapters.append(discord_adapter(bot, sync_guild_id))
         tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGTERM, signal.SIGINT):
+            # A container stop (SIGTERM) closes connections cleanly instead of dying mid-reply.
+            loop.add_signal_handler(signal_number, stop.set)
+        stopping = asyncio.create_task(stop.wait())
         try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait([*tasks, stopping], return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                task.result()  # surface the error of an adapter that stopped
+                if task is not stopping:
+                    task.result()  # surface the error of an adapter that stopped
+            log.info("shutting down")
         finally:
             for adapter in adapters:
                 await adapter.close()
-            for task in tasks:
+            for task in (*tasks, stopping):
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*tasks, stopping, return_exceptions=True)
+            for signal_number in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signal_number)

@@ -25,7 +25,6 @@ from bot.core.messages import Actor, Incoming, Platform, Reply
 log = logging.getLogger(__name__)
 
 Handle = Callable[[Incoming], Awaitable[Reply | None]]
-ACK_WINDOW = 2.0  # seconds of work before deferring; Discord drops answers after 3 s
 DM_SPACE = "dm"
 
 
@@ -40,6 +39,8 @@ class DiscordOptions:
     sync_guild_id: int | None = None  # sync commands to one server (development)
     sync_state_file: Path | None = None  # remembers the last synced command tree
     message_content: bool = False  # the privileged intent; mentions and DMs work without it
+    guild_ready_timeout: float = 2.0  # discord.py's wait for servers after connecting
+    ack_window: float = 2.0  # seconds of work before deferring; Discord drops answers after 3 s
 
 
 def configure_endpoints(options: DiscordOptions) -> None:
@@ -53,7 +54,11 @@ class RoadmapClient(discord.Client):
     """discord.Client with the command tree and the adapter's event handlers."""
 
     def __init__(self, adapter: DiscordAdapter, intents: discord.Intents) -> None:
-        super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none())
+        super().__init__(
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=adapter.options.guild_ready_timeout,
+        )
         self.adapter = adapter
         self.tree: app_commands.CommandTree[RoadmapClient] = app_commands.CommandTree(self)
 
@@ -148,7 +153,7 @@ class DiscordAdapter:
             self.handle(Incoming(actor, line, event_id=f"interaction:{interaction.id}"))
         )
         try:
-            reply = await asyncio.wait_for(asyncio.shield(work), ACK_WINDOW)
+            reply = await asyncio.wait_for(asyncio.shield(work), self.options.ack_window)
         except TimeoutError:
             # Acknowledge now (privately: we cannot know yet what the reply holds) and follow up.
             await interaction.response.defer(ephemeral=True, thinking=True)

@@ -1,0 +1,259 @@
+"""The real discord.py against a fake Discord on 127.0.0.1: every command, end to end."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
+from bot.app import BotContext, completers, discord_adapter, open_bot
+from bot.config import load_settings
+from bot.core.commands import COMMANDS, Access, Command, CommandTable
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Actor, Reply
+from bot.core.router import Arguments, Router
+from tests.discord_fake import FakeDiscord, make_client_overrides
+from tests.fakes import FakeEventLog, FakeSpaceRepository
+
+# A valid invocation of every command of the table: (options, must it be private?)
+INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
+    "ask": ({"question": "what is docker?"}, False),
+    "roadmap": ({"topic": "databases"}, False),
+    "next": ({}, True),
+    "progress": ({"topic": "git", "status": "done"}, True),
+    "resources": ({"topic": "databases"}, True),
+    "help": ({"command": "timezone"}, False),
+    "timezone": ({"zone": "Europe/Berlin"}, True),
+    "about": ({}, False),
+}
+
+
+class Running:
+    def __init__(self, fake: FakeDiscord, adapter: DiscordAdapter, bot: BotContext) -> None:
+        self.fake, self.adapter, self.bot = fake, adapter, bot
+
+    async def command(self, name: str, **kwargs: Any) -> dict[str, Any]:
+        sent = await self.fake.send_interaction(name, **kwargs)
+        response = await self.fake.wait_for_interaction_response(sent)
+        return response.json
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def running(tmp_path: Path) -> AsyncIterator[Running]:
+    async with FakeDiscord() as fake:
+        with make_client_overrides(fake):
+            settings = load_settings(
+                database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+                data_dir=tmp_path / "data",
+                discord_token=fake.token,
+                discord_api_base=fake.rest_base,
+                discord_gateway_url=str(fake.gateway_url),
+            )
+            async with open_bot(settings) as bot:
+                adapter = discord_adapter(bot, guild_ready_timeout=0.1)
+                task = asyncio.create_task(adapter.run())
+                try:
+                    await fake.wait_until_identified()
+                    yield Running(fake, adapter, bot)
+                finally:
+                    await adapter.close()
+                    await asyncio.wait_for(task, 5)
+
+
+def test_every_table_command_has_a_discord_command() -> None:
+    import discord
+    from discord import app_commands
+
+    tree = app_commands.CommandTree(discord.Client(intents=discord.Intents.none()))
+    from bot.adapters.discord.commands import register
+
+    async def run(interaction: Any, line: str) -> None:
+        return None
+
+    register(tree, COMMANDS, run, {})
+    assert {c.name for c in tree.get_commands()} == {c.name for c in COMMANDS}
+    assert set(INVOCATIONS) == {c.name for c in COMMANDS}
+
+
+@pytest.mark.parametrize("name", list(INVOCATIONS))
+async def test_every_command_answers_through_an_interaction(running: Running, name: str) -> None:
+    options, private = INVOCATIONS[name]
+    body = await running.command(name, options=options)
+    assert body["type"] == 4
+    embeds = body["data"]["embeds"]
+    assert embeds and (embeds[0].get("title") or embeds[0].get("description"))
+    assert embeds[0].get("color") != 0xC0392B, embeds[0]  # not an error reply
+    assert bool(body["data"].get("flags", 0) & 64) is private
+    assert body["data"]["allowed_mentions"] == {"parse": []}
+
+
+async def test_commands_are_synced_once_and_not_again_when_unchanged(running: Running) -> None:
+    synced = running.fake.requests_matching("PUT", r"/applications/\d+/commands")
+    assert len(synced) == 1 and len(synced[0].json) == len(COMMANDS)
+    await running.adapter.sync_if_changed(running.adapter.client.tree)
+    assert len(running.fake.requests_matching("PUT", r"/applications/\d+/commands")) == 1
+
+
+async def test_topic_and_timezone_autocomplete(running: Running) -> None:
+    topic = await running.command("progress", options={"topic": "dock"}, type=4, focused="topic")
+    assert topic["type"] == 8
+    assert "containers" in [c["value"] for c in topic["data"]["choices"]]
+    zone = await running.command("timezone", options={"zone": "berl"}, type=4, focused="zone")
+    assert "Europe/Berlin" in [c["value"] for c in zone["data"]["choices"]]
+
+
+async def test_progress_is_stored_and_shown_privately(running: Running) -> None:
+    await running.command("progress", options={"topic": "git", "status": "done"})
+    body = await running.command("progress")
+    fields = {f["name"]: f["value"] for f in body["data"]["embeds"][0]["fields"]}
+    assert "(1/" in fields["Foundations"] and body["data"]["flags"] & 64
+
+
+async def test_a_repeated_interaction_id_acts_once(running: Running) -> None:
+    first = await running.fake.send_interaction("about", interaction_id=777)
+    await running.fake.wait_for_interaction_response(first)
+    again = await running.fake.send_interaction("about", interaction_id=777)
+    with pytest.raises(TimeoutError):
+        await running.fake.wait_for_request("POST", again.callback_path, timeout=0.5, count=2)
+
+
+async def test_a_mention_gets_an_answer_without_pinging(running: Running) -> None:
+    fake = running.fake
+    await fake.send_message(
+        f"<@{fake.bot_user['id']}> @everyone what is docker?", mentions=[fake.bot_user]
+    )
+    posted = await fake.wait_for_request("POST", rf"/channels/{fake.channel_id}/messages")
+    body = posted.json
+    assert body["allowed_mentions"]["parse"] == [] and not body["allowed_mentions"].get("roles")
+    text = str(body.get("embeds")) + str(body.get("content"))
+    assert "docker" in text.lower() and "@everyone" not in text
+
+
+async def test_a_rate_limited_reply_is_retried_and_arrives_once(running: Running) -> None:
+    fake = running.fake
+    fake.rate_limit_next("POST", rf"/channels/{fake.channel_id}/messages")
+    await fake.send_message(f"<@{fake.bot_user['id']}> what is git?", mentions=[fake.bot_user])
+    await fake.wait_for_request("POST", rf"/channels/{fake.channel_id}/messages")
+    limited = fake.requests_matching(
+        "POST", rf"/channels/{fake.channel_id}/messages", include_rate_limited=True
+    )
+    assert [r.rate_limited for r in limited] == [True, False]
+
+
+async def test_a_button_runs_its_command_for_the_clicker(running: Running) -> None:
+    body = await running.command("roadmap", options={"topic": "git"})
+    buttons = [c for row in body["data"]["components"] for c in row["components"]]
+    mark_done = next(b for b in buttons if b.get("custom_id", "").endswith("progress git done"))
+    await running.command("", type=3, custom_id=mark_done["custom_id"])
+    shown = await running.command("progress", options={"topic": "git"})
+    assert "done" in shown["data"]["embeds"][0]["description"]
+
+
+@asynccontextmanager
+async def small_bot(
+    tmp_path: Path, handlers: dict[str, Any], table: CommandTable, ack_window: float = 2.0
+) -> AsyncIterator[FakeDiscord]:
+    """Run the adapter on a test command table with in-memory core parts."""
+
+    async def chat(actor: Actor, text: str) -> Reply:
+        return Reply(text="chat")
+
+    dispatcher = Dispatcher(Router(table, handlers, chat), FakeEventLog(), FakeSpaceRepository())
+    async with FakeDiscord() as fake:
+        with make_client_overrides(fake):
+            options = DiscordOptions(
+                token=fake.token,
+                api_base=fake.rest_base,
+                gateway_url=str(fake.gateway_url),
+                sync_state_file=tmp_path / "sync",
+                guild_ready_timeout=0.1,
+                ack_window=ack_window,
+            )
+            adapter = DiscordAdapter(options, dispatcher.handle, table, {})
+            task = asyncio.create_task(adapter.run())
+            try:
+                await fake.wait_until_identified()
+                yield fake
+            finally:
+                await adapter.close()
+                await asyncio.wait_for(task, 5)
+
+
+async def test_non_moderators_are_refused_moderator_commands(tmp_path: Path) -> None:
+    """Permissions come from Discord: Manage Server (or the configured role) is a moderator."""
+    calls: list[str] = []
+
+    async def purge(actor: Actor, arguments: Arguments) -> Reply:
+        calls.append(actor.user_id)
+        return Reply(text="purged")
+
+    table = CommandTable([Command("purge", "Moderators only.", access=Access.MODERATOR)])
+    async with small_bot(tmp_path, {"purge": purge}, table) as fake:
+        refused = await fake.send_interaction("purge", user=fake.member_user, permissions=0)
+        body = (await fake.wait_for_interaction_response(refused)).json
+        assert "moderators" in body["data"]["embeds"][0]["description"].lower()
+        allowed = await fake.send_interaction(
+            "purge",
+            user=fake.moderator_user,
+            permissions=1 << 5,  # Manage Server
+        )
+        await fake.wait_for_interaction_response(allowed)
+        assert calls == [str(fake.moderator_user["id"])]
+
+
+async def test_slow_work_is_deferred_then_followed_up(tmp_path: Path) -> None:
+    async def slow(actor: Actor, arguments: Arguments) -> Reply:
+        await asyncio.sleep(0.3)
+        return Reply(text="finally")
+
+    table = CommandTable([Command("slow", "Takes a while.")])
+    async with small_bot(tmp_path, {"slow": slow}, table, ack_window=0.05) as fake:
+        sent = await fake.send_interaction("slow")
+        deferred = await fake.wait_for_interaction_response(sent)
+        assert deferred.json["type"] == 5
+        followup = await fake.wait_for_followup(sent)
+        assert followup.json["embeds"][0]["description"] == "finally"
+
+
+async def test_completers_cover_every_autocomplete_argument(running: Running) -> None:
+    wanted = {a.autocomplete for c in COMMANDS for a in c.arguments if a.autocomplete}
+    assert wanted <= set(completers(running.bot))
+
+
+async def test_roadmap_bot_run_serves_discord_as_a_subprocess(tmp_path: Path) -> None:
+    """The real CLI, configured only through settings, talks to the fake Discord."""
+    async with FakeDiscord() as fake:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+        env |= {
+            "BOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+            "BOT_DATA_DIR": str(tmp_path / "data"),
+            "BOT_DISCORD_TOKEN": fake.token,
+            "BOT_DISCORD_API_BASE": fake.rest_base,
+            "BOT_DISCORD_GATEWAY_URL": str(fake.gateway_url),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--log-json",
+            env=env, cwd=tmp_path,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            await fake.wait_until_identified(timeout=30)
+            sent = await fake.send_interaction("timezone", options={"zone": "Asia/Tokyo"})
+            body = (await fake.wait_for_interaction_response(sent, timeout=10)).json
+            fields = {f["name"]: f["value"] for f in body["data"]["embeds"][0]["fields"]}
+            assert fields["Timezone"] == "Asia/Tokyo"
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), 20)
+        assert process.returncode == 0, stderr.decode()[-2000:]
+        assert fake.token not in stderr.decode()  # the token is never logged

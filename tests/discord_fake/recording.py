@@ -1,0 +1,127 @@
+"""What the fake Discord remembers about the calls it answered, and how tests wait for them."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+JSON = dict[str, Any]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RecordedFile:
+    """One file part of a multipart request (`files[0]`, ...)."""
+
+    form_name: str
+    filename: str
+    content_type: str | None
+    data: bytes = field(repr=False)
+
+    @property
+    def size(self) -> int:
+        """Return the size of the file in bytes."""
+        return len(self.data)
+
+
+@dataclass
+class RecordedRequest:
+    """One REST call, as the fake saw it and answered it.
+
+    `path` is relative to the API base (``/channels/1/messages``, no ``/api/v10``).
+    `json` is the JSON body, or the parsed ``payload_json`` part of a multipart body.
+    """
+
+    method: str
+    path: str
+    query: dict[str, str]
+    json: Any
+    files: list[RecordedFile]
+    status: int = 0
+    rate_limited: bool = False
+    response: Any = None
+    received_at: float = field(default_factory=time.monotonic)
+
+    def matches(self, method: str, path_regex: str) -> bool:
+        """Tell whether this request has `method` and a path that fully matches `path_regex`."""
+        return self.method == method.upper() and re.fullmatch(path_regex, self.path) is not None
+
+
+@dataclass
+class RateLimitRule:
+    """Answer the next `times` calls that match with a 429."""
+
+    method: str
+    path_regex: str
+    times: int
+    retry_after: float
+
+    def applies_to(self, method: str, path: str) -> bool:
+        """Tell whether a call is covered by this rule (and the rule is not used up)."""
+        return (
+            self.times > 0
+            and self.method == method.upper()
+            and re.fullmatch(self.path_regex, path) is not None
+        )
+
+
+class ChangeSignal:
+    """Wake waiters whenever the fake's state changes.
+
+    One condition for everything (requests, identifies, resumes) keeps the waiting code in one
+    place; tests await a predicate with a deadline instead of sleeping and polling.
+    """
+
+    def __init__(self) -> None:
+        self._condition = asyncio.Condition()
+
+    async def notify(self) -> None:
+        """Wake every waiter so it re-checks its predicate."""
+        async with self._condition:
+            self._condition.notify_all()
+
+    async def wait_for(self, predicate: Callable[[], T | None], timeout: float, what: str) -> T:
+        """Wait until `predicate()` is truthy and return its value, or raise TimeoutError."""
+        async with self._condition:
+            try:
+                result = await asyncio.wait_for(self._condition.wait_for(predicate), timeout)
+                return cast(T, result)
+            except TimeoutError:
+                raise TimeoutError(f"fake Discord: no {what} within {timeout} s") from None
+
+
+class Recorder:
+    """Every REST call answered, the pending rate limits, and errors inside the fake itself."""
+
+    def __init__(self) -> None:
+        self.requests: list[RecordedRequest] = []
+        self.rate_limits: list[RateLimitRule] = []
+        self.errors: list[str] = []
+        self.signal = ChangeSignal()
+
+    async def add(self, request: RecordedRequest) -> None:
+        """Record an answered request and wake the waiters."""
+        self.requests.append(request)
+        await self.signal.notify()
+
+    def take_rate_limit(self, method: str, path: str) -> RateLimitRule | None:
+        """Use up one 429 of the first rule that covers this call, if any."""
+        for rule in self.rate_limits:
+            if rule.applies_to(method, path):
+                rule.times -= 1
+                return rule
+        return None
+
+    def matching(
+        self, method: str, path_regex: str, *, include_rate_limited: bool = False
+    ) -> list[RecordedRequest]:
+        """Return the recorded calls that match, oldest first."""
+        return [
+            r
+            for r in self.requests
+            if r.matches(method, path_regex) and (include_rate_limited or not r.rate_limited)
+        ]
