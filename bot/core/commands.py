@@ -47,6 +47,7 @@ class Command:
     group: str = "General"
     details: str = field(default="")
     usage_line: str = ""  # for commands whose arguments read better written out by hand
+    personal: bool = False  # answers about the asker: platforms show them privately by default
 
     def usage(self) -> str:
         """Return the usage line, e.g. `timezone [IANA name]`."""
@@ -103,6 +104,7 @@ TIMEZONE = Command(
     aliases=("tz",),
     examples=("timezone", "timezone Europe/Berlin", "timezone America/New_York"),
     details="Your days (streaks, reminders) start at midnight in this timezone.",
+    personal=True,
 )
 ASK = Command(
     name="ask",
@@ -130,6 +132,7 @@ NEXT = Command(
     examples=("next",),
     details="Mark topics with `progress <topic> done` so suggestions move on with you.",
     group="Roadmap",
+    personal=True,
 )
 PROGRESS = Command(
     name="progress",
@@ -146,6 +149,7 @@ PROGRESS = Command(
     examples=("progress", "progress git done", "progress databases learning", "progress git reset"),
     details="Skipped topics count in neither part of the percentages.",
     group="Roadmap",
+    personal=True,
 )
 RESOURCES = Command(
     name="resources",
@@ -169,6 +173,7 @@ RESOURCES = Command(
     "| resources seen <id>",
     details="Kinds: course, docs, book, video, interactive, practice, community, article, tool.",
     group="Roadmap",
+    personal=True,
 )
 ABOUT = Command(
     name="about",

@@ -76,7 +76,7 @@ def test_every_table_command_has_a_discord_command() -> None:
     tree = app_commands.CommandTree(discord.Client(intents=discord.Intents.none()))
     from bot.adapters.discord.commands import register
 
-    async def run(interaction: Any, line: str) -> None:
+    async def run(interaction: Any, line: str, share: bool) -> None:
         return None
 
     register(tree, COMMANDS, run, {})
@@ -126,26 +126,41 @@ async def test_a_repeated_interaction_id_acts_once(running: Running) -> None:
         await running.fake.wait_for_request("POST", again.callback_path, timeout=0.5, count=2)
 
 
-async def test_a_mention_gets_an_answer_without_pinging(running: Running) -> None:
+async def test_a_mention_is_answered_in_a_thread_without_pinging(running: Running) -> None:
     fake = running.fake
-    await fake.send_message(
+    question = await fake.send_message(
         f"<@{fake.bot_user['id']}> @everyone what is docker?", mentions=[fake.bot_user]
     )
-    posted = await fake.wait_for_request("POST", rf"/channels/{fake.channel_id}/messages")
+    thread = await fake.wait_for_request(
+        "POST", rf"/channels/{fake.channel_id}/messages/{question['id']}/threads"
+    )
+    assert "@everyone" not in thread.json["name"]
+    posted = await fake.wait_for_request("POST", rf"/channels/{question['id']}/messages")
     body = posted.json
     assert body["allowed_mentions"]["parse"] == [] and not body["allowed_mentions"].get("roles")
     text = str(body.get("embeds")) + str(body.get("content"))
     assert "docker" in text.lower() and "@everyone" not in text
 
 
+async def test_a_direct_message_is_answered_and_a_redelivery_is_not(running: Running) -> None:
+    fake = running.fake
+    await fake.send_message("what is git?", dm=True, message_id=4242)
+    answer = await fake.wait_for_request("POST", r"/channels/\d+/messages")
+    assert str(answer.json["message_reference"]["message_id"]) == "4242"
+    await fake.send_message("what is git?", dm=True, message_id=4242)  # gateway redelivery
+    with pytest.raises(TimeoutError):
+        await fake.wait_for_request("POST", r"/channels/\d+/messages", timeout=0.5, count=2)
+
+
 async def test_a_rate_limited_reply_is_retried_and_arrives_once(running: Running) -> None:
     fake = running.fake
-    fake.rate_limit_next("POST", rf"/channels/{fake.channel_id}/messages")
-    await fake.send_message(f"<@{fake.bot_user['id']}> what is git?", mentions=[fake.bot_user])
-    await fake.wait_for_request("POST", rf"/channels/{fake.channel_id}/messages")
-    limited = fake.requests_matching(
-        "POST", rf"/channels/{fake.channel_id}/messages", include_rate_limited=True
+    fake.rate_limit_next("POST", r"/channels/\d+/messages")
+    question = await fake.send_message(
+        f"<@{fake.bot_user['id']}> what is git?", mentions=[fake.bot_user]
     )
+    path = rf"/channels/{question['id']}/messages"
+    await fake.wait_for_request("POST", path)
+    limited = fake.requests_matching("POST", path, include_rate_limited=True)
     assert [r.rate_limited for r in limited] == [True, False]
 
 
@@ -257,3 +272,12 @@ async def test_roadmap_bot_run_serves_discord_as_a_subprocess(tmp_path: Path) ->
             _, stderr = await asyncio.wait_for(process.communicate(), 20)
         assert process.returncode == 0, stderr.decode()[-2000:]
         assert fake.token not in stderr.decode()  # the token is never logged
+
+
+async def test_personal_answers_are_private_unless_shared(running: Running) -> None:
+    private = await running.command("progress")
+    shared = await running.command("progress", options={"share": True})
+    assert private["data"]["flags"] & 64 and not shared["data"].get("flags", 0) & 64
+    synced = running.fake.requests_matching("PUT", r"/applications/\d+/commands")[0].json
+    with_share = {c["name"] for c in synced if any(o["name"] == "share" for o in c["options"])}
+    assert with_share == {c.name for c in COMMANDS if c.personal}

@@ -43,6 +43,7 @@ class ResourceEndpoints:
             ("PATCH", rf"/channels/{snowflake}/messages/{snowflake}", self._edit_message),
             ("DELETE", rf"/channels/{snowflake}/messages/{snowflake}", self._delete_message),
             ("POST", rf"/channels/{snowflake}/typing", self._typing),
+            ("POST", rf"/channels/{snowflake}/messages/{snowflake}/threads", self._start_thread),
             ("GET", rf"/applications/{snowflake}(?:/guilds/{snowflake})?/commands", self._commands),
             ("PUT", rf"/applications/{snowflake}(?:/guilds/{snowflake})?/commands", self._sync),
             ("GET", rf"/guilds/{snowflake}/roles", self._roles),
@@ -123,6 +124,13 @@ class ResourceEndpoints:
             event = message | {"member": {k: v for k, v in member.items() if k != "user"}}
             await self.api.events.emit("MESSAGE_CREATE", event if guild else message, intent=intent)
         return Reply(200, message)
+
+    async def _start_thread(self, m: re.Match[str], r: RecordedRequest) -> Reply:
+        parent, message = self.world.channel(int(m[1])), self._message(m)
+        if parent is None or message is None:
+            return Reply(404, unknown("Message", 10008))
+        name = str((r.json or {}).get("name") or "thread")
+        return Reply(201, self.world.make_thread(parent, int(m[2]), name))
 
     def _message(self, m: re.Match[str]) -> JSON | None:
         message = self.world.messages.get(int(m[2]))

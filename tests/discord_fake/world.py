@@ -73,6 +73,7 @@ class World:
         ]
         self.channel_id = fixed_id(20)
         self.second_channel_id = fixed_id(21)
+        self.threads: list[JSON] = []  # threads started on messages (POST .../threads)
         self.channels: list[JSON] = [
             self._text_channel(self.channel_id, "general", 0),
             self._text_channel(self.second_channel_id, "roadmap", 1),
@@ -133,7 +134,7 @@ class World:
 
     def channel(self, channel_id: int) -> JSON | None:
         """Return a guild channel or an open DM channel."""
-        found = next((c for c in self.channels if int(c["id"]) == channel_id), None)
+        found = next((c for c in self.channels + self.threads if int(c["id"]) == channel_id), None)
         if found is None:
             found = next((c for c in self.dm_channels.values() if int(c["id"]) == channel_id), None)
         return found
@@ -214,6 +215,30 @@ class World:
         }
 
     # -- messages -------------------------------------------------------------------------
+
+    def make_thread(self, parent: JSON, message_id: int, name: str) -> JSON:
+        """Start a public thread on a message; like Discord, it takes the message's id."""
+        thread: JSON = {
+            "id": str(message_id),
+            "type": 11,  # public thread
+            "guild_id": parent["guild_id"],
+            "parent_id": parent["id"],
+            "name": name[:100],
+            "owner_id": self.bot_user["id"],
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": now_iso(),
+                "locked": False,
+            },
+        }
+        self.threads.append(thread)
+        return thread
 
     def make_message(
         self,

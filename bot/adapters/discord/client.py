@@ -83,7 +83,7 @@ class RoadmapClient(discord.Client):
             data: Mapping[str, Any] = interaction.data or {}
             line = command_of(str(data.get("custom_id", "")))
             if line is not None:
-                await self.adapter.run_interaction(interaction, line)
+                await self.adapter.run_interaction(interaction, line, False)
 
 
 class DiscordAdapter:
@@ -144,7 +144,9 @@ class DiscordAdapter:
 
     # -- slash commands and buttons ------------------------------------------------------------
 
-    async def run_interaction(self, interaction: discord.Interaction[Any], line: str) -> None:
+    async def run_interaction(
+        self, interaction: discord.Interaction[Any], line: str, share: bool = False
+    ) -> None:
         """Answer an interaction: quickly when the core is fast, deferring when it is not."""
         actor = self.actor(
             interaction.user, interaction.channel_id, interaction.guild, interaction.permissions
@@ -155,15 +157,15 @@ class DiscordAdapter:
         try:
             reply = await asyncio.wait_for(asyncio.shield(work), self.options.ack_window)
         except TimeoutError:
-            # Acknowledge now (privately: we cannot know yet what the reply holds) and follow up.
-            await interaction.response.defer(ephemeral=True, thinking=True)
+            # Acknowledge now (privately unless shared: we cannot know yet what the reply holds).
+            await interaction.response.defer(ephemeral=not share, thinking=True)
             reply = await work
             if reply is not None:
-                await self._send_followup(interaction, render(reply))
+                await self._send_followup(interaction, _shared(render(reply), share))
             return
         if reply is None:  # a redelivered interaction: already answered
             return
-        rendered = render(reply)
+        rendered = _shared(render(reply), share)
         await interaction.response.send_message(**_message_kwargs(rendered, first=True))
         await self._send_rest(interaction, rendered)
 
@@ -236,6 +238,13 @@ class DiscordAdapter:
         if state is not None:
             state.parent.mkdir(parents=True, exist_ok=True)
             state.write_text(digest)
+
+
+def _shared(rendered: Rendered, share: bool) -> Rendered:
+    """Make a private answer public when the person asked to share it."""
+    if share:
+        rendered.ephemeral = False
+    return rendered
 
 
 def _view(rendered: Rendered) -> discord.ui.View:

@@ -12,8 +12,10 @@ from discord import app_commands
 
 from bot.core.commands import Argument, Command, CommandTable
 
-# Runs a command line ("progress git done") for the person behind an interaction.
-RunCommand = Callable[[discord.Interaction[Any], str], Awaitable[None]]
+# Runs a command line ("progress git done") for the person behind an interaction; the flag
+# says whether they chose to share a personal answer with the channel.
+RunCommand = Callable[[discord.Interaction[Any], str, bool], Awaitable[None]]
+SHARE_OPTION = "share"
 # Suggests (label, value) pairs for what the person has typed so far.
 Completer = Callable[[str], list[tuple[str, str]]]
 
@@ -39,10 +41,10 @@ def build_command(
     """Return the slash command for command: its options typed from the table's arguments."""
     names = [option_name(a) for a in command.arguments]
 
-    async def callback(interaction: discord.Interaction[Any], **options: str | None) -> None:
+    async def callback(interaction: discord.Interaction[Any], **options: Any) -> None:
         values = [options.get(name) for name in names]
         line = " ".join([command.name, *(v.strip() for v in values if v and v.strip())])
-        await run(interaction, line)
+        await run(interaction, line, bool(options.get(SHARE_OPTION)))
 
     parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD)] + [
         inspect.Parameter(
@@ -53,13 +55,20 @@ def build_command(
         )
         for name, argument in zip(names, command.arguments, strict=True)
     ]
+    if command.personal:
+        parameters.append(
+            inspect.Parameter(
+                SHARE_OPTION, inspect.Parameter.KEYWORD_ONLY, annotation=bool | None, default=None
+            )
+        )
     # discord.py reads the options from the callback's signature; build it from the table.
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback.__annotations__ = {p.name: p.annotation for p in parameters[1:]}
-    if names:
-        app_commands.describe(
-            **{n: _short(a.help) for n, a in zip(names, command.arguments, strict=True)}
-        )(callback)
+    descriptions = {n: _short(a.help) for n, a in zip(names, command.arguments, strict=True)}
+    if command.personal:
+        descriptions[SHARE_OPTION] = "Post the answer in the channel (it is private otherwise)."
+    if descriptions:
+        app_commands.describe(**descriptions)(callback)
     choices = {
         n: [app_commands.Choice(name=c, value=c) for c in a.choices[:CHOICES_LIMIT]]
         for n, a in zip(names, command.arguments, strict=True)
