@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import version
 from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
 from bot.adapters.discord.commands import Completer
+from bot.adapters.slack.adapter import SlackAdapter, SlackOptions
 from bot.answering import build_answerer
 from bot.config import Settings
 from bot.core.about import AboutService
@@ -140,14 +141,45 @@ def completers(bot: BotContext) -> dict[str, Completer]:
     }
 
 
+def slack_adapter(bot: BotContext) -> SlackAdapter:
+    """Build the Slack adapter from the settings and the running bot."""
+    settings = bot.settings
+    if settings.slack_bot_token is None:
+        raise StartupError("BOT_SLACK_BOT_TOKEN is not set")
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+    mode = settings.slack_mode
+    if mode == "auto":
+        mode = "socket" if app_token else "http"
+    secret = settings.slack_signing_secret
+    if mode == "http" and secret is None:
+        raise StartupError("Slack HTTP mode needs BOT_SLACK_SIGNING_SECRET")
+    if mode == "socket" and app_token is None:
+        raise StartupError("Slack Socket Mode needs BOT_SLACK_APP_TOKEN")
+    options = SlackOptions(
+        bot_token=settings.slack_bot_token.get_secret_value(),
+        signing_secret=secret.get_secret_value() if secret else None,
+        app_token=app_token,
+        api_base=settings.slack_api_base,
+        mode=mode,
+        host=settings.slack_host,
+        port=settings.slack_port,
+        path=settings.slack_path,
+        command=settings.slack_command,
+        moderator_group=settings.slack_moderator_group,
+    )
+    return SlackAdapter(options, bot.dispatcher.handle, COMMANDS)
+
+
 async def run_platforms(
     settings: Settings, platforms: list[str], sync_guild_id: int | None
 ) -> None:
     """Run the configured platform adapters until one stops or the process is interrupted."""
     async with open_bot(settings) as bot:
-        adapters = []
+        adapters: list[DiscordAdapter | SlackAdapter] = []
         if "discord" in platforms:
             adapters.append(discord_adapter(bot, sync_guild_id))
+        if "slack" in platforms:
+            adapters.append(slack_adapter(bot))
         tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    slack_api_base: str = "https://slack.com/api/"  # GovSlack and proxies need another
+    slack_mode: Literal["auto", "http", "socket"] = "auto"  # auto: socket when an app token is set
+    slack_host: str = "0.0.0.0"  # noqa: S104 - the HTTP listener sits behind your proxy
+    slack_port: int = 3000
+    slack_path: str = "/slack/events"
+    slack_command: str = "/roadmap"
+    slack_moderator_group: str | None = None  # user group id; admins and owners always count
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -21,8 +21,8 @@ def configured_platforms(settings: Settings) -> list[str]:
     return platforms
 
 
-# Adapters this build can start; Slack joins when its adapter lands.
-AVAILABLE_PLATFORMS: frozenset[str] = frozenset({"discord"})
+# Adapters this build can start.
+AVAILABLE_PLATFORMS: frozenset[str] = frozenset({"discord", "slack"})
 
 
 def platforms_to_start(settings: Settings) -> tuple[list[str], list[str]]:

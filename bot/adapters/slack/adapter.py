@@ -1,0 +1,160 @@
+"""The Slack adapter: slash command, mentions, DMs, buttons and App Home through slack-bolt."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.listeners import register
+from bot.adapters.slack.notifier import SlackNotifier
+from bot.adapters.slack.render import blocks
+from bot.core.commands import CommandTable
+from bot.core.messages import Actor, Incoming, Platform, Reply
+
+log = logging.getLogger(__name__)
+
+Handle = Callable[[Incoming], Awaitable[Reply | None]]
+DIRECTORY_TTL = 600.0  # seconds to trust a cached users.info / user-group answer
+HOME_COMMANDS = ("progress", "next")  # what the App Home tab shows
+
+
+@dataclass(frozen=True, slots=True)
+class SlackOptions:
+    """What the Slack adapter needs from the settings."""
+
+    bot_token: str
+    signing_secret: str | None = None
+    app_token: str | None = None  # Socket Mode when set and mode is "socket"
+    api_base: str = "https://slack.com/api/"
+    mode: str = "http"  # "http" (Events API over HTTPS) or "socket" (Socket Mode)
+    host: str = "0.0.0.0"  # noqa: S104 - the HTTP listener sits behind the user's proxy
+    port: int = 3000
+    path: str = "/slack/events"
+    command: str = "/roadmap"
+    moderator_group: str | None = None  # a user group id whose members moderate
+
+
+def member_id(team_id: str, user_id: str) -> str:
+    """Return a Slack user id qualified by workspace (Slack ids are per workspace)."""
+    return f"{team_id}:{user_id}"
+
+
+def split_member_id(qualified: str) -> tuple[str, str]:
+    """Return (team id, user id) of a qualified Slack member id."""
+    team, _, user = qualified.partition(":")
+    return team, user
+
+
+class _Directory:
+    """Cached answers to 'who is this user' and 'who moderates'."""
+
+    def __init__(self, client: AsyncWebClient, moderator_group: str | None) -> None:
+        self._client = client
+        self._group = moderator_group
+        self._users: dict[str, tuple[float, str, bool]] = {}
+        self._moderators: tuple[float, frozenset[str]] = (0.0, frozenset())
+
+    async def user(self, user_id: str) -> tuple[str, bool]:
+        """Return (display name, is workspace admin or owner)."""
+        cached = self._users.get(user_id)
+        if cached and time.monotonic() - cached[0] < DIRECTORY_TTL:
+            return cached[1], cached[2]
+        info = (await self._client.users_info(user=user_id)).get("user") or {}
+        profile = info.get("profile") or {}
+        name = profile.get("display_name") or info.get("real_name") or info.get("name") or user_id
+        admin = bool(info.get("is_admin") or info.get("is_owner") or info.get("is_primary_owner"))
+        self._users[user_id] = (time.monotonic(), str(name), admin)
+        return str(name), admin
+
+    async def in_moderator_group(self, user_id: str) -> bool:
+        """Return True when the user is in the configured moderator user group."""
+        if self._group is None:
+            return False
+        fetched_at, members = self._moderators
+        if time.monotonic() - fetched_at > DIRECTORY_TTL:
+            answer = await self._client.usergroups_users_list(usergroup=self._group)
+            members = frozenset(answer.get("users") or [])
+            self._moderators = (time.monotonic(), members)
+        return user_id in members
+
+
+class SlackAdapter:
+    """Run the bot on Slack."""
+
+    def __init__(self, options: SlackOptions, handle: Handle, table: CommandTable) -> None:
+        self.options = options
+        self.handle = handle
+        self.table = table
+        client = AsyncWebClient(token=options.bot_token, base_url=options.api_base)
+        self.app = AsyncApp(
+            client=client,
+            signing_secret=options.signing_secret,
+            # Socket Mode requests are not signed; HTTP requests always are.
+            request_verification_enabled=options.mode == "http",
+        )
+        self.directory = _Directory(client, options.moderator_group)
+        self.notifier = SlackNotifier(client)
+        self._runner: web.AppRunner | None = None
+        self._stopped = asyncio.Event()
+        self._socket: Any = None
+        register(self)
+
+    async def actor(self, team_id: str, user_id: str, channel_id: str) -> Actor:
+        """Return the core's Actor for a Slack user."""
+        name, admin = await self.directory.user(user_id)
+        moderator = admin or await self.directory.in_moderator_group(user_id)
+        return Actor(
+            platform=Platform.SLACK,
+            space_id=team_id,
+            channel_id=channel_id,
+            user_id=member_id(team_id, user_id),
+            display_name=name,
+            is_moderator=moderator,
+            space_name=team_id,
+        )
+
+    async def publish_home(self, team_id: str, user_id: str) -> None:
+        """Publish the App Home tab: the member's progress and what to learn next."""
+        actor = await self.actor(team_id, user_id, "home")
+        view_blocks: list[dict[str, Any]] = []
+        for command in HOME_COMMANDS:
+            reply = await self.handle(Incoming(actor, command))
+            if reply is not None:
+                view_blocks += [*blocks(reply), {"type": "divider"}]
+        await self.app.client.views_publish(
+            user_id=user_id, view={"type": "home", "blocks": view_blocks[:100]}
+        )
+
+    async def run(self) -> None:
+        """Serve Slack until closed: HTTP listener or Socket Mode, as configured."""
+        if self.options.mode == "socket":
+            from slack_bolt.adapter.socket_mode.async_handler import (
+                AsyncSocketModeHandler,
+            )
+
+            self._socket = AsyncSocketModeHandler(self.app, self.options.app_token)
+            await self._socket.connect_async()
+        else:
+            self._runner = web.AppRunner(self.app.web_app(path=self.options.path))
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, self.options.host, self.options.port)
+            await site.start()
+            log.info("Slack events at http://%s:%d%s", self.options.host, self.options.port,
+                     self.options.path)  # fmt: skip
+        await self._stopped.wait()
+
+    async def close(self) -> None:
+        """Stop serving."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._socket is not None:
+            await self._socket.close_async()
+        self._stopped.set()

@@ -1,0 +1,109 @@
+"""Bolt listeners: each acknowledges first, then hands the work to the core."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.render import ACTION_PREFIX, message_payload
+from bot.core.messages import Incoming
+
+if TYPE_CHECKING:
+    from bot.adapters.slack.adapter import SlackAdapter
+
+log = logging.getLogger(__name__)
+
+HELP_HINT = "On Slack, type `/roadmap <command>`, for example `/roadmap next`."
+
+
+def strip_bot_mention(text: str, bot_user_id: str | None) -> str:
+    """Return the text of a mention without the bot's own <@U...> tag."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text)
+    return text.strip()
+
+
+def register(adapter: SlackAdapter) -> None:
+    """Register every listener of the adapter on its bolt app."""
+    app = adapter.app
+    personal = {c.name for c in adapter.table if c.personal}
+
+    async def answer_command(
+        team_id: str, user_id: str, channel_id: str, line: str, event_id: str,
+        respond: AsyncRespond,
+    ) -> None:  # fmt: skip
+        actor = await adapter.actor(team_id, user_id, channel_id)
+        reply = await adapter.handle(Incoming(actor, line, event_id=event_id))
+        if reply is None:
+            return
+        hint = HELP_HINT if line.split(" ", 1)[0] in ("help", "commands") else None
+        await respond(
+            response_type="ephemeral" if reply.ephemeral else "in_channel",
+            **message_payload(reply, hint),
+        )
+        if line.split(" ", 1)[0] in personal:
+            await adapter.publish_home(team_id, user_id)  # keep App Home in step
+
+    @app.command(adapter.options.command)
+    async def on_command(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()  # Slack wants an answer within 3 s; the work follows the ack
+        line = (body.get("text") or "").strip() or "help"
+        await answer_command(
+            body["team_id"], body["user_id"], body.get("channel_id", ""), line,
+            f"command:{body.get('trigger_id', '')}", respond,
+        )  # fmt: skip
+
+    @app.action(re.compile(rf"^{re.escape(ACTION_PREFIX)}"))
+    async def on_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        action = body["actions"][0]
+        user = body["user"]
+        team_id = user.get("team_id") or (body.get("team") or {}).get("id", "")
+        channel_id = (body.get("channel") or {}).get("id", "")
+        event_id = f"action:{action.get('action_ts', '')}:{user['id']}"
+        await answer_command(team_id, user["id"], channel_id, action["value"], event_id, respond)
+
+    @app.action(re.compile(r"^rb:url:"))
+    async def on_link(ack: AsyncAck) -> None:
+        await ack()  # link buttons open in the browser; Slack still sends the click
+
+    async def answer_in_thread(
+        body: dict[str, Any], event: dict[str, Any], text: str, client: AsyncWebClient
+    ) -> None:
+        team_id = body.get("team_id") or event.get("team", "")
+        actor = await adapter.actor(team_id, event["user"], event["channel"])
+        incoming = Incoming(actor, text, event_id=f"event:{body.get('event_id', event['ts'])}")
+        reply = await adapter.handle(incoming)
+        if reply is None:
+            return
+        await client.chat_postMessage(
+            channel=event["channel"],
+            thread_ts=event.get("thread_ts") or event["ts"],
+            **message_payload(reply),
+        )
+
+    @app.event("app_mention")
+    async def on_mention(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient,
+                         context: dict[str, Any]) -> None:  # fmt: skip
+        text = strip_bot_mention(event.get("text", ""), context.get("bot_user_id"))
+        await answer_in_thread(body, event, text, client)
+
+    @app.event("message")
+    async def on_message(
+        body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        # Only direct messages from people: channel chatter needs a mention, and edits,
+        # joins and bot posts (our own included) carry a subtype or a bot_id.
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        await answer_in_thread(body, event, event.get("text", ""), client)
+
+    @app.event("app_home_opened")
+    async def on_home(body: dict[str, Any], event: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home":
+            await adapter.publish_home(body.get("team_id", ""), event["user"])
