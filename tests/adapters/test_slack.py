@@ -1,0 +1,239 @@
+"""The real slack-bolt, served over HTTP, against a fake Slack on 127.0.0.1: end to end."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from bot.adapters.slack.adapter import SlackAdapter, SlackOptions
+from bot.app import BotContext, open_bot, slack_adapter
+from bot.config import load_settings
+from bot.core.commands import COMMANDS, Access, Command, CommandTable
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Actor, Reply
+from bot.core.router import Arguments, Router
+from tests.fakes import FakeEventLog, FakeSpaceRepository
+from tests.slack_fake import FakeSlack, SlackRequests
+
+# A valid `/roadmap` line for every command of the table, and whether its answer is private.
+INVOCATIONS: dict[str, tuple[str, bool]] = {
+    "ask": ("ask what is docker?", False),
+    "roadmap": ("roadmap databases", False),
+    "next": ("next", True),
+    "progress": ("progress git done", True),
+    "resources": ("resources databases", True),
+    "help": ("help", False),
+    "timezone": ("timezone Europe/Berlin", True),
+    "about": ("about", False),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def wait_for_port(port: int, timeout: float = 10.0) -> None:
+    """Wait until the bot's HTTP listener accepts connections."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.02)
+        else:
+            writer.close()
+            await writer.wait_closed()
+            return
+
+
+class Running:
+    def __init__(self, slack: FakeSlack, sender: SlackRequests, bot: BotContext | None) -> None:
+        self.slack, self.sender, self.bot = slack, sender, bot
+
+    async def command(self, text: str, user_id: str = "U_MEMBER", count: int = 1) -> Any:
+        status, _ = await self.sender.slash_command("/roadmap", text, user_id=user_id)
+        assert status == 200
+        return (await self.slack.wait_for_response("default", count=count)).json
+
+
+@asynccontextmanager
+async def serving(adapter: SlackAdapter, port: int) -> AsyncIterator[str]:
+    task = asyncio.create_task(adapter.run())
+    try:
+        await wait_for_port(port)
+        yield f"http://127.0.0.1:{port}/slack/events"
+    finally:
+        await adapter.close()
+        await asyncio.wait_for(task, 5)
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def running(tmp_path: Path) -> AsyncIterator[Running]:
+    async with FakeSlack() as slack:
+        port = free_port()
+        settings = load_settings(
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+            data_dir=tmp_path / "data",
+            slack_bot_token=slack.bot_token,
+            slack_signing_secret=slack.signing_secret,
+            slack_api_base=slack.api_base,
+            slack_host="127.0.0.1",
+            slack_port=port,
+        )
+        async with (
+            open_bot(settings) as bot,
+            serving(slack_adapter(bot), port) as endpoint,
+            slack.signed_requests(endpoint) as sender,
+        ):
+            yield Running(slack, sender, bot)
+
+
+def test_every_table_command_has_a_slack_route() -> None:
+    assert set(INVOCATIONS) == {c.name for c in COMMANDS}
+
+
+@pytest.mark.parametrize("name", list(INVOCATIONS))
+async def test_every_command_answers_through_the_slash_command(running: Running, name: str) -> None:
+    line, private = INVOCATIONS[name]
+    body = await running.command(line)
+    assert body["response_type"] == ("ephemeral" if private else "in_channel")
+    assert body["blocks"] and body["text"]
+    assert "<!here>" not in str(body) and "<!channel>" not in str(body)
+
+
+async def test_help_lists_the_subcommands(running: Running) -> None:
+    body = await running.command("")
+    text = str(body["blocks"])
+    assert "/roadmap" in text and all(f"`{c.name}" in text for c in COMMANDS)
+
+
+async def test_a_mention_is_answered_in_its_thread(running: Running) -> None:
+    await running.sender.app_mention("wat is dokcer <!everyone>", ts="1700000000.000100")
+    posted = await running.slack.wait_for_call("chat.postMessage")
+    assert posted.args["thread_ts"] == "1700000000.000100"
+    text = str(posted.args["blocks"]) + posted.args["text"]
+    assert "docker" in text.lower() and "<!everyone>" not in text
+
+
+async def test_a_retried_event_acts_once(running: Running) -> None:
+    first = await running.sender.app_mention("what is git?")
+    event_id = first.sent["event_id"]
+    await running.slack.wait_for_call("chat.postMessage")
+    retry = await running.sender.event(first.sent["event"], event_id=event_id, retry_num=1)
+    assert retry.status == 200
+    with pytest.raises(TimeoutError):
+        await running.slack.wait_for_call("chat.postMessage", timeout=0.5, count=2)
+
+
+async def test_a_direct_message_is_answered(running: Running) -> None:
+    await running.sender.direct_message("how long does it take?")
+    posted = await running.slack.wait_for_call("chat.postMessage")
+    assert posted.args["channel"] == "D_MEMBER" and "thread_ts" in posted.args
+
+
+async def test_app_home_is_published_and_refreshed(running: Running) -> None:
+    await running.sender.app_home_opened()
+    home = await running.slack.wait_for_call("views.publish")
+    assert home.args["user_id"] == "U_MEMBER" and home.args["view"]["type"] == "home"
+    await running.command("progress git done")
+    refreshed = await running.slack.wait_for_call("views.publish", count=2)
+    assert "1/" in str(refreshed.args["view"]["blocks"])
+
+
+async def test_a_button_runs_its_command_for_the_clicker(running: Running) -> None:
+    body = await running.command("roadmap git")
+    buttons = [e for b in body["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    done = next(b for b in buttons if b.get("value") == "progress git done")
+    status, _ = await running.sender.block_action(done["action_id"], done["value"])
+    assert status == 200
+    answer = await running.slack.wait_for_response("default", count=2)
+    assert "done" in str(answer.json["blocks"])
+
+
+@pytest.mark.parametrize("tamper", [{"bad_signature": True}, {"age": 6 * 60}])
+async def test_unsigned_or_stale_requests_are_refused(
+    running: Running, tamper: dict[str, Any]
+) -> None:
+    reply = await running.sender.slash_command("/roadmap", "about", **tamper)
+    assert reply.status == 401
+    assert running.slack.responses("default") == []
+
+
+async def test_non_admins_are_refused_moderator_commands(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    async def purge(actor: Actor, arguments: Arguments) -> Reply:
+        calls.append(actor.user_id)
+        return Reply(text="purged")
+
+    async def chat(actor: Actor, text: str) -> Reply:
+        return Reply(text="chat")
+
+    table = CommandTable([Command("purge", "Moderators only.", access=Access.MODERATOR)])
+    dispatcher = Dispatcher(
+        Router(table, {"purge": purge}, chat), FakeEventLog(), FakeSpaceRepository()
+    )
+    async with FakeSlack() as slack:
+        port = free_port()
+        options = SlackOptions(
+            bot_token=slack.bot_token,
+            signing_secret=slack.signing_secret,
+            api_base=slack.api_base,
+            host="127.0.0.1",
+            port=port,
+            moderator_group="S_MODS",
+        )
+        adapter = SlackAdapter(options, dispatcher.handle, table)
+        async with serving(adapter, port) as endpoint, slack.signed_requests(endpoint) as sender:
+            running = Running(slack, sender, None)
+            refused = await running.command("purge", user_id="U_MEMBER")
+            assert "moderators" in str(refused["blocks"]).lower()
+            await running.command("purge", user_id="U_ADMIN", count=2)
+            assert calls == ["T0001:U_ADMIN"]
+
+
+async def test_roadmap_bot_run_serves_slack_as_a_subprocess(tmp_path: Path) -> None:
+    """The real CLI, configured only through settings, answers signed requests over HTTP."""
+    async with FakeSlack() as slack:
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+        env |= {
+            "BOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+            "BOT_DATA_DIR": str(tmp_path / "data"),
+            "BOT_SLACK_BOT_TOKEN": slack.bot_token,
+            "BOT_SLACK_SIGNING_SECRET": slack.signing_secret,
+            "BOT_SLACK_API_BASE": slack.api_base,
+            "BOT_SLACK_HOST": "127.0.0.1",
+            "BOT_SLACK_PORT": str(port),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--log-json",
+            env=env, cwd=tmp_path, stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            await wait_for_port(port, timeout=30)
+            async with slack.signed_requests(f"http://127.0.0.1:{port}/slack/events") as sender:
+                status, _ = await sender.slash_command("/roadmap", "timezone Asia/Tokyo")
+                assert status == 200
+                body = (await slack.wait_for_response("default", timeout=10)).json
+                assert "Asia/Tokyo" in str(body["blocks"])
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), 20)
+        assert process.returncode == 0, stderr.decode()[-2000:]
+        assert slack.bot_token not in stderr.decode()

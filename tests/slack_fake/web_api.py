@@ -1,0 +1,221 @@
+"""The Web API methods the fake answers, each checked the way Slack checks it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .world import (
+    APP_ID,
+    BOT_ID,
+    BOT_USER_ID,
+    JSON,
+    TEAM_DOMAIN,
+    TEAM_ID,
+    PostedMessage,
+    World,
+)
+
+Method = Callable[[JSON], JSON]
+
+MAX_TEXT = 40_000  # Slack truncates longer texts and, past this, answers msg_too_long
+MAX_BLOCKS = 50  # per message; a view may hold 100
+
+# The bot scope each method needs, as Slack's docs list them ("" = none).
+SCOPES: dict[str, str] = {
+    "auth.test": "",
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.update": "chat:write",
+    "views.publish": "",
+    "views.open": "",
+    "conversations.open": "im:write",
+    "users.info": "users:read",
+    "usergroups.users.list": "usergroups:read",
+    "reactions.add": "reactions:write",
+}
+ALL_SCOPES = frozenset(s for s in SCOPES.values() if s)
+
+
+def error(code: str, **extra: object) -> JSON:
+    """Build Slack's error answer (HTTP 200 with ``"ok": false``)."""
+    return {"ok": False, "error": code, **extra}
+
+
+def _has_text(args: JSON) -> bool:
+    return bool(args.get("text") or args.get("blocks") or args.get("attachments"))
+
+
+def _message_error(args: JSON) -> JSON | None:
+    """Return Slack's error for a message body it would refuse, or None."""
+    if not _has_text(args):
+        return error("no_text")
+    if len(str(args.get("text") or "")) > MAX_TEXT:
+        return error("msg_too_long")
+    blocks = args.get("blocks")
+    if blocks is not None and (not isinstance(blocks, list) or len(blocks) > MAX_BLOCKS):
+        return error("invalid_blocks")
+    return None
+
+
+class WebApi:
+    """Answer Web API calls from the `World`; every method takes the call's decoded args."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.methods: dict[str, Method] = {
+            "auth.test": self.auth_test,
+            "chat.postMessage": self.chat_post_message,
+            "chat.postEphemeral": self.chat_post_ephemeral,
+            "chat.update": self.chat_update,
+            "views.publish": self.views_publish,
+            "views.open": self.views_open,
+            "conversations.open": self.conversations_open,
+            "users.info": self.users_info,
+            "usergroups.users.list": self.usergroups_users_list,
+            "reactions.add": self.reactions_add,
+        }
+
+    def auth_test(self, _args: JSON) -> JSON:
+        """Say who the token belongs to: bolt reads user_id / bot_id from here once."""
+        return {
+            "ok": True,
+            "url": f"https://{TEAM_DOMAIN}.slack.com/",
+            "team": "Roadmap Fake",
+            "user": "roadmap-bot",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def chat_post_message(self, args: JSON) -> JSON:
+        """Post a message (optionally in a thread) and return its ts."""
+        channel = self.world.resolve_channel(str(args.get("channel") or ""))
+        if channel is None:
+            return error("channel_not_found")
+        problem = _message_error(args)
+        if problem:
+            return problem
+        thread_ts = args.get("thread_ts")
+        message = PostedMessage(
+            channel=channel,
+            ts=self.world.new_ts(),
+            text=str(args.get("text") or ""),
+            blocks=args.get("blocks"),
+            thread_ts=str(thread_ts) if thread_ts else None,
+        )
+        self.world.messages.append(message)
+        return {"ok": True, "channel": channel, "ts": message.ts, "message": message.to_json()}
+
+    def chat_post_ephemeral(self, args: JSON) -> JSON:
+        """Show a message to one user in a channel; Slack keeps no copy, so neither do we."""
+        channel = self.world.resolve_channel(str(args.get("channel") or ""))
+        if channel is None:
+            return error("channel_not_found")
+        if args.get("user") not in self.world.users:
+            return error("user_not_found")
+        problem = _message_error(args)
+        if problem:
+            return problem
+        ts = self.world.new_ts()
+        self.world.ephemerals.append({**args, "channel": channel, "message_ts": ts})
+        return {"ok": True, "message_ts": ts}
+
+    def chat_update(self, args: JSON) -> JSON:
+        """Edit one of the bot's messages; other people's messages cannot be edited."""
+        channel = self.world.resolve_channel(str(args.get("channel") or ""))
+        if channel is None:
+            return error("channel_not_found")
+        message = self.world.find_message(channel, str(args.get("ts") or ""))
+        if message is None:
+            return error("message_not_found")
+        problem = _message_error(args)
+        if problem:
+            return problem
+        if "text" in args:
+            message.text = str(args["text"] or "")
+        if "blocks" in args:
+            message.blocks = args["blocks"]
+        message.edits += 1
+        return {
+            "ok": True,
+            "channel": channel,
+            "ts": message.ts,
+            "text": message.text,
+            "message": message.to_json(),
+        }
+
+    def views_publish(self, args: JSON) -> JSON:
+        """Publish a user's App Home tab; a stale `hash` is refused as Slack refuses it."""
+        user_id = args.get("user_id")
+        if user_id not in self.world.users:
+            return error("user_not_found")
+        view = args.get("view")
+        if not isinstance(view, dict) or view.get("type") != "home":
+            return error("invalid_arguments")
+        current = self.world.home_views.get(str(user_id))
+        if args.get("hash") and current is not None and args["hash"] != current["hash"]:
+            return error("hash_conflict")
+        stored = self._stored_view(view, current["id"] if current else None)
+        self.world.home_views[str(user_id)] = stored
+        return {"ok": True, "view": stored}
+
+    def views_open(self, args: JSON) -> JSON:
+        """Open a modal; the trigger_id of the click or command that asked for it is needed."""
+        if not args.get("trigger_id"):
+            return error("invalid_arguments")
+        view = args.get("view")
+        if not isinstance(view, dict) or view.get("type") != "modal" or "title" not in view:
+            return error("invalid_arguments")
+        stored = self._stored_view(view, None) | {"trigger_id": args["trigger_id"]}
+        self.world.opened_views.append(stored)
+        return {"ok": True, "view": stored}
+
+    def conversations_open(self, args: JSON) -> JSON:
+        """Open (or find) the bot's DM with one user."""
+        users = [u for u in str(args.get("users") or "").split(",") if u]
+        if len(users) != 1:
+            # Group DMs (several users) are not something this bot opens.
+            return error("not_supported" if users else "users_list_not_supplied")
+        if users[0] not in self.world.users:
+            return error("user_not_found")
+        return {"ok": True, "channel": {"id": self.world.dm_with(users[0])["id"]}}
+
+    def users_info(self, args: JSON) -> JSON:
+        """Return one user (is_admin, is_owner, tz, real_name...)."""
+        user = self.world.users.get(str(args.get("user") or ""))
+        return {"ok": True, "user": user} if user else error("user_not_found")
+
+    def usergroups_users_list(self, args: JSON) -> JSON:
+        """Return the ids of a user group's members."""
+        group = self.world.usergroups.get(str(args.get("usergroup") or ""))
+        return {"ok": True, "users": list(group["users"])} if group else error("no_such_subteam")
+
+    def reactions_add(self, args: JSON) -> JSON:
+        """Add an emoji reaction; the same one twice is already_reacted."""
+        channel = self.world.resolve_channel(str(args.get("channel") or ""))
+        if channel is None:
+            return error("channel_not_found")
+        if not args.get("timestamp"):
+            return error("no_item_specified")
+        if not args.get("name"):
+            return error("invalid_name")
+        key = (channel, str(args["timestamp"]), str(args["name"]))
+        if key in self.world.reactions:
+            return error("already_reacted")
+        self.world.reactions.add(key)
+        return {"ok": True}
+
+    def _stored_view(self, view: JSON, view_id: str | None) -> JSON:
+        view_id = view_id or self.world.new_view_id()
+        return {
+            "id": view_id,
+            "team_id": TEAM_ID,
+            "app_id": APP_ID,
+            "bot_id": BOT_ID,
+            "callback_id": "",
+            "private_metadata": "",
+            "external_id": "",
+            **view,
+            "hash": self.world.new_ts(),  # any fresh value; Slack's is opaque too
+        }
