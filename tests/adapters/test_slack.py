@@ -237,3 +237,19 @@ async def test_roadmap_bot_run_serves_slack_as_a_subprocess(tmp_path: Path) -> N
             _, stderr = await asyncio.wait_for(process.communicate(), 20)
         assert process.returncode == 0, stderr.decode()[-2000:]
         assert slack.bot_token not in stderr.decode()
+
+
+async def test_the_notifier_posts_to_channels_and_members() -> None:
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.adapters.slack.notifier import SlackNotifier
+    from bot.core.messages import Platform
+    from bot.core.ports import MemberKey
+
+    async with FakeSlack() as slack:
+        notifier = SlackNotifier(AsyncWebClient(token=slack.bot_token, base_url=slack.api_base))
+        await notifier.post("T0001", "C_GENERAL", Reply(text="Today's prompt @here"))
+        await notifier.direct(MemberKey(Platform.SLACK, "T0001:U_MEMBER"), Reply(text="Hi"))
+        posts = slack.calls_to("chat.postMessage")
+        assert [p.args["channel"] for p in posts] == ["C_GENERAL", "D_MEMBER"]
+        assert "@here" not in posts[0].args["text"] and "<!here>" not in str(posts[0].args)
