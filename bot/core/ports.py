@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from bot.core.messages import Actor, Platform, Reply
@@ -169,6 +169,41 @@ class FeedbackRepository(Protocol):
 
     async def scores(self) -> dict[str, int]:
         """Return resource id -> sum of all members' ratings (only rated resources)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class LearningEvent:
+    """A moment of study: a check-in, a topic done, a prompt answered, a mentor session."""
+
+    key: MemberKey
+    space_id: str
+    kind: str  # "checkin", "topic_done", "prompt_answer", "mentor_session"
+    source: str  # unique per event on its platform, e.g. the platform's event id
+    occurred_at: datetime  # timezone-aware
+    local_date: date  # the member's calendar date when it happened, fixed at that moment
+    minutes: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StudyDay:
+    """One local date with learning on it."""
+
+    day: date
+    minutes: int
+    events: int
+
+
+class LearningEventRepository(Protocol):
+    """Stores learning events; a redelivered event (same platform and source) is kept once."""
+
+    async def record(self, event: LearningEvent) -> bool:
+        """Store event; return False when an event with its platform and source exists."""
+        ...
+
+    async def days(self, key: MemberKey, since: date | None = None) -> list[StudyDay]:
+        """Return the member's study days (optionally from since on), oldest first."""
         ...
 
 
