@@ -31,6 +31,7 @@ from bot.core.progress import ProgressService
 from bot.core.resources import ResourceService
 from bot.core.roadmap import RoadmapService
 from bot.core.router import Handler, Router
+from bot.core.study import StudyService
 from bot.core.timezones import matching_timezones
 from bot.core.topics import TopicResolver
 from bot.platforms import StartupError
@@ -38,6 +39,7 @@ from bot.storage import migrate
 from bot.storage.db import create_engine, create_sessionmaker, ping
 from bot.storage.learning import SqlFeedbackRepository, SqlProgressRepository
 from bot.storage.repositories import SqlEventLog, SqlMemberRepository, SqlSpaceRepository
+from bot.storage.streaks import SqlLearningEventRepository
 
 log = logging.getLogger(__name__)
 
@@ -91,16 +93,20 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
             knowledge, SqlFeedbackRepository(sessions, clock), progress, topics
         )
         roadmap = RoadmapService(knowledge, topics, progress, resources)
+        members = SqlMemberRepository(sessions, clock)
+        study = StudyService(
+            SqlLearningEventRepository(sessions), members, clock, settings.default_timezone
+        )
         handlers: dict[str, Handler] = {
             "ask": ask.handle,
             "roadmap": roadmap.handle,
             "next": roadmap.next,
             "progress": progress.handle,
             "resources": resources.handle,
+            "checkin": study.checkin,
+            "streak": study.streak,
             "help": HelpService(COMMANDS).handle,
-            "timezone": TimezoneService(
-                SqlMemberRepository(sessions, clock), clock, settings.default_timezone
-            ).handle,
+            "timezone": TimezoneService(members, clock, settings.default_timezone).handle,
             "about": AboutService(
                 version(), knowledge.sources, settings.event_retention_days
             ).handle,

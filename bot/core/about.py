@@ -10,7 +10,8 @@ from bot.core.router import Arguments
 
 PRIVACY = (
     "I keep your platform user id, display name, the settings you give me (like your "
-    "timezone), your roadmap progress and resource ratings. I do not store what you write; "
+    "timezone), your roadmap progress and resource ratings, and your check-ins (day, minutes "
+    "and the short note you add). Other than that I do not store what you write; "
     "I keep only the ids of processed events, "
     "for {retention} days, so a redelivered message is not handled twice."
 )

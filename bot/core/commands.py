@@ -175,10 +175,29 @@ RESOURCES = Command(
     group="Roadmap",
     personal=True,
 )
+CHECKIN = Command(
+    name="checkin",
+    summary="Record today's study (minutes and what you did are optional).",
+    arguments=(Argument("minutes and note", "e.g. 30 SQL joins", rest=True),),
+    aliases=("check-in",),
+    examples=("checkin", "checkin 45", "checkin 30 docker compose tutorial"),
+    details="Counts for your local day (your timezone); several check-ins a day add minutes.",
+    group="Streaks",
+    personal=True,
+)
+STREAK = Command(
+    name="streak",
+    summary="Your study streak, why it is what it is, and a heatmap.",
+    examples=("streak",),
+    group="Streaks",
+    personal=True,
+)
 ABOUT = Command(
     name="about",
     summary="Version, where the roadmap comes from, and what the bot stores about you.",
     examples=("about",),
 )
 
-COMMANDS = CommandTable([ASK, ROADMAP, NEXT, PROGRESS, RESOURCES, HELP, TIMEZONE, ABOUT])
+COMMANDS = CommandTable(
+    [ASK, ROADMAP, NEXT, PROGRESS, RESOURCES, CHECKIN, STREAK, HELP, TIMEZONE, ABOUT]
+)

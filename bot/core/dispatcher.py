@@ -53,7 +53,7 @@ class Dispatcher:
                     error="too_long",
                 )
             await self._spaces.ensure(actor)
-            return await self._router.dispatch(actor, text)
+            return await self._router.dispatch(actor, text, incoming.event_id)
         except BotError as error:
             return error_reply(error)
         except Exception:

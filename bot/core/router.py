@@ -11,6 +11,9 @@ from bot.core.messages import Actor, Reply
 from bot.core.sanitize import quote_user_text
 
 Arguments = Mapping[str, str]
+# The platform's id of the message being handled travels with the arguments under this key
+# (no table argument can have it as a name), so services can key what they store on it.
+EVENT_ID = "@event"
 Handler = Callable[[Actor, Arguments], Awaitable[Reply]]
 ChatHandler = Callable[[Actor, str], Awaitable[Reply]]
 
@@ -115,7 +118,7 @@ class Router:
                 raise
             return None  # "about docker?" reads as a question, not as a broken command
 
-    async def dispatch(self, actor: Actor, text: str) -> Reply:
+    async def dispatch(self, actor: Actor, text: str, event_id: str | None = None) -> Reply:
         """Run the command in text for actor, or pass the text to the chat handler."""
         invocation = self.parse(text)
         if invocation is None:
@@ -126,7 +129,10 @@ class Router:
                 f"Only moderators of this space can use `{command.name}`.",
                 hint="Ask a moderator if you think this should change.",
             )
-        return await self._handlers[command.name](actor, invocation.arguments)
+        arguments = dict(invocation.arguments)
+        if event_id is not None:
+            arguments[EVENT_ID] = event_id
+        return await self._handlers[command.name](actor, arguments)
 
 
 def _unknown(name: str, suggestions: tuple[str, ...]) -> UnknownCommandError:

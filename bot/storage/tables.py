@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
+    Index,
     Integer,
     MetaData,
     SmallInteger,
@@ -146,3 +148,39 @@ class ResourceFeedbackRow(Base):
     rating: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
     seen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime]
+
+
+class LearningEventRow(Base):
+    """One moment of study (a check-in, a topic done, ...), the raw material of streaks."""
+
+    __tablename__ = "learning_events"
+    __table_args__ = (
+        # The platform's event id is the source: a redelivered event, even one handled by
+        # another process, cannot add a second row.
+        UniqueConstraint("platform", "source"),
+        CheckConstraint(
+            "kind IN ('checkin', 'topic_done', 'prompt_answer', 'mentor_session')", name="kind"
+        ),
+        CheckConstraint("minutes >= 0 AND minutes <= 1440", name="minutes"),
+        # A member's study days, and a space's leaderboard over a period.
+        Index(
+            "ix_learning_events_platform_user_id_local_date", "platform", "user_id", "local_date"
+        ),
+        Index("ix_learning_events_space_id_local_date", "space_id", "local_date"),
+    )
+
+    # BIGINT on PostgreSQL, as for processed_events: one row per event adds up.
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    space_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(24))
+    source: Mapped[str] = mapped_column(String(160))
+    occurred_at: Mapped[datetime]
+    # The member's calendar date, fixed when the event happened: a later timezone change
+    # must not move past days and break (or make) a streak.
+    local_date: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    note: Mapped[str] = mapped_column(String(200), default="", server_default="")

@@ -33,6 +33,8 @@ INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
     "resources": ({"topic": "databases"}, True),
     "help": ({"command": "timezone"}, False),
     "timezone": ({"zone": "Europe/Berlin"}, True),
+    "checkin": ({"minutes_and_note": "30 sql joins"}, True),
+    "streak": ({}, True),
     "about": ({}, False),
 }
 
@@ -281,3 +283,12 @@ async def test_personal_answers_are_private_unless_shared(running: Running) -> N
     synced = running.fake.requests_matching("PUT", r"/applications/\d+/commands")[0].json
     with_share = {c["name"] for c in synced if any(o["name"] == "share" for o in c["options"])}
     assert with_share == {c.name for c in COMMANDS if c.personal}
+
+
+async def test_streak_attaches_the_heatmap(running: Running) -> None:
+    await running.command("checkin", options={"minutes_and_note": "20"})
+    sent = await running.fake.send_interaction("streak")
+    response = await running.fake.wait_for_interaction_response(sent)
+    assert [f.filename for f in response.files] == ["streak.png"]
+    assert response.files[0].data.startswith(b"\x89PNG")
+    assert response.json["data"]["embeds"][0]["image"]["url"] == "attachment://streak.png"

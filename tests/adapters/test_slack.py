@@ -34,6 +34,8 @@ INVOCATIONS: dict[str, tuple[str, bool]] = {
     "resources": ("resources databases", True),
     "help": ("help", False),
     "timezone": ("timezone Europe/Berlin", True),
+    "checkin": ("checkin 30 sql joins", True),
+    "streak": ("streak", True),
     "about": ("about", False),
 }
 

@@ -93,3 +93,4 @@ async def test_head_has_the_models_check_constraints(engine: AsyncEngine) -> Non
     assert found == expected
     assert found["progress"] == {"ck_progress_status"}
     assert found["resource_feedback"] == {"ck_resource_feedback_rating"}
+    assert found["learning_events"] == {"ck_learning_events_kind", "ck_learning_events_minutes"}
