@@ -88,15 +88,23 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
             clock.now() - timedelta(days=settings.event_retention_days)
         )
         log.debug("forgot %d old processed events", dropped)
-        progress = ProgressService(knowledge, SqlProgressRepository(sessions, clock), topics)
-        resources = ResourceService(
-            knowledge, SqlFeedbackRepository(sessions, clock), progress, topics
-        )
-        roadmap = RoadmapService(knowledge, topics, progress, resources)
         members = SqlMemberRepository(sessions, clock)
         study = StudyService(
             SqlLearningEventRepository(sessions), members, clock, settings.default_timezone
         )
+        progress = ProgressService(
+            knowledge,
+            SqlProgressRepository(sessions, clock),
+            topics,
+            on_done=lambda actor, topic_id, event_id: study.record(
+                actor, "topic_done", f"topic:{topic_id}:{event_id}" if event_id else None
+            ),
+        )
+        resources = ResourceService(
+            knowledge, SqlFeedbackRepository(sessions, clock), progress, topics
+        )
+        roadmap = RoadmapService(knowledge, topics, progress, resources)
+
         handlers: dict[str, Handler] = {
             "ask": ask.handle,
             "roadmap": roadmap.handle,

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.core.knowledge import KnowledgeBase, Topic
 from bot.core.members import member_key
 from bot.core.messages import Actor, Button, Field, Reply
 from bot.core.ports import MemberKey, ProgressRepository
-from bot.core.router import Arguments
+from bot.core.router import EVENT_ID, Arguments
 from bot.core.topics import TopicResolver
 
 DONE, LEARNING, SKIP = "done", "learning", "skip"
+# Told when a member finishes a topic (it counts as a study day), with the platform event id.
+TopicDone = Callable[[Actor, str, str | None], Awaitable[object]]
 MARKS = {DONE: "✅", LEARNING: "📖", SKIP: "⏭️"}
 
 
@@ -34,11 +37,16 @@ class ProgressService:
     """Record and report where a member stands on the roadmap."""
 
     def __init__(
-        self, kb: KnowledgeBase, progress: ProgressRepository, topics: TopicResolver
+        self,
+        kb: KnowledgeBase,
+        progress: ProgressRepository,
+        topics: TopicResolver,
+        on_done: TopicDone | None = None,
     ) -> None:
         self._kb = kb
         self._progress = progress
         self._topics = topics
+        self._on_done = on_done
 
     async def statuses(self, key: MemberKey) -> dict[str, str]:
         """Return current topic id -> status, following renamed topics to their new ids."""
@@ -69,6 +77,8 @@ class ProgressService:
         # Writes go to the current id; older rows under a former id are folded into it.
         await self._progress.clear(key, topic.former_ids)
         await self._progress.set_status(key, topic.id, status)
+        if status == DONE and self._on_done is not None:
+            await self._on_done(actor, topic.id, arguments.get(EVENT_ID))
         stages = self.stages(await self.statuses(key))
         stage = next(s for s in stages if topic.id in self._stage_topics(s.stage_id))
         return Reply(

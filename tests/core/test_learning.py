@@ -146,3 +146,18 @@ async def test_roadmap_overview_and_topic(learning: Learning) -> None:
 
 def test_learner_level_grows_with_done_topics() -> None:
     assert [learner_level(n) for n in (0, 8, 20)] == ["beginner", "intermediate", "advanced"]
+
+
+async def test_finishing_a_topic_is_reported_for_the_streak() -> None:
+    finished: list[tuple[str, str, str | None]] = []
+
+    async def on_done(actor: object, topic_id: str, event_id: str | None) -> None:
+        finished.append((getattr(actor, "user_id", ""), topic_id, event_id))
+
+    kb = small_kb()
+    progress = ProgressService(
+        kb, FakeProgressRepository(), TopicResolver(kb, FakeKnowledgeIndex(kb)), on_done
+    )
+    await progress.handle(ADA, {"topic": "git", "status": "done", "@event": "evt-9"})
+    await progress.handle(ADA, {"topic": "http", "status": "learning"})
+    assert finished == [("ada", "git", "evt-9")]
