@@ -9,6 +9,7 @@ import discord
 
 from bot.core.messages import Reply
 from bot.core.sanitize import neutralize_mentions
+from bot.core.textsplit import split_text
 
 # Discord's documented limits.
 TITLE_LIMIT = 256
@@ -37,23 +38,8 @@ class Rendered:
 
 
 def _chunks(text: str, size: int) -> list[str]:
-    """Split text at line breaks (or hard, for a very long line) into pieces of at most size."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.splitlines(keepends=True):
-        while len(line) > size:
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:size])
-            line = line[size:]
-        if len(current) + len(line) > size:
-            pieces.append(current)
-            current = ""
-        current += line
-    if current:
-        pieces.append(current)
-    return [p.rstrip("\n") for p in pieces if p.strip()] or [""]
+    """Split text for embeds; an empty text still gives one (empty) piece."""
+    return split_text(text, size) or [""]
 
 
 def _cut(text: str, limit: int) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.core.messages import Reply
 from bot.core.sanitize import neutralize_mentions
+from bot.core.textsplit import split_text
 
 SECTION_TEXT_LIMIT = 3000
 FIELD_TEXT_LIMIT = 2000
@@ -32,24 +33,6 @@ def mrkdwn(text: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"*\1*", text)
 
 
-def _pieces(text: str, size: int) -> list[str]:
-    pieces, current = [], ""
-    for line in text.splitlines(keepends=True):
-        while len(line) > size:
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:size])
-            line = line[size:]
-        if len(current) + len(line) > size:
-            pieces.append(current)
-            current = ""
-        current += line
-    if current.strip():
-        pieces.append(current)
-    return [p.rstrip("\n") for p in pieces]
-
-
 def _section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
@@ -60,7 +43,7 @@ def blocks(reply: Reply, hint: str | None = None) -> list[Block]:
     if reply.title:
         title = neutralize_mentions(reply.title)[:HEADER_LIMIT]
         result.append({"type": "header", "text": {"type": "plain_text", "text": title}})
-    result += [_section(p) for p in _pieces(mrkdwn(reply.text), SECTION_TEXT_LIMIT)]
+    result += [_section(p) for p in split_text(mrkdwn(reply.text), SECTION_TEXT_LIMIT)]
     inline = [f for f in reply.fields if f.inline]
     for start in range(0, len(inline), FIELDS_PER_SECTION):
         group = inline[start : start + FIELDS_PER_SECTION]
@@ -78,7 +61,7 @@ def blocks(reply: Reply, hint: str | None = None) -> list[Block]:
         )
     for item in (f for f in reply.fields if not f.inline):
         text = f"*{mrkdwn(item.name)}*\n{mrkdwn(item.value)}"
-        result += [_section(p) for p in _pieces(text, SECTION_TEXT_LIMIT)]
+        result += [_section(p) for p in split_text(text, SECTION_TEXT_LIMIT)]
     if reply.image is not None:
         alt = mrkdwn(reply.image.alt_text)
         result.append({"type": "context", "elements": [{"type": "mrkdwn", "text": alt}]})
