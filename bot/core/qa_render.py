@@ -53,13 +53,10 @@ def _resource(kb: KnowledgeBase, resource_id: str) -> Resource:
 
 
 def _following(kb: KnowledgeBase, topic_id: str, count: int = 3) -> tuple[str, ...]:
-    """Return the topics that come after topic_id: what it unlocks, then the canonical order."""
-    topic = kb.topic(topic_id)
+    """Return the topics that come next on the canonical path after topic_id."""
     order = kb.canonical_order()
-    unlocks = list(topic.unlocks) if topic else []
     later = order[order.index(topic_id) + 1 :] if topic_id in order else ()
-    ahead = [t for t in unlocks if t in later] + [t for t in later if t not in unlocks]
-    return tuple(ahead[:count])
+    return tuple(later[:count])
 
 
 class Renderer:
@@ -136,6 +133,11 @@ class Renderer:
         first = following[0]
         if first is not None:
             lines.append(f"{first.name}: {first.summary}")
+        opened = [
+            self._kb.topic(t) for t in topic.unlocks if t not in _following(self._kb, topic_id)
+        ]
+        if opened:
+            lines.append("It also opens up " + ", ".join(t.name for t in opened[:4] if t) + ".")
         return "\n".join(lines)
 
     def _footer(self, source_ids: list[str]) -> str:

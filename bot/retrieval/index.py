@@ -114,7 +114,8 @@ class BM25KnowledgeIndex:
         phrases = [
             (" ".join(self._analyzer.words(name)), topic.id)
             for topic in kb.topics
-            for name in (topic.name, *topic.aliases)
+            # The id names the topic too ("git", "caching"), even when no alias repeats it.
+            for name in (topic.name, topic.id.replace("-", " "), *topic.aliases)
         ]
         # Longest first, so "nosql databases" wins over "databases".
         return sorted((p for p in phrases if p[0]), key=lambda p: -len(p[0]))
