@@ -110,18 +110,31 @@ class KnowledgeBase:
     resources: tuple[Resource, ...]
     facts: tuple[Fact, ...]
     disagreements: tuple[Disagreement, ...] = ()
-    _topics: dict[str, Topic] = field(default_factory=dict, repr=False, compare=False)
-    _sources: dict[str, Source] = field(default_factory=dict, repr=False, compare=False)
+    # Lookup tables built in __post_init__: never passed in, compared or copied by replace().
+    _topics: dict[str, Topic] = field(default_factory=dict, init=False, repr=False)
+    _sources: dict[str, Source] = field(default_factory=dict, init=False, repr=False)
+    _facts: dict[str, Fact] = field(default_factory=dict, init=False, repr=False)
+    _resources: dict[str, Resource] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for topic in self.topics:
             for key in (topic.id, *topic.former_ids):
                 self._topics[key] = topic
         self._sources.update((source.id, source) for source in self.sources)
+        self._facts.update((fact.id, fact) for fact in self.facts)
+        self._resources.update((resource.id, resource) for resource in self.resources)
 
     def topic(self, topic_id: str) -> Topic | None:
         """Return the topic with this id (or a former id), or None."""
         return self._topics.get(topic_id)
+
+    def fact(self, fact_id: str) -> Fact | None:
+        """Return the fact with this id, or None."""
+        return self._facts.get(fact_id)
+
+    def resource(self, resource_id: str) -> Resource | None:
+        """Return the resource with this id, or None."""
+        return self._resources.get(resource_id)
 
     def source(self, source_id: str) -> Source | None:
         """Return the source article with this id, or None."""

@@ -34,11 +34,11 @@ class Part:
 def _about(kb: KnowledgeBase, hit: SearchHit) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Return (topics, sources) of a hit's document."""
     if hit.kind == "fact":
-        fact = next(f for f in kb.facts if f.id == hit.id)
-        return fact.topics, fact.sources
+        fact = kb.fact(hit.id)
+        return (fact.topics, fact.sources) if fact else ((), ())
     if hit.kind == "resource":
-        resource = _resource(kb, hit.id)
-        return resource.topics, resource.sources
+        resource = kb.resource(hit.id)
+        return (resource.topics, resource.sources) if resource else ((), ())
     topic = kb.topic(hit.id)
     if topic is None:
         return (), ()
@@ -46,10 +46,6 @@ def _about(kb: KnowledgeBase, hit: SearchHit) -> tuple[tuple[str, ...], tuple[st
         following = _following(kb, topic.id)
         return (topic.id, *following), topic.sources
     return (topic.id,), topic.sources
-
-
-def _resource(kb: KnowledgeBase, resource_id: str) -> Resource:
-    return next(r for r in kb.resources if r.id == resource_id)
 
 
 def _following(kb: KnowledgeBase, topic_id: str, count: int = 3) -> tuple[str, ...]:
@@ -104,10 +100,11 @@ class Renderer:
             if hit.id in shown and hit.kind != "next":
                 continue
             shown.add(hit.id)
-            if hit.kind == "fact":
-                lines.append(next(f.answer for f in self._kb.facts if f.id == hit.id))
-            elif hit.kind == "resource":
-                resources.append(_resource(self._kb, hit.id))
+            fact, resource = self._kb.fact(hit.id), self._kb.resource(hit.id)
+            if hit.kind == "fact" and fact is not None:
+                lines.append(fact.answer)
+            elif hit.kind == "resource" and resource is not None:
+                resources.append(resource)
             elif hit.kind == "topic":
                 lines.append(self._topic(hit.id))
             elif hit.kind == "next":

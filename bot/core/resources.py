@@ -80,7 +80,6 @@ class ResourceService:
         self._feedback = feedback
         self._progress = progress
         self._topics = topics
-        self._ids = {r.id: r for r in kb.resources}
 
     async def handle(self, actor: Actor, arguments: Arguments) -> Reply:
         """Dispatch to recommend, rate or seen."""
@@ -141,9 +140,10 @@ class ResourceService:
         return Wanted(self._topics.resolve(" ".join(rest)), free_only, kinds[0] if kinds else None)
 
     def _resource(self, resource_id: str) -> Resource:
-        resource = self._ids.get(resource_id.casefold())
+        resource = self._kb.resource(resource_id.casefold())
         if resource is None:
-            close = difflib.get_close_matches(resource_id.casefold(), self._ids, n=2)
+            ids = [r.id for r in self._kb.resources]
+            close = difflib.get_close_matches(resource_id.casefold(), ids, n=2)
             message = f"There is no resource `{quote_user_text(resource_id, 40)}`."
             if close:
                 message += " Did you mean " + " or ".join(f"`{c}`" for c in close) + "?"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any
+
+from tests.fake_support import ChangeSignal
 
 JSON = dict[str, Any]
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -69,31 +68,6 @@ class RateLimitRule:
         )
 
 
-class ChangeSignal:
-    """Wake waiters whenever the fake's state changes.
-
-    One condition for everything (requests, identifies, resumes) keeps the waiting code in one
-    place; tests await a predicate with a deadline instead of sleeping and polling.
-    """
-
-    def __init__(self) -> None:
-        self._condition = asyncio.Condition()
-
-    async def notify(self) -> None:
-        """Wake every waiter so it re-checks its predicate."""
-        async with self._condition:
-            self._condition.notify_all()
-
-    async def wait_for(self, predicate: Callable[[], T | None], timeout: float, what: str) -> T:
-        """Wait until `predicate()` is truthy and return its value, or raise TimeoutError."""
-        async with self._condition:
-            try:
-                result = await asyncio.wait_for(self._condition.wait_for(predicate), timeout)
-                return cast(T, result)
-            except TimeoutError:
-                raise TimeoutError(f"fake Discord: no {what} within {timeout} s") from None
-
-
 class Recorder:
     """Every REST call answered, the pending rate limits, and errors inside the fake itself."""
 
@@ -101,7 +75,7 @@ class Recorder:
         self.requests: list[RecordedRequest] = []
         self.rate_limits: list[RateLimitRule] = []
         self.errors: list[str] = []
-        self.signal = ChangeSignal()
+        self.signal = ChangeSignal("fake Discord")
 
     async def add(self, request: RecordedRequest) -> None:
         """Record an answered request and wake the waiters."""

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any
+
+from tests.fake_support import ChangeSignal
 
 from .world import JSON
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -60,31 +58,6 @@ class FailureRule:
     times: int
 
 
-class ChangeSignal:
-    """Wake waiters whenever the fake's state changes.
-
-    One condition for every kind of change keeps waiting in one place: tests await a predicate
-    with a deadline instead of sleeping and polling.
-    """
-
-    def __init__(self) -> None:
-        self._condition = asyncio.Condition()
-
-    async def notify(self) -> None:
-        """Wake every waiter so it re-checks its predicate."""
-        async with self._condition:
-            self._condition.notify_all()
-
-    async def wait_for(self, predicate: Callable[[], T | None], timeout: float, what: str) -> T:
-        """Wait until `predicate()` is truthy and return its value, or raise TimeoutError."""
-        async with self._condition:
-            try:
-                result = await asyncio.wait_for(self._condition.wait_for(predicate), timeout)
-            except TimeoutError:
-                raise TimeoutError(f"fake Slack: no {what} within {timeout} s") from None
-            return cast(T, result)
-
-
 class Recorder:
     """Every call and response_url post, the pending failures, and errors inside the fake."""
 
@@ -93,7 +66,7 @@ class Recorder:
         self.responses: list[RecordedResponse] = []
         self.failures: list[FailureRule] = []
         self.errors: list[str] = []
-        self.signal = ChangeSignal()
+        self.signal = ChangeSignal("fake Slack")
 
     async def add_call(self, call: RecordedCall) -> None:
         """Record an answered call and wake the waiters."""

@@ -81,12 +81,12 @@ def test_every_linked_resource_of_the_bootdev_article_is_present(kb: KnowledgeBa
 
 def test_broken_references_are_reported(kb: KnowledgeBase) -> None:
     fact = dataclasses.replace(kb.facts[0], topics=("no-such-topic",), sources=("nowhere",))
-    broken = dataclasses.replace(kb, facts=(fact, *kb.facts[1:]), _topics={}, _sources={})
+    broken = dataclasses.replace(kb, facts=(fact, *kb.facts[1:]))
     problems = find_problems(broken)
     assert any("no-such-topic" in p for p in problems)
     assert any("nowhere" in p for p in problems)
 
 
 def test_duplicate_ids_are_reported(kb: KnowledgeBase) -> None:
-    doubled = dataclasses.replace(kb, facts=(*kb.facts, kb.facts[0]), _topics={}, _sources={})
+    doubled = dataclasses.replace(kb, facts=(*kb.facts, kb.facts[0]))
     assert any("duplicate fact ids" in p for p in find_problems(doubled))
