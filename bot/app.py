@@ -7,7 +7,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,18 +25,24 @@ from bot.core.clock import SystemClock
 from bot.core.commands import COMMANDS
 from bot.core.dispatcher import Dispatcher
 from bot.core.help import HelpService
+from bot.core.leaderboard import LeaderboardService
 from bot.core.members import TimezoneService
-from bot.core.ports import Clock
+from bot.core.messages import Platform
+from bot.core.ports import Clock, Notifier, RoleGranter
 from bot.core.progress import ProgressService
+from bot.core.reminders import ReminderService
 from bot.core.resources import ResourceService
 from bot.core.roadmap import RoadmapService
 from bot.core.router import Handler, Router
+from bot.core.space_config import ConfigService
 from bot.core.study import StudyService
 from bot.core.timezones import matching_timezones
 from bot.core.topics import TopicResolver
 from bot.platforms import StartupError
+from bot.scheduling import Timer
 from bot.storage import migrate
 from bot.storage.db import create_engine, create_sessionmaker, ping
+from bot.storage.leaderboard import SqlLeaderboard, SqlReminderLog
 from bot.storage.learning import SqlFeedbackRepository, SqlProgressRepository
 from bot.storage.repositories import SqlEventLog, SqlMemberRepository, SqlSpaceRepository
 from bot.storage.streaks import SqlLearningEventRepository
@@ -53,6 +59,16 @@ class BotContext:
     clock: Clock
     dispatcher: Dispatcher
     topics: TopicResolver  # for platforms' topic autocomplete
+    reminders: ReminderService
+    # Filled in as platform adapters start: the services read them at each use.
+    notifiers: dict[Platform, Notifier] = field(default_factory=dict)
+    role_granters: dict[Platform, RoleGranter] = field(default_factory=dict)
+
+    def connect(self, platform: Platform, adapter: DiscordAdapter | SlackAdapter) -> None:
+        """Let the core reach members on a started platform (reminders, milestone roles)."""
+        self.notifiers[platform] = adapter.notifier
+        if isinstance(adapter, DiscordAdapter):
+            self.role_granters[platform] = adapter.notifier
 
 
 @asynccontextmanager
@@ -89,8 +105,26 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
         )
         log.debug("forgot %d old processed events", dropped)
         members = SqlMemberRepository(sessions, clock)
+        spaces = SqlSpaceRepository(sessions, clock)
+        boards = SqlLeaderboard(sessions)
+        await boards.backfill(clock.now(), settings.default_timezone)
+        notifiers: dict[Platform, Notifier] = {}
+        role_granters: dict[Platform, RoleGranter] = {}
         study = StudyService(
-            SqlLearningEventRepository(sessions), members, clock, settings.default_timezone
+            SqlLearningEventRepository(sessions),
+            members,
+            spaces,
+            clock,
+            settings.default_timezone,
+            role_granters,
+        )
+        ranking = LeaderboardService(boards, members, study, clock)
+        reminders = ReminderService(members, study, SqlReminderLog(sessions), clock, notifiers)
+        config = ConfigService(
+            spaces,
+            lambda actor: boards.refresh_space(
+                actor.platform, actor.space_id, clock.now(), settings.default_timezone
+            ),
         )
         progress = ProgressService(
             knowledge,
@@ -113,6 +147,10 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
             "resources": resources.handle,
             "checkin": study.checkin,
             "streak": study.streak,
+            "leaderboard": ranking.leaderboard,
+            "privacy": ranking.privacy,
+            "reminders": reminders.handle,
+            "config": config.handle,
             "help": HelpService(COMMANDS).handle,
             "timezone": TimezoneService(members, clock, settings.default_timezone).handle,
             "about": AboutService(
@@ -120,8 +158,10 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
             ).handle,
         }
         router = Router(COMMANDS, handlers, ask.chat)
-        dispatcher = Dispatcher(router, events, SqlSpaceRepository(sessions, clock))
-        yield BotContext(settings, engine, clock, dispatcher, topics)
+        dispatcher = Dispatcher(router, events, spaces)
+        yield BotContext(
+            settings, engine, clock, dispatcher, topics, reminders, notifiers, role_granters
+        )
 
 
 def discord_adapter(
@@ -192,9 +232,14 @@ async def run_platforms(
         adapters: list[DiscordAdapter | SlackAdapter] = []
         if "discord" in platforms:
             adapters.append(discord_adapter(bot, sync_guild_id))
+            bot.connect(Platform.DISCORD, adapters[-1])
         if "slack" in platforms:
             adapters.append(slack_adapter(bot))
+            bot.connect(Platform.SLACK, adapters[-1])
         tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
+        timer = Timer()
+        timer.every(settings.reminder_check_minutes, "streak-reminders", bot.reminders.send_due)
+        timer.start()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGTERM, signal.SIGINT):
@@ -208,6 +253,7 @@ async def run_platforms(
                     task.result()  # surface the error of an adapter that stopped
             log.info("shutting down")
         finally:
+            timer.stop()
             for adapter in adapters:
                 await adapter.close()
             for task in (*tasks, stopping):

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     auto_migrate: bool = True
     content_dir: Path | None = None
     event_retention_days: Annotated[int, Field(ge=1, le=365)] = 7
+    # How often the reminder timer looks for members to remind; the tables decide who.
+    reminder_check_minutes: Annotated[float, Field(gt=0, le=60)] = 5.0
 
     # Platform credentials. Secret types: pydantic prints them as '**********'.
     discord_token: SecretStr | None = None

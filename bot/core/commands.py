@@ -187,10 +187,73 @@ CHECKIN = Command(
 )
 STREAK = Command(
     name="streak",
-    summary="Your study streak, why it is what it is, and a heatmap.",
-    examples=("streak",),
+    summary="Your study streak (or a member's), why it is what it is, and a heatmap.",
+    arguments=(Argument("member", "A member to look at (mention them).", autocomplete="member"),),
+    examples=("streak", "streak @ada"),
+    details="A freeze is earned for every 7 days in a row (moderators can change this) and "
+    "covers one missed day by itself. Today never breaks a streak until it is over.",
     group="Streaks",
     personal=True,
+)
+LEADERBOARD = Command(
+    name="leaderboard",
+    summary="Top ten of this community for study days or minutes, and your own place.",
+    arguments=(
+        Argument("period", "Which period to rank.", choices=("week", "month", "all")),
+        Argument("metric", "What to rank.", choices=("streak", "minutes"), trailing=True),
+    ),
+    aliases=("top",),
+    examples=("leaderboard", "leaderboard month minutes", "leaderboard all streak"),
+    details="`streak` ranks study days in the week or month, and running streaks for `all`. "
+    "Leave the boards with `privacy leaderboard off`.",
+    group="Streaks",
+)
+PRIVACY = Command(
+    name="privacy",
+    summary="Show or change whether you appear on leaderboards.",
+    arguments=(
+        Argument("setting", "What to change.", choices=("leaderboard",)),
+        Argument("value", "on or off.", choices=("on", "off"), trailing=True),
+    ),
+    examples=("privacy", "privacy leaderboard off", "privacy leaderboard on"),
+    details="When you are off the boards, others cannot look up your streak either.",
+    group="Streaks",
+    personal=True,
+)
+REMINDERS = Command(
+    name="reminders",
+    summary="Get a DM in the evening when today's study is not counted yet.",
+    arguments=(Argument("on or off", "Turn reminders on or off.", choices=("on", "off")),),
+    aliases=("remind",),
+    examples=("reminders", "reminders on", "reminders off"),
+    details="Sent at most once a day, at this community's reminder hour in your timezone.",
+    group="Streaks",
+    personal=True,
+)
+CONFIG = Command(
+    name="config",
+    summary="Moderators: show or change this community's streak settings.",
+    arguments=(
+        Argument("section", "Which settings.", choices=("streaks",)),
+        Argument(
+            "setting",
+            "The setting to change.",
+            choices=("freeze-every", "max-freezes", "timezone", "reminder-hour", "milestone-role"),
+        ),
+        Argument("value", "The new value.", rest=True),
+    ),
+    access=Access.MODERATOR,
+    examples=(
+        "config streaks",
+        "config streaks freeze-every 5",
+        "config streaks timezone Europe/Berlin",
+        "config streaks reminder-hour 20",
+        "config streaks milestone-role 30 @Consistent",
+    ),
+    usage_line="config streaks [freeze-every <days> | max-freezes <n> | timezone <Region/City> "
+    "| reminder-hour <0-23> | milestone-role <7|30|100> <role|off>]",
+    details="Milestone roles are given on Discord when a streak reaches 7, 30 or 100 days.",
+    group="Moderators",
 )
 ABOUT = Command(
     name="about",
@@ -199,5 +262,9 @@ ABOUT = Command(
 )
 
 COMMANDS = CommandTable(
-    [ASK, ROADMAP, NEXT, PROGRESS, RESOURCES, CHECKIN, STREAK, HELP, TIMEZONE, ABOUT]
-)
+    [
+        ASK, ROADMAP, NEXT, PROGRESS, RESOURCES,
+        CHECKIN, STREAK, LEADERBOARD, REMINDERS, PRIVACY,
+        HELP, TIMEZONE, ABOUT, CONFIG,
+    ]
+)  # fmt: skip

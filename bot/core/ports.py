@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.core.messages import Actor, Platform, Reply
+from bot.core.streaks import ForgivenessRules
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,24 @@ class Member:
     key: MemberKey
     display_name: str
     timezone: str | None
+    leaderboard_hidden: bool = False
+    reminders: bool = False
+    reminder_space_id: str | None = None  # whose reminder hour applies
+
+
+@dataclass(frozen=True, slots=True)
+class StreakSettings:
+    """How a space runs streaks; moderators change these with `config streaks`."""
+
+    days_per_freeze: int = 7
+    max_freezes: int = 2
+    reminder_hour: int = 20  # local hour at which at-risk reminders go out
+    milestone_roles: tuple[tuple[int, str], ...] = ()  # (days, role id), Discord only
+
+    @property
+    def rules(self) -> ForgivenessRules:
+        """Return the forgiveness rules these settings describe."""
+        return ForgivenessRules(self.days_per_freeze, self.max_freezes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +54,7 @@ class Space:
     external_id: str
     name: str
     default_timezone: str | None
+    streaks: StreakSettings = StreakSettings()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +123,22 @@ class MemberRepository(Protocol):
         """Create or update the member with this timezone and return it."""
         ...
 
+    async def set_preferences(
+        self,
+        key: MemberKey,
+        display_name: str,
+        *,
+        leaderboard_hidden: bool | None = None,
+        reminders: bool | None = None,
+        reminder_space_id: str | None = None,
+    ) -> Member:
+        """Create or update the member with the given preferences (None leaves one as is)."""
+        ...
+
+    async def with_reminders(self) -> list[Member]:
+        """Return the members who asked for streak reminders."""
+        ...
+
 
 class SpaceRepository(Protocol):
     """Stores the communities the bot has seen."""
@@ -113,6 +149,25 @@ class SpaceRepository(Protocol):
 
     async def get(self, platform: Platform, external_id: str) -> Space | None:
         """Return the space, or None if it was never seen."""
+        ...
+
+    async def configure_streaks(
+        self,
+        platform: Platform,
+        external_id: str,
+        *,
+        default_timezone: str | None = None,
+        days_per_freeze: int | None = None,
+        max_freezes: int | None = None,
+        reminder_hour: int | None = None,
+    ) -> Space:
+        """Change the space's streak settings (None leaves one as is) and return the space."""
+        ...
+
+    async def set_milestone_role(
+        self, platform: Platform, external_id: str, days: int, role_id: str | None
+    ) -> Space:
+        """Set (or with None remove) the role given at a streak milestone; return the space."""
         ...
 
 
@@ -195,15 +250,79 @@ class StudyDay:
     events: int
 
 
+@dataclass(frozen=True, slots=True)
+class StudyProfile:
+    """What a member's stored streak totals are computed with when an event is recorded."""
+
+    display_name: str
+    timezone: str
+    rules: ForgivenessRules
+    hidden: bool = False  # left out of leaderboards
+
+
 class LearningEventRepository(Protocol):
     """Stores learning events; a redelivered event (same platform and source) is kept once."""
 
-    async def record(self, event: LearningEvent) -> bool:
-        """Store event; return False when an event with its platform and source exists."""
+    async def record(self, event: LearningEvent, profile: StudyProfile) -> bool:
+        """Store event and refresh the member's totals; False when it was stored before."""
         ...
 
     async def days(self, key: MemberKey, since: date | None = None) -> list[StudyDay]:
         """Return the member's study days (optionally from since on), oldest first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """Which leaderboard: a space, a period and what is ranked."""
+
+    platform: Platform
+    space_id: str
+    period: str  # "week", "month" or "all"
+    metric: str  # "streak" or "minutes"
+    period_start: date  # the asker's Monday or first of the month (unused for "all")
+    now: datetime  # streaks that ended before this moment rank as zero
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One member's place on a leaderboard."""
+
+    user_id: str
+    display_name: str
+    value: int
+    rank: int  # 1 + how many rank strictly higher, so ties share a place
+
+
+class LeaderboardRepository(Protocol):
+    """Ranks members of a space from their stored totals."""
+
+    async def top(self, board: Board, limit: int = 10) -> list[Standing]:
+        """Return the best members with a value above zero, best first."""
+        ...
+
+    async def standing(self, board: Board, user_id: str) -> Standing | None:
+        """Return the member's place, or None when they are not on this board."""
+        ...
+
+    async def set_hidden(self, key: MemberKey, hidden: bool) -> None:
+        """Hide the member from (or show them on) every leaderboard."""
+        ...
+
+
+class ReminderLog(Protocol):
+    """Remembers which streak reminders were sent, so each goes out at most once a day."""
+
+    async def claim(self, key: MemberKey, day: date, now: datetime) -> bool:
+        """Record the member's reminder for their local day; False when it was sent."""
+        ...
+
+
+class RoleGranter(Protocol):
+    """Gives a member a role in a space (Discord milestone roles)."""
+
+    async def grant_role(self, space_id: str, user_id: str, role_id: str, reason: str) -> bool:
+        """Add the role; return False (and log why) when the platform refused."""
         ...
 
 

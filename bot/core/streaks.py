@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,28 +76,100 @@ def compute_streak(
     return StreakStatus(current, longest, freezes, today in active, since, tuple(frozen), broken)
 
 
-def explain(status: StreakStatus, today: date, rules: ForgivenessRules | None = None) -> str:
-    """Say in plain words why the streak is what it is."""
+def explain(
+    status: StreakStatus, today: date, rules: ForgivenessRules | None = None, *, own: bool = True
+) -> str:
+    """Say in plain words why the streak is what it is (own=False: about another member)."""
     rules = rules or ForgivenessRules()
+    you, your = ("You", "Your") if own else ("They", "Their")
     parts = []
     if status.current == 0:
-        parts.append("You have no streak running yet." if status.longest == 0 else
-                     f"Your streak ended on {status.broken_on:%a %d %b}, a day with no study "
+        parts.append(f"{you} have no streak running yet." if status.longest == 0 else
+                     f"{your} streak ended on {status.broken_on:%a %d %b}, a day with no study "
                      "and no freeze left.")  # fmt: skip
     else:
         days = "day" if status.current == 1 else "days"
         parts.append(
-            f"Your streak is {status.current} {days}, since {status.current_since:%a %d %b}."
+            f"{your} streak is {status.current} {days}, since {status.current_since:%a %d %b}."
         )
     if status.today_counted:
         parts.append("Today is already counted.")
-    else:
+    elif own:
         parts.append("Today is not counted yet: check in before your midnight to keep it going.")
+    else:
+        parts.append("Today is not counted yet.")
     if status.frozen_days:
         used = ", ".join(f"{d:%a %d %b}" for d in status.frozen_days)
         parts.append(f"Freezes covered: {used}.")
     parts.append(
         f"Freezes banked: {status.freezes_banked} of {rules.max_freezes} "
-        f"(you earn one for every {rules.days_per_freeze} days in a row)."
+        f"(one is earned for every {rules.days_per_freeze} days in a row)."
     )
     return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class StreakTotals:
+    """A member's numbers as of one day, stored so that leaderboards are plain SQL."""
+
+    current_streak: int
+    longest_streak: int
+    alive_until: datetime  # from this moment on the streak is over unless they study
+    last_day: date
+    week_start: date
+    week_days: int
+    week_minutes: int
+    month_start: date
+    month_days: int
+    month_minutes: int
+    total_days: int
+    total_minutes: int
+
+
+def week_start(day: date) -> date:
+    """Return the Monday of day's week."""
+    return day - timedelta(days=day.weekday())
+
+
+def local_midnight(day: date, timezone: str) -> datetime:
+    """Return the moment day starts in timezone."""
+    return datetime.combine(day, time(0), tzinfo=zoneinfo.ZoneInfo(timezone))
+
+
+def streak_totals(
+    minutes: Mapping[date, int],
+    today: date,
+    timezone: str,
+    rules: ForgivenessRules | None = None,
+) -> StreakTotals:
+    """Return the leaderboard numbers for study days (date -> minutes) as seen on today."""
+    if not minutes:
+        raise ValueError("streak_totals needs at least one study day")
+    status = compute_streak(minutes, today, rules)
+    last = max(minutes)
+    if status.current:
+        # The first day that may go unstudied is the day after the last study day, or today;
+        # each banked freeze covers one more day, and the day after those ends the streak
+        # once it is over.
+        ends = max(last + timedelta(days=1), today) + timedelta(days=status.freezes_banked)
+        alive_until = local_midnight(ends + timedelta(days=1), timezone)
+    else:
+        alive_until = local_midnight(today, timezone)
+    monday = week_start(today)
+    first_of_month = today.replace(day=1)
+    week = [m for d, m in minutes.items() if monday <= d <= today]
+    month = [m for d, m in minutes.items() if first_of_month <= d <= today]
+    return StreakTotals(
+        current_streak=status.current,
+        longest_streak=status.longest,
+        alive_until=alive_until,
+        last_day=last,
+        week_start=monday,
+        week_days=len(week),
+        week_minutes=sum(week),
+        month_start=first_of_month,
+        month_days=len(month),
+        month_minutes=sum(month),
+        total_days=len(minutes),
+        total_minutes=sum(minutes.values()),
+    )

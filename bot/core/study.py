@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.core.errors import UsageError
 from bot.core.heatmap import WEEKS, heatmap_png
 from bot.core.members import member_key
-from bot.core.messages import Actor, Field, Image, Reply
-from bot.core.ports import Clock, LearningEvent, LearningEventRepository, MemberRepository
+from bot.core.messages import Actor, Field, Image, Platform, Reply
+from bot.core.ports import (
+    Clock,
+    LearningEvent,
+    LearningEventRepository,
+    Member,
+    MemberKey,
+    MemberRepository,
+    RoleGranter,
+    Space,
+    SpaceRepository,
+    StreakSettings,
+    StudyProfile,
+)
 from bot.core.router import EVENT_ID, Arguments
 from bot.core.sanitize import quote_user_text
 from bot.core.streaks import (
@@ -33,6 +47,36 @@ class StreakSnapshot:
     status: StreakStatus
     minutes: dict[date, int]
     today: date
+    rules: ForgivenessRules
+    events: dict[date, int]  # learning events per day
+
+    def events_on(self, day: date) -> int:
+        """Return how many learning events day has."""
+        return self.events.get(day, 0)
+
+
+MILESTONES = (7, 30, 100)  # streak lengths that can earn a role (Discord)
+_MENTION = re.compile(r"^<@!?([A-Za-z0-9:]+)(?:\|[^>]*)?>$")
+
+
+def mentioned_user(text: str) -> str | None:
+    """Return the user id of a platform mention (`<@123>`, `<@T1:U2|name>`), else None."""
+    match = _MENTION.match(text.strip())
+    return match.group(1) if match else None
+
+
+@dataclass(frozen=True, slots=True)
+class StudyContext:
+    """Who is studying and under which space settings their days are counted."""
+
+    member: Member | None
+    space: Space | None
+    timezone: str
+
+    @property
+    def settings(self) -> StreakSettings:
+        """Return the space's streak settings, or the defaults."""
+        return self.space.streaks if self.space else StreakSettings()
 
 
 class StudyService:
@@ -42,27 +86,48 @@ class StudyService:
         self,
         events: LearningEventRepository,
         members: MemberRepository,
+        spaces: SpaceRepository,
         clock: Clock,
         default_timezone: str,
-        rules: ForgivenessRules | None = None,
+        role_granters: Mapping[Platform, RoleGranter] | None = None,
     ) -> None:
         self._events = events
         self._members = members
+        self._spaces = spaces
         self._clock = clock
         self._default_timezone = default_timezone
-        self._rules = rules or ForgivenessRules()
+        # Filled in when platform adapters start, so it is read at each use, not copied.
+        self._granters = role_granters if role_granters is not None else {}
 
-    async def timezone_of(self, actor: Actor) -> str:
-        """Return the member's timezone, else the default."""
-        member = await self._members.get(member_key(actor))
-        return member.timezone if member and member.timezone else self._default_timezone
+    async def context(self, key: MemberKey, space_id: str) -> StudyContext:
+        """Return the member, their space and the timezone their days are counted in."""
+        member = await self._members.get(key)
+        space = await self._spaces.get(key.platform, space_id)
+        timezone = (
+            (member.timezone if member else None)
+            or (space.default_timezone if space else None)
+            or self._default_timezone
+        )
+        return StudyContext(member, space, timezone)
 
     async def record(
         self, actor: Actor, kind: str, source: str | None, minutes: int = 0, note: str = ""
     ) -> tuple[bool, date]:
         """Record learning for the member's local day; return (new, that day)."""
+        context = await self.context(member_key(actor), actor.space_id)
+        return await self._record(actor, context, kind, source, minutes, note)
+
+    async def _record(
+        self,
+        actor: Actor,
+        context: StudyContext,
+        kind: str,
+        source: str | None,
+        minutes: int = 0,
+        note: str = "",
+    ) -> tuple[bool, date]:
         now = self._clock.now()
-        day = local_date(now, await self.timezone_of(actor))
+        day = local_date(now, context.timezone)
         event = LearningEvent(
             key=member_key(actor),
             space_id=actor.space_id,
@@ -74,7 +139,13 @@ class StudyService:
             minutes=minutes,
             note=note,
         )
-        return await self._events.record(event), day
+        profile = StudyProfile(
+            display_name=actor.display_name,
+            timezone=context.timezone,
+            rules=context.settings.rules,
+            hidden=bool(context.member and context.member.leaderboard_hidden),
+        )
+        return await self._events.record(event, profile), day
 
     async def checkin(self, actor: Actor, arguments: Arguments) -> Reply:
         """Answer `checkin [minutes] [what I studied]`."""
@@ -85,56 +156,108 @@ class StudyService:
             if not 0 <= minutes <= MAX_MINUTES:
                 raise UsageError("Minutes must be between 0 and 1440.", usage=USAGE)
         note = quote_user_text(" ".join(words), NOTE_LENGTH)
-        new, day = await self.record(actor, "checkin", arguments.get(EVENT_ID), minutes, note)
-        status = (await self.status(actor)).status
+        context = await self.context(member_key(actor), actor.space_id)
+        new, day = await self._record(
+            actor, context, "checkin", arguments.get(EVENT_ID), minutes, note
+        )
+        snapshot = await self.snapshot(member_key(actor), context)
+        status = snapshot.status
         text = f"Checked in for {day:%a %d %b}" + (f" ({minutes} min)" if minutes else "") + "."
         if not new:
             text = "That check-in was already counted."
+        fields = [
+            Field("Longest", str(status.longest), inline=True),
+            Field("Freezes banked", str(status.freezes_banked), inline=True),
+        ]
+        if new and status.current in MILESTONES and snapshot.events_on(day) == 1:
+            fields.append(Field("Milestone", await self._milestone(actor, context, status)))
         return Reply(
             title="Check-in saved" if new else "Already counted",
             text=f"{text} Your streak: {_days(status.current)}.",
-            fields=(Field("Longest", str(status.longest), inline=True),
-                    Field("Freezes banked", str(status.freezes_banked), inline=True)),
+            fields=tuple(fields),
             ephemeral=True,
-        )  # fmt: skip
+        )
+
+    async def _milestone(self, actor: Actor, context: StudyContext, status: StreakStatus) -> str:
+        """Grant the space's role for this milestone, if any; return what to tell the member."""
+        text = f"{status.current} days in a row. Well done!"
+        role = dict(context.settings.milestone_roles).get(status.current)
+        granter = self._granters.get(actor.platform)
+        if role is None or granter is None:
+            return text
+        reason = f"{status.current}-day study streak"
+        if await granter.grant_role(actor.space_id, actor.user_id, role, reason):
+            return f"{text} You earned a new role."
+        return f"{text} (I could not give you the milestone role; a moderator can check why.)"
 
     async def status(self, actor: Actor) -> StreakSnapshot:
         """Return the member's streak as of their today."""
-        today = local_date(self._clock.now(), await self.timezone_of(actor))
-        days = await self._events.days(member_key(actor))
+        key = member_key(actor)
+        return await self.snapshot(key, await self.context(key, actor.space_id))
+
+    async def snapshot(self, key: MemberKey, context: StudyContext) -> StreakSnapshot:
+        """Return the member's streak as of their today, under context's settings."""
+        today = local_date(self._clock.now(), context.timezone)
+        days = await self._events.days(key)
         minutes = {d.day: d.minutes for d in days}
-        return StreakSnapshot(compute_streak(minutes, today, self._rules), minutes, today)
+        events = {d.day: d.events for d in days}
+        rules = context.settings.rules
+        return StreakSnapshot(compute_streak(minutes, today, rules), minutes, today, rules, events)
 
     async def streak(self, actor: Actor, arguments: Arguments) -> Reply:
-        """Answer `streak`: numbers, why, and a heatmap of the last 26 weeks."""
-        snapshot = await self.status(actor)
-        status, minutes, today = snapshot.status, snapshot.minutes, snapshot.today
-        week_start = today - timedelta(days=today.weekday())
-        this_week = sum(1 for d in minutes if week_start <= d <= today)
-        this_month = sum(1 for d in minutes if d.year == today.year and d.month == today.month)
-        fields = (
-            Field("Current", _days(status.current), inline=True),
-            Field("Longest", _days(status.longest), inline=True),
-            Field("Today", "counted" if status.today_counted else "not yet", inline=True),
-            Field("This week", _days(this_week), inline=True),
-            Field("This month", _days(this_month), inline=True),
-            Field("Total", f"{sum(minutes.values())} min", inline=True),
-            Field("Freezes banked", str(status.freezes_banked), inline=True),
-        )
-        since = today - timedelta(weeks=WEEKS)
-        recent = {d: m for d, m in minutes.items() if d > since}
-        image = Image(
-            "streak.png",
-            heatmap_png(recent, today),
-            f"Study heatmap, last {WEEKS} weeks: {_days(len(recent))} with study.",
-        )
-        return Reply(
-            title="Your study streak",
-            text=explain(status, today, self._rules),
-            fields=fields,
-            image=image,
-            ephemeral=True,
-        )
+        """Answer `streak [member]`: numbers, why, and a heatmap of the last 26 weeks."""
+        key, whose = member_key(actor), "Your"
+        named = arguments.get("member")
+        if named:
+            user_id = mentioned_user(named)
+            if user_id is None:
+                raise UsageError(
+                    "Name the member with a mention, e.g. `streak @ada`.", usage="streak [member]"
+                )
+            key = MemberKey(actor.platform, user_id)
+        context = await self.context(key, actor.space_id)
+        if named and key != member_key(actor):
+            if context.member is not None and context.member.leaderboard_hidden:
+                return Reply(
+                    text="That member keeps their streak private.", error="private",
+                    ephemeral=True,
+                )  # fmt: skip
+            whose = "Their"
+        snapshot = await self.snapshot(key, context)
+        if named and whose == "Their" and not snapshot.minutes:
+            return Reply(text="That member has no study days recorded yet.", ephemeral=True)
+        return _streak_reply(snapshot, whose)
+
+
+def _streak_reply(snapshot: StreakSnapshot, whose: str) -> Reply:
+    """Return the `streak` answer: the numbers, the explanation and the heatmap."""
+    status, minutes, today = snapshot.status, snapshot.minutes, snapshot.today
+    week_start = today - timedelta(days=today.weekday())
+    this_week = sum(1 for d in minutes if week_start <= d <= today)
+    this_month = sum(1 for d in minutes if d.year == today.year and d.month == today.month)
+    fields = (
+        Field("Current", _days(status.current), inline=True),
+        Field("Longest", _days(status.longest), inline=True),
+        Field("Today", "counted" if status.today_counted else "not yet", inline=True),
+        Field("This week", _days(this_week), inline=True),
+        Field("This month", _days(this_month), inline=True),
+        Field("Total", f"{sum(minutes.values())} min", inline=True),
+        Field("Freezes banked", str(status.freezes_banked), inline=True),
+    )
+    since = today - timedelta(weeks=WEEKS)
+    recent = {d: m for d, m in minutes.items() if d > since}
+    image = Image(
+        "streak.png",
+        heatmap_png(recent, today),
+        f"Study heatmap, last {WEEKS} weeks: {_days(len(recent))} with study.",
+    )
+    return Reply(
+        title=f"{whose} study streak",
+        text=explain(status, today, snapshot.rules, own=whose == "Your"),
+        fields=fields,
+        image=image,
+        ephemeral=True,
+    )
 
 
 def _days(count: int) -> str:

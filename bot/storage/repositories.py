@@ -11,8 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.messages import Actor, Platform
-from bot.core.ports import Clock, Member, MemberKey, Space
-from bot.storage.tables import Base, MemberRow, ProcessedEventRow, SpaceRow
+from bot.core.ports import Clock, Member, MemberKey, Space, StreakSettings
+from bot.storage.tables import Base, MemberRow, MilestoneRoleRow, ProcessedEventRow, SpaceRow
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +45,7 @@ class SqlMemberRepository:
         )
         async with self._sessions() as session:
             row = (await session.execute(query)).scalar_one_or_none()
-        if row is None:
-            return None
-        return Member(
-            key=MemberKey(Platform(row.platform), row.user_id),
-            display_name=row.display_name,
-            timezone=row.timezone,
-        )
+        return None if row is None else _member(row)
 
     async def set_timezone(self, key: MemberKey, display_name: str, timezone: str) -> Member:
         """Create or update the member with this timezone and return it."""
@@ -76,7 +70,60 @@ class SqlMemberRepository:
                     },
                 )
             )
-        return Member(key=key, display_name=display_name, timezone=timezone)
+        return await self._written(key)
+
+    async def set_preferences(
+        self,
+        key: MemberKey,
+        display_name: str,
+        *,
+        leaderboard_hidden: bool | None = None,
+        reminders: bool | None = None,
+        reminder_space_id: str | None = None,
+    ) -> Member:
+        """Create or update the member with the given preferences (None leaves one as is)."""
+        now = self._clock.now()
+        changes: dict[str, Any] = {"display_name": display_name[:NAME_LENGTH], "updated_at": now}
+        if leaderboard_hidden is not None:
+            changes["leaderboard_hidden"] = leaderboard_hidden
+        if reminders is not None:
+            changes["reminders"] = reminders
+        if reminder_space_id is not None:
+            changes["reminder_space_id"] = reminder_space_id
+        async with self._sessions.begin() as session:
+            insert = dialect_insert(session, MemberRow).values(
+                platform=key.platform.value, user_id=key.user_id, created_at=now, **changes
+            )
+            await session.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[MemberRow.platform, MemberRow.user_id], set_=changes
+                )
+            )
+        return await self._written(key)
+
+    async def _written(self, key: MemberKey) -> Member:
+        member = await self.get(key)
+        if member is None:
+            raise RuntimeError(f"member {key} vanished right after it was written")
+        return member
+
+    async def with_reminders(self) -> list[Member]:
+        """Return the members who asked for streak reminders."""
+        query = select(MemberRow).where(MemberRow.reminders.is_(True))
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).scalars().all()
+        return [_member(row) for row in rows]
+
+
+def _member(row: MemberRow) -> Member:
+    return Member(
+        key=MemberKey(Platform(row.platform), row.user_id),
+        display_name=row.display_name,
+        timezone=row.timezone,
+        leaderboard_hidden=row.leaderboard_hidden,
+        reminders=row.reminders,
+        reminder_space_id=row.reminder_space_id,
+    )
 
 
 class SqlSpaceRepository:
@@ -112,16 +159,104 @@ class SqlSpaceRepository:
         query = select(SpaceRow).where(
             SpaceRow.platform == platform.value, SpaceRow.external_id == external_id
         )
+        roles = (
+            select(MilestoneRoleRow.days, MilestoneRoleRow.role_id)
+            .where(
+                MilestoneRoleRow.platform == platform.value,
+                MilestoneRoleRow.space_id == external_id,
+            )
+            .order_by(MilestoneRoleRow.days)
+        )
         async with self._sessions() as session:
             row = (await session.execute(query)).scalar_one_or_none()
-        if row is None:
-            return None
+            if row is None:
+                return None
+            milestone_roles = tuple((days, role) for days, role in await session.execute(roles))
         return Space(
             platform=Platform(row.platform),
             external_id=row.external_id,
             name=row.name,
             default_timezone=row.default_timezone,
+            streaks=StreakSettings(
+                days_per_freeze=row.days_per_freeze,
+                max_freezes=row.max_freezes,
+                reminder_hour=row.reminder_hour,
+                milestone_roles=milestone_roles,
+            ),
         )
+
+    async def configure_streaks(
+        self,
+        platform: Platform,
+        external_id: str,
+        *,
+        default_timezone: str | None = None,
+        days_per_freeze: int | None = None,
+        max_freezes: int | None = None,
+        reminder_hour: int | None = None,
+    ) -> Space:
+        """Change the space's streak settings (None leaves one as is) and return the space."""
+        given = {
+            "default_timezone": default_timezone,
+            "days_per_freeze": days_per_freeze,
+            "max_freezes": max_freezes,
+            "reminder_hour": reminder_hour,
+        }
+        changes = {name: value for name, value in given.items() if value is not None}
+        await self._upsert(platform, external_id, changes)
+        return await self._written(platform, external_id)
+
+    async def set_milestone_role(
+        self, platform: Platform, external_id: str, days: int, role_id: str | None
+    ) -> Space:
+        """Set (or with None remove) the role given at a streak milestone; return the space."""
+        await self._upsert(platform, external_id, {})
+        async with self._sessions.begin() as session:
+            where = (
+                MilestoneRoleRow.platform == platform.value,
+                MilestoneRoleRow.space_id == external_id,
+                MilestoneRoleRow.days == days,
+            )
+            if role_id is None:
+                await session.execute(delete(MilestoneRoleRow).where(*where))
+            else:
+                insert = dialect_insert(session, MilestoneRoleRow).values(
+                    platform=platform.value, space_id=external_id, days=days, role_id=role_id
+                )
+                await session.execute(
+                    insert.on_conflict_do_update(
+                        index_elements=[
+                            MilestoneRoleRow.platform,
+                            MilestoneRoleRow.space_id,
+                            MilestoneRoleRow.days,
+                        ],
+                        set_={"role_id": role_id},
+                    )
+                )
+        return await self._written(platform, external_id)
+
+    async def _written(self, platform: Platform, external_id: str) -> Space:
+        space = await self.get(platform, external_id)
+        if space is None:
+            raise RuntimeError(
+                f"space {platform}:{external_id} vanished right after it was written"
+            )
+        return space
+
+    async def _upsert(self, platform: Platform, external_id: str, changes: dict[str, Any]) -> None:
+        async with self._sessions.begin() as session:
+            insert = dialect_insert(session, SpaceRow).values(
+                platform=platform.value,
+                external_id=external_id,
+                created_at=self._clock.now(),
+                **changes,
+            )
+            index = [SpaceRow.platform, SpaceRow.external_id]
+            await session.execute(
+                insert.on_conflict_do_update(index_elements=index, set_=changes)
+                if changes
+                else insert.on_conflict_do_nothing(index_elements=index)
+            )
 
 
 class SqlEventLog:

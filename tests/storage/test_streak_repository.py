@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.messages import Platform
-from bot.core.ports import LearningEvent, MemberKey, StudyDay
+from bot.core.ports import LearningEvent, MemberKey, StudyDay, StudyProfile
+from bot.core.streaks import ForgivenessRules
 from bot.storage.db import create_sessionmaker
 from bot.storage.migrate import upgrade
 from bot.storage.streaks import NOTE_LENGTH, SqlLearningEventRepository
@@ -26,6 +27,7 @@ ADA = MemberKey(Platform.SLACK, "U1")
 BOB = MemberKey(Platform.SLACK, "U2")
 ADA_ON_DISCORD = MemberKey(Platform.DISCORD, "U1")  # same user id, another platform
 MONDAY = date(2025, 3, 31)
+PROFILE = StudyProfile("Ada", "Europe/Berlin", ForgivenessRules())
 
 
 def _event(
@@ -75,10 +77,10 @@ async def test_days_sum_minutes_and_count_events_per_date_oldest_first(
     events: SqlLearningEventRepository,
 ) -> None:
     tuesday = MONDAY + timedelta(days=1)
-    assert await events.record(_event("e3", tuesday, minutes=45, kind="mentor_session"))
-    assert await events.record(_event("e1", MONDAY, minutes=20))
-    assert await events.record(_event("e2", MONDAY, minutes=10, kind="topic_done"))
-    assert await events.record(_event("e4", tuesday, kind="prompt_answer"))
+    assert await events.record(_event("e3", tuesday, minutes=45, kind="mentor_session"), PROFILE)
+    assert await events.record(_event("e1", MONDAY, minutes=20), PROFILE)
+    assert await events.record(_event("e2", MONDAY, minutes=10, kind="topic_done"), PROFILE)
+    assert await events.record(_event("e4", tuesday, kind="prompt_answer"), PROFILE)
 
     days = await events.days(ADA)
 
@@ -91,7 +93,7 @@ async def test_record_stores_every_field(
 ) -> None:
     event = _event("e1", minutes=25)
 
-    await events.record(event)
+    await events.record(event, PROFILE)
 
     async with sessions() as session:
         row = (await session.execute(sa.select(LearningEventRow))).scalar_one()
@@ -105,11 +107,11 @@ async def test_record_stores_every_field(
 async def test_same_platform_and_source_is_recorded_once(
     events: SqlLearningEventRepository, sessions: Sessions
 ) -> None:
-    assert await events.record(_event("evt-1", minutes=20))
+    assert await events.record(_event("evt-1", minutes=20), PROFILE)
 
     redelivered = _event("evt-1", MONDAY + timedelta(days=3), minutes=90, kind="topic_done")
-    assert not await events.record(redelivered)
-    assert not await events.record(_event("evt-1", minutes=20))
+    assert not await events.record(redelivered, PROFILE)
+    assert not await events.record(_event("evt-1", minutes=20), PROFILE)
 
     assert await events.days(ADA) == [StudyDay(MONDAY, 20, 1)]
     assert await _count(sessions) == 1
@@ -118,8 +120,8 @@ async def test_same_platform_and_source_is_recorded_once(
 async def test_same_source_on_another_platform_is_another_event(
     events: SqlLearningEventRepository, sessions: Sessions
 ) -> None:
-    assert await events.record(_event("evt-1", minutes=5))
-    assert await events.record(_event("evt-1", key=ADA_ON_DISCORD, minutes=7))
+    assert await events.record(_event("evt-1", minutes=5), PROFILE)
+    assert await events.record(_event("evt-1", key=ADA_ON_DISCORD, minutes=7), PROFILE)
 
     assert await events.days(ADA) == [StudyDay(MONDAY, 5, 1)]
     assert await events.days(ADA_ON_DISCORD) == [StudyDay(MONDAY, 7, 1)]
@@ -127,9 +129,9 @@ async def test_same_source_on_another_platform_is_another_event(
 
 
 async def test_days_are_per_member(events: SqlLearningEventRepository) -> None:
-    await events.record(_event("a1", minutes=10))
-    await events.record(_event("b1", key=BOB, minutes=60))
-    await events.record(_event("b2", MONDAY + timedelta(days=1), key=BOB))
+    await events.record(_event("a1", minutes=10), PROFILE)
+    await events.record(_event("b1", key=BOB, minutes=60), PROFILE)
+    await events.record(_event("b2", MONDAY + timedelta(days=1), key=BOB), PROFILE)
 
     assert await events.days(ADA) == [StudyDay(MONDAY, 10, 1)]
     assert await events.days(BOB) == [
@@ -141,7 +143,7 @@ async def test_days_are_per_member(events: SqlLearningEventRepository) -> None:
 
 async def test_since_keeps_that_date_and_later(events: SqlLearningEventRepository) -> None:
     for offset in range(5):
-        await events.record(_event(f"e{offset}", MONDAY + timedelta(days=offset), minutes=offset))
+        await events.record(_event(f"e{offset}", MONDAY + timedelta(days=offset), minutes=offset), PROFILE)
 
     days = await events.days(ADA, since=MONDAY + timedelta(days=3))
 
@@ -158,7 +160,7 @@ async def test_concurrent_records_of_one_source_store_it_once(
 ) -> None:
     event = _event("evt-race", minutes=15)
 
-    results = await asyncio.gather(*(events.record(event) for _ in range(50)))
+    results = await asyncio.gather(*(events.record(event, PROFILE) for _ in range(50)))
 
     assert results.count(True) == 1
     assert await _count(sessions) == 1
@@ -180,16 +182,16 @@ async def test_invalid_event_is_refused_by_the_database(
     event = _event("evt-1", kind=kind, minutes=minutes)
 
     with pytest.raises(IntegrityError):
-        await events.record(event)
+        await events.record(event, PROFILE)
 
     assert await _count(sessions) == 0
     # A refused event does not use up its source: the corrected one is stored.
-    assert await events.record(_event("evt-1", minutes=30))
+    assert await events.record(_event("evt-1", minutes=30), PROFILE)
     assert await events.days(ADA) == [StudyDay(MONDAY, 30, 1)]
 
 
 async def test_a_full_day_of_minutes_is_allowed(events: SqlLearningEventRepository) -> None:
-    assert await events.record(_event("evt-1", minutes=1440))
+    assert await events.record(_event("evt-1", minutes=1440), PROFILE)
 
     assert await events.days(ADA) == [StudyDay(MONDAY, 1440, 1)]
 
@@ -207,7 +209,7 @@ async def test_a_long_note_is_cut_to_the_column_size_on_every_backend(
         note="x" * (NOTE_LENGTH + 50),
     )
 
-    assert await events.record(event)
+    assert await events.record(event, PROFILE)
 
     async with sessions() as session:
         note = (await session.execute(sa.select(LearningEventRow.note))).scalar_one()

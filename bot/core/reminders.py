@@ -1,0 +1,107 @@
+"""Streak-at-risk reminders: opt in, and the timer's job that sends them at most once a day."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo
+
+from bot.core.members import member_key
+from bot.core.messages import Actor, Field, Platform, Reply
+from bot.core.ports import Clock, Member, MemberRepository, Notifier, ReminderLog
+from bot.core.router import Arguments
+from bot.core.study import StudyService
+
+log = logging.getLogger(__name__)
+
+
+class ReminderService:
+    """Answer `reminders [on|off]` and send the reminders that are due."""
+
+    def __init__(
+        self,
+        members: MemberRepository,
+        study: StudyService,
+        sent: ReminderLog,
+        clock: Clock,
+        notifiers: Mapping[Platform, Notifier],
+    ) -> None:
+        self._members = members
+        self._study = study
+        self._sent = sent
+        self._clock = clock
+        # Filled in when platform adapters start, so it is read at each run, not copied.
+        self._notifiers = notifiers
+
+    async def handle(self, actor: Actor, arguments: Arguments) -> Reply:
+        """Answer `reminders [on|off]`."""
+        choice = arguments.get("on or off")
+        key = member_key(actor)
+        context = await self._study.context(key, actor.space_id)
+        hour = context.settings.reminder_hour
+        when = f"at {hour:02d}:00 your time ({context.timezone})"
+        if choice is None:
+            on = bool(context.member and context.member.reminders)
+            return Reply(
+                title="Streak reminders",
+                text=(f"On: I DM you {when} on days you have not checked in yet."
+                      if on else "Off. Turn them on with `reminders on`."),
+                fields=(Field("Reminders", "on" if on else "off", inline=True),),
+                ephemeral=True,
+            )  # fmt: skip
+        on = choice == "on"
+        await self._members.set_preferences(
+            key, actor.display_name, reminders=on, reminder_space_id=actor.space_id
+        )
+        if not on:
+            return Reply(title="Reminders off", text="Done: no more reminders.", ephemeral=True)
+        text = (f"Done: on days you have not checked in, I will DM you {when}. "
+                "Set your timezone with `timezone` if that is not your local time.")  # fmt: skip
+        if actor.platform is Platform.CONSOLE:
+            text += " (The console cannot DM you: reminders go out on Discord and Slack.)"
+        return Reply(title="Reminders on", text=text, ephemeral=True)
+
+    async def send_due(self) -> int:
+        """Send every reminder that is due now and not sent today; return how many were sent."""
+        sent = 0
+        for member in await self._members.with_reminders():
+            try:
+                sent += await self._remind(member)
+            except Exception:
+                # One member's failure (a closed DM, a platform outage) must not stop the rest.
+                log.exception("streak reminder for %s failed", member.key)
+        return sent
+
+    async def _remind(self, member: Member) -> bool:
+        notifier = self._notifiers.get(member.key.platform)
+        if notifier is None:
+            return False  # that platform is not running in this process
+        context = await self._study.context(member.key, member.reminder_space_id or "")
+        local = self._clock.now().astimezone(ZoneInfo(context.timezone))
+        if local.hour < context.settings.reminder_hour:
+            return False
+        snapshot = await self._study.snapshot(member.key, context)
+        status = snapshot.status
+        if status.today_counted:
+            return False
+        # Claim first: a crash after this line loses one reminder rather than sending two.
+        if not await self._sent.claim(member.key, local.date(), self._clock.now()):
+            return False
+        hours_left = 24 - local.hour
+        if status.current and status.freezes_banked:
+            text = (f"Your {status.current}-day streak is safe today thanks to a freeze, but "
+                    "a check-in keeps your freezes for later.")  # fmt: skip
+        elif status.current:
+            text = (f"Your {status.current}-day streak ends at midnight (in about "
+                    f"{hours_left} h) unless you check in.")  # fmt: skip
+        else:
+            text = "You have not studied today yet. A short session starts a new streak."
+        await notifier.direct(
+            member.key,
+            Reply(
+                title="Keep your streak going",
+                text=f"{text} Reply with `checkin` (add minutes if you like, e.g. `checkin 20`). "
+                "Turn these off with `reminders off`.",
+            ),
+        )
+        return True

@@ -1,0 +1,243 @@
+"""Leaderboards ranked in SQL from member_stats, refreshing those totals, and reminder records."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.messages import Platform
+from bot.core.ports import Board, MemberKey, Standing, StudyProfile
+from bot.core.streaks import ForgivenessRules, local_date, streak_totals
+from bot.storage.repositories import dialect_insert
+from bot.storage.streaks import EVENTS, STATS, Member, dialect_insert_for, study_days, write_totals
+from bot.storage.tables import MemberRow, MemberStatsRow, SpaceRow, StreakReminderRow
+
+log = logging.getLogger(__name__)
+
+REFRESH_CHUNK = 500  # members recomputed per query when a space's rules change
+
+# (period, metric) -> (ranked column, tie-break column or None, period-start column or None);
+# each triple has its own index in member_stats, so the top ten is an index scan.
+_BOARDS: dict[tuple[str, str], tuple[str, str | None, str | None]] = {
+    ("week", "streak"): ("week_days", "week_minutes", "week_start"),
+    ("week", "minutes"): ("week_minutes", None, "week_start"),
+    ("month", "streak"): ("month_days", "month_minutes", "month_start"),
+    ("month", "minutes"): ("month_minutes", None, "month_start"),
+    ("all", "streak"): ("current_streak", "longest_streak", None),
+    ("all", "minutes"): ("total_minutes", None, None),
+}
+
+
+class SqlLeaderboard:
+    """Leaderboards of a space, from the member_stats table."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def top(self, board: Board, limit: int = 10) -> list[Standing]:
+        """Return the best members with a value above zero, best first."""
+        value, tie_break, where = _board(board)
+        order = [value.desc()] + ([STATS.c[tie_break].desc()] if tie_break else [])
+        query = (
+            select(STATS.c.user_id, STATS.c.display_name, value)
+            .where(*where, value > 0)
+            .order_by(*order)
+            .limit(limit)
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).all()
+        standings: list[Standing] = []
+        for position, (user_id, name, points) in enumerate(rows, start=1):
+            # Ties share the place of the first member with that value.
+            tied = standings and standings[-1].value == points
+            rank = standings[-1].rank if tied else position
+            standings.append(Standing(user_id, name, int(points), rank))
+        return standings
+
+    async def standing(self, board: Board, user_id: str) -> Standing | None:
+        """Return the member's place, or None when they are not on this board."""
+        value, _, where = _board(board)
+        mine = select(STATS.c.display_name, value).where(*where, STATS.c.user_id == user_id)
+        async with self._sessions() as session:
+            row = (await session.execute(mine)).one_or_none()
+            if row is None or row[1] <= 0:
+                return None
+            name, points = row
+            ahead = await session.scalar(select(func.count()).where(*where, value > points))
+        return Standing(user_id, name, int(points), 1 + int(ahead or 0))
+
+    async def set_hidden(self, key: MemberKey, hidden: bool) -> None:
+        """Hide the member from (or show them on) every leaderboard."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(MemberStatsRow)
+                .where(
+                    MemberStatsRow.platform == key.platform.value,
+                    MemberStatsRow.user_id == key.user_id,
+                )
+                .values(hidden=hidden)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def backfill(self, now: datetime, fallback_timezone: str) -> int:
+        """Compute totals when events exist but no totals do (events older than the totals).
+
+        Cheap when there is nothing to do: two single-row reads at start-up.
+        """
+        async with self._sessions() as session:
+            if await session.scalar(select(STATS.c.id).limit(1)) is not None:
+                return 0
+            if await session.scalar(select(EVENTS.c.id).limit(1)) is None:
+                return 0
+        async with self._sessions.begin() as session:
+            members = (
+                await session.execute(
+                    select(EVENTS.c.platform, EVENTS.c.space_id, EVENTS.c.user_id).distinct()
+                )
+            ).all()
+            names = {
+                (platform, user_id): name
+                for platform, user_id, name in await session.execute(
+                    select(MemberRow.platform, MemberRow.user_id, MemberRow.display_name)
+                )
+            }
+            connection = await session.connection()
+            await connection.execute(
+                dialect_insert_for(connection, STATS).on_conflict_do_nothing(),
+                [
+                    {
+                        "platform": platform,
+                        "space_id": space_id,
+                        "user_id": user_id,
+                        "display_name": names.get((platform, user_id), user_id),
+                        "alive_until": now,
+                        "last_day": now.date(),
+                        "week_start": now.date(),
+                        "month_start": now.date(),
+                        "updated_at": now,
+                    }
+                    for platform, space_id, user_id in members
+                ],
+            )
+        spaces = {(platform, space_id) for platform, space_id, _ in members}
+        for platform, space_id in sorted(spaces):
+            await self.refresh_space(Platform(platform), space_id, now, fallback_timezone)
+        log.info("computed streak totals for %d members' earlier events", len(members))
+        return len(members)
+
+    async def refresh_space(
+        self, platform: Platform, space_id: str, now: datetime, fallback_timezone: str
+    ) -> int:
+        """Recompute the totals of every member with a row in the space; return how many.
+
+        Run after moderators change the space's forgiveness rules, so leaderboards follow
+        the new rules at once instead of at each member's next check-in.
+        """
+        async with self._sessions() as session:
+            space = (
+                await session.execute(
+                    select(SpaceRow).where(
+                        SpaceRow.platform == platform.value, SpaceRow.external_id == space_id
+                    )
+                )
+            ).scalar_one_or_none()
+            members = (
+                await session.execute(
+                    select(STATS.c.user_id, STATS.c.display_name, STATS.c.hidden).where(
+                        STATS.c.platform == platform.value, STATS.c.space_id == space_id
+                    )
+                )
+            ).all()
+        rules = (
+            ForgivenessRules(space.days_per_freeze, space.max_freezes)
+            if space
+            else ForgivenessRules()
+        )
+        default = (space.default_timezone if space else None) or fallback_timezone
+        for start in range(0, len(members), REFRESH_CHUNK):
+            await self._refresh_chunk(
+                platform, members[start : start + REFRESH_CHUNK], rules, default, now
+            )
+        return len(members)
+
+    async def _refresh_chunk(
+        self,
+        platform: Platform,
+        chunk: Sequence[Any],
+        rules: ForgivenessRules,
+        default_timezone: str,
+        now: datetime,
+    ) -> None:
+        ids = [user_id for user_id, _, _ in chunk]
+        async with self._sessions.begin() as session:
+            zones = dict(
+                (
+                    await session.execute(
+                        select(MemberRow.user_id, MemberRow.timezone).where(
+                            MemberRow.platform == platform.value, MemberRow.user_id.in_(ids)
+                        )
+                    )
+                ).all()
+            )
+            connection = await session.connection()
+            days = await study_days(connection, [(platform.value, i) for i in ids])
+            totals = []
+            for user_id, name, hidden in chunk:
+                member: Member = (platform.value, user_id)
+                if not days.get(member):
+                    continue
+                timezone = zones.get(user_id) or default_timezone
+                profile = StudyProfile(name, timezone, rules, hidden)
+                today = local_date(now, timezone)
+                totals.append(
+                    (member, profile, streak_totals(days[member], today, timezone, rules), now)
+                )
+            await write_totals(connection, totals)
+
+
+class SqlReminderLog:
+    """Streak reminders sent, in the streak_reminders table."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def claim(self, key: MemberKey, day: date, now: datetime) -> bool:
+        """Record the member's reminder for their local day; False when it was sent."""
+        async with self._sessions.begin() as session:
+            insert = dialect_insert(session, StreakReminderRow).values(
+                platform=key.platform.value, user_id=key.user_id, local_date=day, sent_at=now
+            )
+            # The unique key decides, across restarts and across processes.
+            claimed = await session.execute(
+                insert.on_conflict_do_nothing(
+                    index_elements=[
+                        StreakReminderRow.platform,
+                        StreakReminderRow.user_id,
+                        StreakReminderRow.local_date,
+                    ]
+                ).returning(StreakReminderRow.id)
+            )
+            return claimed.scalar_one_or_none() is not None
+
+
+def _board(board: Board) -> tuple[Any, str | None, list[ColumnElement[bool]]]:
+    """Return the ranked column, its tie-break and the WHERE clauses of a board."""
+    try:
+        ranked, tie_break, period = _BOARDS[(board.period, board.metric)]
+    except KeyError:
+        raise ValueError(f"no leaderboard {board.period} {board.metric}") from None
+    where: list[ColumnElement[bool]] = [
+        STATS.c.platform == board.platform.value,
+        STATS.c.space_id == board.space_id,
+        STATS.c.hidden == false(),
+    ]
+    if period is not None:
+        where.append(STATS.c[period] == board.period_start)
+    if ranked == "current_streak":
+        where.append(STATS.c.alive_until > board.now)  # a streak that ended ranks as zero
+    return STATS.c[ranked], tie_break, where
