@@ -18,6 +18,9 @@ What the fake does as Discord does (so the bot's tests catch what production wou
 - An interaction takes one initial answer; a second one (say, for a re-sent interaction id) gets
   400 code 40060. Follow-ups work only after that answer, and the first follow-up after a
   defer fills the "thinking..." message.
+- Granting or removing a role needs Manage Roles and a role below the bot's highest one (403
+  code 50013 otherwise; 404 code 10011 for an unknown role); `set_bot_permissions` and
+  `add_role` set up either case, and `member_role_ids` shows what the bot granted.
 - The bot gets its own channel messages back as MESSAGE_CREATE (`echo_bot_messages`), and
   GUILD_MEMBER_UPDATE after a role change (discord.py updates its cache only from that event).
 - `enforce_intents`: no MESSAGE_CREATE without GUILD_MESSAGES / DIRECT_MESSAGES, and guild

@@ -12,6 +12,7 @@ from .rest import (
     GUILD_MEMBERS_INTENT,
     GUILD_MESSAGES_INTENT,
     MISSING_ACCESS,
+    MISSING_PERMISSIONS,
     Handler,
     Reply,
     RestApi,
@@ -223,8 +224,11 @@ class ResourceEndpoints:
         member = self.world.members.get(int(m[2]))
         if member is None:
             return Reply(404, unknown("Member", 10007))
-        if self.world.role(int(m[3])) is None:
+        role = self.world.role(int(m[3]))
+        if role is None:
             return Reply(404, unknown("Role", 10011))
+        if not self.world.bot_may_assign(role):
+            return Reply(403, MISSING_PERMISSIONS)
         roles = [r for r in member["roles"] if r != m[3]] + ([m[3]] if add else [])
         if roles != member["roles"]:
             member["roles"] = roles

@@ -33,6 +33,7 @@ class RecordedRequest:
 
     `path` is relative to the API base (``/channels/1/messages``, no ``/api/v10``).
     `json` is the JSON body, or the parsed ``payload_json`` part of a multipart body.
+    `reason` is the audit-log reason (``X-Audit-Log-Reason``, unquoted), if one was sent.
     """
 
     method: str
@@ -40,6 +41,7 @@ class RecordedRequest:
     query: dict[str, str]
     json: Any
     files: list[RecordedFile]
+    reason: str | None = None
     status: int = 0
     rate_limited: bool = False
     response: Any = None

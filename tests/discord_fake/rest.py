@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, web
 
@@ -18,6 +19,7 @@ from .world import World
 
 log = logging.getLogger(__name__)
 
+GUILDS_INTENT = 1 << 0
 GUILD_MEMBERS_INTENT = 1 << 1
 GUILD_MESSAGES_INTENT = 1 << 9
 DIRECT_MESSAGES_INTENT = 1 << 12
@@ -25,6 +27,7 @@ DIRECT_MESSAGES_INTENT = 1 << 12
 UNAUTHORIZED = {"message": "401: Unauthorized", "code": 0}
 NOT_FOUND = {"message": "404: Not Found", "code": 0}
 MISSING_ACCESS = {"message": "Missing Access", "code": 50001}
+MISSING_PERMISSIONS = {"message": "Missing Permissions", "code": 50013}
 INVALID_JSON = {"message": "The request body contains invalid JSON.", "code": 50109}
 
 
@@ -100,6 +103,9 @@ class RestApi:
         else:
             bad_body = None
         recorded = RecordedRequest(request.method, path, dict(request.query), body, files)
+        reason = request.headers.get("X-Audit-Log-Reason")
+        # discord.py percent-encodes the reason (headers are latin-1); Discord decodes it.
+        recorded.reason = unquote(reason) if reason is not None else None
         reply = bad_body or await self._answer(request, recorded)
         recorded.status, recorded.response = reply.status, reply.body
         await self.recorder.add(recorded)

@@ -13,7 +13,7 @@ from .endpoints import ResourceEndpoints
 from .gateway import INVALID_SESSION, RECONNECT, Gateway, GatewayConnection
 from .interactions import SentInteraction
 from .recording import JSON, RateLimitRule, RecordedRequest, Recorder
-from .rest import RestApi
+from .rest import GUILDS_INTENT, RestApi
 from .webhooks import InteractionWebhooks
 from .world import World
 
@@ -141,6 +141,7 @@ class FakeDiscord(DispatchHelpers):
     everyone_role_id: _WorldValue[int] = _WorldValue("guild_id", "@everyone: the guild's id.")
     moderator_role_id: _WorldValue[int] = _WorldValue("moderator_role_id", "Moderator role.")
     learner_role_id: _WorldValue[int] = _WorldValue("learner_role_id", "Learner role (nobody).")
+    bot_role_id: _WorldValue[int] = _WorldValue("bot_role_id", "The bot's own role (at 3).")
     channel_id: _WorldValue[int] = _WorldValue("channel_id", "#general, a text channel.")
     second_channel_id: _WorldValue[int] = _WorldValue("second_channel_id", "#roadmap.")
     roles: _WorldValue[list[JSON]] = _WorldValue("roles", "The guild's role objects.")
@@ -155,6 +156,31 @@ class FakeDiscord(DispatchHelpers):
     def messages(self) -> list[JSON]:
         """Return every message that exists (sent by the bot or dispatched), oldest first."""
         return list(self.world.messages.values())
+
+    def member_role_ids(self, user_id: int | str) -> list[int]:
+        """Return the ids of a member's roles, as the bot's grants left them."""
+        return self.world.member_role_ids(int(user_id))
+
+    # -- roles and permissions, changed by a test -----------------------------------------
+
+    async def add_role(self, name: str, *, position: int = 1, permissions: int = 0) -> int:
+        """Create a role and tell the bot (GUILD_ROLE_CREATE); return its id.
+
+        The bot may grant it only below its own role (`position` < 3), as on Discord.
+        """
+        role = self.world.add_role(name, position, permissions)
+        await self._role_event("GUILD_ROLE_CREATE", role)
+        return int(role["id"])
+
+    async def set_bot_permissions(self, permissions: int) -> None:
+        """Set the permissions of the bot's own role (say, without Manage Roles); tell the bot."""
+        role = self.world.set_role_permissions(self.world.bot_role_id, permissions)
+        await self._role_event("GUILD_ROLE_UPDATE", role)
+
+    async def _role_event(self, event: str, role: JSON) -> None:
+        # Keeps discord.py's cache in step with the fake, as Discord's own events would.
+        data = {"guild_id": str(self.world.guild_id), "role": role}
+        await self.gateway.emit(event, data, intent=GUILDS_INTENT)
 
     # -- what the bot did -----------------------------------------------------------------
 

@@ -4,12 +4,14 @@ import asyncio
 import io
 from collections.abc import AsyncIterator
 
+import aiohttp
 import discord
 import discord.utils
 import pytest
 import pytest_asyncio
 
 from tests.discord_fake import FakeDiscord, make_client_overrides, running_client
+from tests.discord_fake.entities import ADMINISTRATOR, BOT_ROLE_PERMISSIONS, MANAGE_ROLES
 from tests.discord_fake.harness import TIMEOUT, DoneView, Harness, tiny_png
 
 
@@ -320,3 +322,73 @@ async def test_auto_sharded_client_asks_for_the_gateway_and_identifies_a_shard(
         assert discord_fake.requests_matching("GET", r"/gateway/bot")
         assert discord_fake.identify_payloads[-1]["shard"] == [0, 1]
         assert client.get_guild(discord_fake.guild_id) is not None
+
+
+async def test_a_role_grant_is_kept_with_its_reason(
+    discord_fake: FakeDiscord, bot: Harness
+) -> None:
+    alice_id = int(discord_fake.member_user["id"])
+    learner_id = discord_fake.learner_role_id
+    await asyncio.wait_for(
+        bot.client.http.add_role(discord_fake.guild_id, alice_id, learner_id, reason="7 días"),
+        TIMEOUT,
+    )
+    assert discord_fake.member_role_ids(alice_id) == [learner_id]
+    path = rf"/guilds/{discord_fake.guild_id}/members/{alice_id}/roles/{learner_id}"
+    granted = discord_fake.requests_matching("PUT", path)[0]
+    assert (granted.status, granted.reason) == (204, "7 días")
+
+
+async def test_a_204_carries_no_body_and_no_content_type(discord_fake: FakeDiscord) -> None:
+    alice_id = discord_fake.member_user["id"]
+    url = (
+        f"{discord_fake.rest_base}/guilds/{discord_fake.guild_id}"
+        f"/members/{alice_id}/roles/{discord_fake.learner_role_id}"
+    )
+    headers = {"Authorization": f"Bot {discord_fake.token}"}
+    async with aiohttp.ClientSession() as session, session.put(url, headers=headers) as answer:
+        assert answer.status == 204
+        assert "Content-Type" not in answer.headers
+        assert await answer.read() == b""
+
+
+async def test_an_unknown_role_is_a_404_and_changes_nothing(
+    discord_fake: FakeDiscord, bot: Harness
+) -> None:
+    alice_id = int(discord_fake.member_user["id"])
+    with pytest.raises(discord.NotFound) as unknown:
+        await asyncio.wait_for(
+            bot.client.http.add_role(discord_fake.guild_id, alice_id, 1), TIMEOUT
+        )
+    assert unknown.value.code == 10011
+    assert discord_fake.member_role_ids(alice_id) == []
+
+
+async def test_granting_needs_manage_roles_and_a_role_below_the_bots(
+    discord_fake: FakeDiscord, bot: Harness
+) -> None:
+    guild_id, alice_id = discord_fake.guild_id, int(discord_fake.member_user["id"])
+    above = await discord_fake.add_role("Legend", position=5)
+    with pytest.raises(discord.Forbidden) as too_high:
+        await asyncio.wait_for(bot.client.http.add_role(guild_id, alice_id, above), TIMEOUT)
+    assert too_high.value.code == 50013
+    await discord_fake.set_bot_permissions(ADMINISTRATOR)  # the hierarchy binds admins too
+    with pytest.raises(discord.Forbidden):
+        await asyncio.wait_for(bot.client.http.add_role(guild_id, alice_id, above), TIMEOUT)
+    await discord_fake.set_bot_permissions(BOT_ROLE_PERMISSIONS & ~MANAGE_ROLES)
+    learner = discord_fake.learner_role_id
+    with pytest.raises(discord.Forbidden):
+        await asyncio.wait_for(bot.client.http.add_role(guild_id, alice_id, learner), TIMEOUT)
+    assert discord_fake.member_role_ids(alice_id) == []
+
+
+async def test_created_roles_are_listed_and_reach_the_cache(
+    discord_fake: FakeDiscord, bot: Harness
+) -> None:
+    created = asyncio.ensure_future(bot.client.wait_for("guild_role_create", timeout=TIMEOUT))
+    role_id = await discord_fake.add_role("7-day streak")
+    roles = await asyncio.wait_for(bot.client.http.get_roles(discord_fake.guild_id), TIMEOUT)
+    assert {"7-day streak", "Learner"} <= {r["name"] for r in roles}
+    assert (await created).id == role_id
+    guild = bot.client.get_guild(discord_fake.guild_id)
+    assert guild is not None and guild.get_role(role_id) is not None

@@ -13,6 +13,7 @@ from .entities import (
     BOT_ROLE_PERMISSIONS,
     CDN,
     EVERYONE_PERMISSIONS,
+    MANAGE_ROLES,
     MODERATOR_PERMISSIONS,
     SnowflakeFactory,
     fixed_id,
@@ -132,6 +133,23 @@ class World:
         """Return the role with this id, if the guild has it."""
         return next((r for r in self.roles if int(r["id"]) == role_id), None)
 
+    def member_role_ids(self, user_id: int) -> list[int]:
+        """Return the ids of a member's roles (@everyone is implied, not listed)."""
+        return [int(r) for r in self.members[user_id]["roles"]]
+
+    def bot_may_assign(self, role: JSON) -> bool:
+        """Tell whether the bot may give or take `role`, by Discord's rules.
+
+        It needs Manage Roles (Administrator implies it), and even then only roles below its
+        own highest role: the hierarchy binds administrators too.
+        """
+        bot_id = int(self.bot_user["id"])
+        if not self.permissions_for(bot_id) & MANAGE_ROLES:
+            return False
+        own = [self.role(role_id) for role_id in self.member_role_ids(bot_id)]
+        highest = max((r["position"] for r in own if r is not None), default=0)
+        return int(role["position"]) < highest
+
     def channel(self, channel_id: int) -> JSON | None:
         """Return a guild channel or an open DM channel."""
         found = next((c for c in self.channels + self.threads if int(c["id"]) == channel_id), None)
@@ -168,6 +186,22 @@ class World:
                 "flags": 0,
             }
         return self.dm_channels[uid]
+
+    # -- changes made by tests -------------------------------------------------------------
+
+    def add_role(self, name: str, position: int, permissions: int) -> JSON:
+        """Create a role at `position` (the bot's own role is at 3) and return it."""
+        role = make_role(self.new_id(), name, permissions, position)
+        self.roles.append(role)
+        return role
+
+    def set_role_permissions(self, role_id: int, permissions: int) -> JSON:
+        """Change a role's permissions and return it."""
+        role = self.role(role_id)
+        if role is None:
+            raise ValueError(f"no role {role_id} in the fake guild")
+        role["permissions"] = str(permissions)
+        return role
 
     # -- gateway payloads -----------------------------------------------------------------
 

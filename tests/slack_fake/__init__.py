@@ -26,6 +26,13 @@ What the fake does as Slack does (so the bot's tests catch what production would
   the same channel `conversations.open` returns and `SlackRequests.direct_message` uses.
 - `fail_next` answers 429 with ``Retry-After`` (or any error), as slack_sdk's retry handler
   expects. Answers carry exactly ``Content-Type: application/json`` and ``X-OAuth-Scopes``.
+- File uploads as `files_upload_v2` makes them: files.getUploadURLExternal hands out an upload
+  URL on the fake and a file id, the bytes (raw or multipart) are POSTed there, and
+  files.completeUploadExternal finishes them (private unless given channels). `files` holds
+  them with their bytes. An image block's ``slack_file`` must name a finished file, on the
+  Web API and on response_urls (404 ``invalid_blocks`` there); `delay_file_processing` makes
+  new files refused a few times first, as Slack does while it processes one, and
+  `fail_next_upload` fails the upload POST.
 - `SlackRequests` sends slash commands (form), events (JSON envelope, optional retry headers)
   and clicks (form ``payload=``) signed with ``v0=`` HMAC-SHA256, or tampered with on request.
 """
@@ -35,7 +42,7 @@ from .recording import RecordedCall, RecordedResponse
 from .server import DEFAULT_BOT_TOKEN, DEFAULT_SIGNING_SECRET, FakeSlack
 from .signed_requests import SlackRequests
 from .signing import STALE_AGE, HttpReply, Tampering, slack_signature
-from .world import PostedMessage
+from .world import PostedMessage, UploadedFile
 
 __all__ = [
     "DEFAULT_BOT_TOKEN",
@@ -48,6 +55,7 @@ __all__ = [
     "RecordedResponse",
     "SlackRequests",
     "Tampering",
+    "UploadedFile",
     "serve_bolt",
     "slack_signature",
 ]

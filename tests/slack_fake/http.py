@@ -12,8 +12,9 @@ from aiohttp import web
 
 from .world import JSON
 
-# Form encoding can only carry strings, so slack_sdk (and Slack's docs) send these as JSON text.
-JSON_STRING_FIELDS = ("blocks", "view", "attachments", "metadata")
+# Form encoding can only carry strings, so slack_sdk (and Slack's docs) send these as JSON text
+# (`files` is files.completeUploadExternal's list of {id, title}).
+JSON_STRING_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
 
 
 @dataclass

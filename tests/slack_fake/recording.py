@@ -39,12 +39,22 @@ class RecordedCall:
 
 @dataclass(frozen=True)
 class RecordedResponse:
-    """One POST to a `response_url` of the fake (what bolt's `respond()` sends)."""
+    """One POST to a `response_url` of the fake (what bolt's `respond()` sends).
+
+    `status` is what the fake answered: 200, or 404 for blocks Slack would refuse (an image
+    of a file it cannot show), as Slack answers a response_url.
+    """
 
     key: str
     json: Any
     content_type: str
+    status: int = 200
     received_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def accepted(self) -> bool:
+        """Tell whether the fake took the message (HTTP 200)."""
+        return self.status == 200
 
 
 @dataclass

@@ -7,12 +7,12 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Self
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from .http import ApiReply, json_response, parse_call
 from .recording import FailureRule, RecordedCall, RecordedResponse, Recorder
 from .signed_requests import SlackRequests
-from .web_api import ALL_SCOPES, SCOPES, WebApi, error
+from .web_api import ALL_SCOPES, SCOPES, WebApi, error, image_problems
 from .world import (
     ADMIN_USER_ID,
     APP_ID,
@@ -28,6 +28,7 @@ from .world import (
     TEAM_DOMAIN,
     TEAM_ID,
     PostedMessage,
+    UploadedFile,
     World,
     dm_channel_id,
 )
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 # Not secrets: the fake accepts only these, so a test notices a client that sends others.
 DEFAULT_BOT_TOKEN = "xoxb-0001-fake-bot-token"  # noqa: S105
 DEFAULT_SIGNING_SECRET = "fake-signing-secret-for-tests"  # noqa: S105
+UPLOAD = "upload"  # the `FailureRule` method name of upload POSTs (see `fail_next_upload`)
 
 
 class FakeSlack:
@@ -57,7 +59,7 @@ class FakeSlack:
             raise ValueError("a bot token starts with xoxb-")
         self.world = World()
         self.recorder = Recorder()
-        self.api = WebApi(self.world)
+        self.api = WebApi(self.world, self.upload_url)
         self._bot_token = bot_token
         self._signing_secret = signing_secret
         self.scopes = frozenset(ALL_SCOPES if scopes is None else scopes)
@@ -71,6 +73,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/response/{key}", self._handle_response_url)
+        app.router.add_post("/upload/{file_id}", self._handle_upload)
         app.router.add_route("*", "/{tail:.*}", self._handle_stray)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
@@ -153,6 +156,23 @@ class FakeSlack:
         """Return the modals opened with views.open, oldest first."""
         return self.world.opened_views
 
+    @property
+    def files(self) -> dict[str, UploadedFile]:
+        """Return the bot's files by id, oldest first: `data` holds the uploaded bytes."""
+        return self.world.files
+
+    def upload_url(self, file_id: str) -> str:
+        """Return the URL files.getUploadURLExternal hands out for `file_id` (on the fake)."""
+        return f"{self._base_url}/upload/{file_id}"
+
+    def delay_file_processing(self, refusals: int = 1) -> None:
+        """Make each file completed from now on refused in the first `refusals` messages.
+
+        Slack processes an upload after files.completeUploadExternal answers, and a message
+        showing the file before that is refused (invalid_blocks, "invalid slack file").
+        """
+        self.world.processing_refusals = refusals
+
     def signed_requests(self, endpoint_url: str) -> SlackRequests:
         """Return a `SlackRequests` for the bot at `endpoint_url`, with this workspace's ids.
 
@@ -205,14 +225,20 @@ class FakeSlack:
         """Return a response_url on the fake; what is POSTed there is kept under `key`."""
         return f"{self._base_url}/response/{key}"
 
-    def responses(self, key: str) -> list[RecordedResponse]:
-        """Return what was POSTed to ``response_url(key)``, oldest first."""
-        return [r for r in self.recorder.responses if r.key == key]
+    def responses(self, key: str, *, include_refused: bool = False) -> list[RecordedResponse]:
+        """Return what was POSTed to ``response_url(key)``, oldest first.
+
+        Posts the fake refused (see `RecordedResponse.status`) are left out unless
+        `include_refused`.
+        """
+        return [
+            r for r in self.recorder.responses if r.key == key and (include_refused or r.accepted)
+        ]
 
     async def wait_for_response(
         self, key: str, timeout: float = 5.0, count: int = 1
     ) -> RecordedResponse:
-        """Wait for the `count`-th POST to ``response_url(key)``; return it."""
+        """Wait for the `count`-th accepted POST to ``response_url(key)``; return it."""
 
         def enough() -> RecordedResponse | None:
             found = self.responses(key)
@@ -234,6 +260,15 @@ class FakeSlack:
         slack_sdk's AsyncRateLimitErrorRetryHandler sleeps on (plus up to 1 s of jitter).
         """
         self.recorder.failures.append(FailureRule(method, error, status, retry_after, times))
+
+    def fail_next_upload(
+        self, status: int = 500, body: str = "upload failed", times: int = 1
+    ) -> None:
+        """Answer the next `times` upload POSTs with HTTP `status` and a plain-text `body`.
+
+        slack_sdk's files_upload_v2 raises SlackRequestError on any status but 200.
+        """
+        self.recorder.failures.append(FailureRule(UPLOAD, body, status, None, times))
 
     # -- handlers -------------------------------------------------------------------------
 
@@ -287,11 +322,40 @@ class FakeSlack:
         except ValueError:
             body = text  # kept as sent, so a test can see what was wrong with it
         key = request.match_info["key"]
+        blocks = body.get("blocks") if isinstance(body, dict) else None
+        if isinstance(blocks, list) and image_problems(self.world, blocks):
+            # What Slack answers a response_url post whose blocks it refuses.
+            refused = RecordedResponse(key, body, request.content_type, status=404)
+            await self.recorder.add_response(refused)
+            return json_response({"ok": False, "error": "invalid_blocks"}, 404)
         await self.recorder.add_response(RecordedResponse(key, body, request.content_type))
         # Slack answers a response_url post with a bare "ok"; slack_sdk only keeps the text.
         return web.Response(text="ok", content_type="text/plain")
+
+    async def _handle_upload(self, request: web.Request) -> web.Response:
+        """Take a file's bytes, raw or multipart, as Slack's upload URLs do (no token needed)."""
+        file = self.world.files.get(request.match_info["file_id"])
+        if file is None:
+            return await self._handle_stray(request)
+        rule = self.recorder.take_failure(UPLOAD)
+        if rule is not None:
+            return web.Response(status=rule.status, text=rule.error)
+        file.data, file.content_type = await _upload_body(request), request.content_type
+        await self.recorder.signal.notify()
+        return web.Response(text=f"OK - {len(file.data)}", content_type="text/plain")
 
     async def _handle_stray(self, request: web.Request) -> web.Response:
         self.recorder.errors.append(f"request to a path the fake does not serve: {request.path}")
         await self.recorder.signal.notify()
         return json_response({"ok": False, "error": "not_found"}, 404)
+
+
+async def _upload_body(request: web.Request) -> bytes:
+    """Return an upload's bytes: the body itself, or the first file part of a multipart form."""
+    if not request.content_type.startswith("multipart/"):
+        return await request.read()
+    reader = await request.multipart()
+    async for part in reader:
+        if isinstance(part, BodyPartReader) and part.filename is not None:
+            return bytes(await part.read())
+    return b""

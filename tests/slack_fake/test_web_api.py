@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 import pytest_asyncio
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from tests.slack_fake import FakeSlack
 
@@ -182,3 +183,137 @@ async def test_a_path_the_fake_does_not_serve_is_reported(slack: FakeSlack) -> N
         assert r.status == 404  # response URLs take POST only
     assert len(slack.errors) == 1
     slack.errors.clear()  # expected here; the fixture checks the list is empty
+
+
+# -- file uploads -----------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def image_block(file_id: str, alt: str | None = "a chart") -> dict[str, object]:
+    block: dict[str, object] = {"type": "image", "slack_file": {"id": file_id}}
+    if alt is not None:
+        block["alt_text"] = alt
+    return block
+
+
+async def test_files_upload_v2_runs_all_three_steps_against_the_fake(
+    slack: FakeSlack, client: AsyncWebClient
+) -> None:
+    done = await client.files_upload_v2(filename="chart.png", file=PNG, alt_txt="a chart")
+    file_id = done["file"]["id"]
+    assert done["files"] == [done["file"]] and done["file"]["title"] == "chart.png"
+    [started] = slack.calls_to("files.getUploadURLExternal")
+    assert started.args["filename"] == "chart.png" and started.args["length"] == str(len(PNG))
+    assert started.response["upload_url"] == slack.upload_url(file_id)
+    assert slack.upload_url(file_id).startswith(slack.api_base.removesuffix("api/"))
+    [completed] = slack.calls_to("files.completeUploadExternal")
+    assert completed.args["files"] == [{"id": file_id, "title": "chart.png"}]
+    uploaded = slack.files[file_id]
+    assert (uploaded.data, uploaded.alt_txt, uploaded.completed) == (PNG, "a chart", True)
+    assert uploaded.channels == [] and not done["file"]["is_public"]  # no channel: private
+
+
+async def test_a_file_can_be_shared_and_multipart_uploads_work(
+    slack: FakeSlack, client: AsyncWebClient
+) -> None:
+    started = await client.files_getUploadURLExternal(filename="notes.txt", length=5)
+    form = aiohttp.FormData()
+    form.add_field("file", b"notes", filename="notes.txt")
+    async with aiohttp.ClientSession() as session, session.post(started["upload_url"], data=form):
+        pass
+    file_id = started["file_id"]
+    assert slack.files[file_id].data == b"notes"
+    await client.files_completeUploadExternal(
+        files=[{"id": file_id}], channel_id=slack.general_channel_id
+    )
+    assert slack.files[file_id].channels == [slack.general_channel_id]
+
+
+async def test_upload_steps_refuse_what_slack_refuses(
+    slack: FakeSlack, client: AsyncWebClient
+) -> None:
+    zero = client.files_getUploadURLExternal(filename="a.png", length=0)
+    assert await api_error(zero) == "missing_argument"
+    wordy = client.files_getUploadURLExternal(filename="a.png", length=1, alt_txt="x" * 1001)
+    assert await api_error(wordy) == "alt_txt_too_large"
+    started = await client.files_getUploadURLExternal(filename="a.png", length=1)
+    never_sent = client.files_completeUploadExternal(files=[{"id": started["file_id"]}])
+    assert await api_error(never_sent) == "file_not_found"
+    unknown = client.files_completeUploadExternal(files=[{"id": "F9999FAKE"}])
+    assert await api_error(unknown) == "file_not_found"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(slack.upload_url("F9999FAKE"), data=b"x") as answer,
+    ):
+        assert answer.status == 404
+    assert len(slack.errors) == 1
+    slack.errors.clear()  # expected here; the fixture checks the list is empty
+
+
+async def test_a_failed_upload_post_makes_files_upload_v2_raise(
+    slack: FakeSlack, client: AsyncWebClient
+) -> None:
+    slack.fail_next_upload(status=500)
+    with pytest.raises(SlackRequestError, match="status: 500"):
+        await client.files_upload_v2(filename="a.png", file=PNG)
+    assert slack.calls_to("files.completeUploadExternal") == []
+    assert await client.files_upload_v2(filename="a.png", file=PNG)  # only the next one failed
+
+
+async def test_uploads_need_the_files_write_scope() -> None:
+    async with FakeSlack(scopes=["chat:write"]) as slack:
+        client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_base)
+        with pytest.raises(SlackApiError) as raised:
+            await client.files_upload_v2(filename="a.png", file=PNG)
+        assert raised.value.response["needed"] == "files:write"
+
+
+async def test_an_image_block_must_show_a_finished_file(
+    slack: FakeSlack, client: AsyncWebClient
+) -> None:
+    general = slack.general_channel_id
+    unknown = client.chat_postMessage(channel=general, text="x", blocks=[image_block("F0042FAKE")])
+    with pytest.raises(SlackApiError) as raised:
+        await unknown
+    assert raised.value.response["error"] == "invalid_blocks"
+    assert raised.value.response["errors"] == [
+        "invalid slack file [json-pointer:/blocks/0/slack_file]"
+    ]
+    file_id = (await client.files_upload_v2(filename="a.png", file=PNG))["file"]["id"]
+    no_alt = client.chat_postMessage(channel=general, text="x", blocks=[image_block(file_id, None)])
+    assert await api_error(no_alt) == "invalid_blocks"
+    await client.chat_postMessage(channel=general, text="x", blocks=[image_block(file_id)])
+    await client.chat_postEphemeral(
+        channel=general, user=slack.member_user_id, text="x", blocks=[image_block(file_id)]
+    )
+    assert slack.ephemerals[-1]["blocks"][0]["slack_file"] == {"id": file_id}
+    by_url = {"type": "image", "alt_text": "a", "slack_file": {"url": "https://elsewhere/x.png"}}
+    assert await api_error(client.chat_postMessage(channel=general, text="x", blocks=[by_url])) == (
+        "invalid_blocks"
+    )
+
+
+async def test_a_file_still_processing_is_refused_a_few_times(
+    slack: FakeSlack, client: AsyncWebClient
+) -> None:
+    slack.delay_file_processing(refusals=2)
+    file_id = (await client.files_upload_v2(filename="a.png", file=PNG))["file"]["id"]
+    general = slack.general_channel_id
+    for _ in range(2):
+        early = client.chat_postMessage(channel=general, text="x", blocks=[image_block(file_id)])
+        assert await api_error(early) == "invalid_blocks"
+    await client.chat_postMessage(channel=general, text="x", blocks=[image_block(file_id)])
+
+
+async def test_a_response_url_refuses_an_image_it_cannot_show(
+    slack: FakeSlack, client: AsyncWebClient
+) -> None:
+    hook = AsyncWebhookClient(slack.response_url("r"))
+    refused = await hook.send(text="x", blocks=[image_block("F0042FAKE")])
+    assert (refused.status_code, json.loads(refused.body)["error"]) == (404, "invalid_blocks")
+    file_id = (await client.files_upload_v2(filename="a.png", file=PNG))["file"]["id"]
+    taken = await hook.send(text="x", blocks=[image_block(file_id)])
+    assert taken.status_code == 200
+    assert [r.status for r in slack.responses("r", include_refused=True)] == [404, 200]
+    assert (await slack.wait_for_response("r")).json["blocks"][0]["slack_file"]["id"] == file_id

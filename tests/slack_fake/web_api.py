@@ -12,6 +12,7 @@ from .world import (
     TEAM_DOMAIN,
     TEAM_ID,
     PostedMessage,
+    UploadedFile,
     World,
 )
 
@@ -19,6 +20,7 @@ Method = Callable[[JSON], JSON]
 
 MAX_TEXT = 40_000  # Slack truncates longer texts and, past this, answers msg_too_long
 MAX_BLOCKS = 50  # per message; a view may hold 100
+MAX_ALT_TXT = 1000  # files.getUploadURLExternal answers alt_txt_too_large past this
 
 # The bot scope each method needs, as Slack's docs list them ("" = none).
 SCOPES: dict[str, str] = {
@@ -32,6 +34,8 @@ SCOPES: dict[str, str] = {
     "users.info": "users:read",
     "usergroups.users.list": "usergroups:read",
     "reactions.add": "reactions:write",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
 }
 ALL_SCOPES = frozenset(s for s in SCOPES.values() if s)
 
@@ -45,23 +49,71 @@ def _has_text(args: JSON) -> bool:
     return bool(args.get("text") or args.get("blocks") or args.get("attachments"))
 
 
-def _message_error(args: JSON) -> JSON | None:
-    """Return Slack's error for a message body it would refuse, or None."""
-    if not _has_text(args):
-        return error("no_text")
-    if len(str(args.get("text") or "")) > MAX_TEXT:
-        return error("msg_too_long")
-    blocks = args.get("blocks")
-    if blocks is not None and (not isinstance(blocks, list) or len(blocks) > MAX_BLOCKS):
-        return error("invalid_blocks")
-    return None
+def invalid_blocks(problems: list[str]) -> JSON:
+    """Build Slack's invalid_blocks answer, naming each problem with its JSON pointer."""
+    return error(
+        "invalid_blocks",
+        errors=problems,
+        response_metadata={"messages": [f"[ERROR] {p}" for p in problems]},
+    )
+
+
+def _images(blocks: list[object]) -> list[tuple[str, JSON]]:
+    """Return (JSON pointer, image) for image blocks and image elements (context, accessory)."""
+    found: list[tuple[str, JSON]] = []
+    for index, block in enumerate(blocks):
+        if not isinstance(block, dict):
+            continue
+        where = f"/blocks/{index}"
+        candidates = [(where, block), (f"{where}/accessory", block.get("accessory"))]
+        elements = block.get("elements") if block.get("type") == "context" else None
+        candidates += [(f"{where}/elements/{i}", e) for i, e in enumerate(elements or [])]
+        found += [(p, c) for p, c in candidates if isinstance(c, dict) and c.get("type") == "image"]
+    return found
+
+
+def _file_of(world: World, ref: object) -> UploadedFile | None:
+    """Return the uploaded, completed file a ``slack_file`` object names (by id or by url)."""
+    if not isinstance(ref, dict) or ("id" in ref) == ("url" in ref):
+        return None  # Slack wants exactly one of the two
+    file = world.files.get(str(ref["id"])) if "id" in ref else world.file_by_url(str(ref["url"]))
+    return file if file is not None and file.completed else None
+
+
+def image_problems(world: World, blocks: list[object]) -> list[str]:
+    """Return what Slack would refuse in the images of `blocks` (empty when it takes them).
+
+    A ``slack_file`` must name a file the bot uploaded and completed, and one still being
+    processed (`UploadedFile.processing`) is refused too; each refusal uses one of those up.
+    """
+    problems: list[str] = []
+    for pointer, image in _images(blocks):
+        if "alt_text" not in image:
+            problems.append(f"missing required field: alt_text [json-pointer:{pointer}]")
+        if "slack_file" not in image:
+            continue  # an image_url: the fake does not fetch it
+        file = _file_of(world, image["slack_file"])
+        if file is not None and file.processing > 0:
+            file.processing -= 1
+            file = None
+        if file is None:
+            problems.append(f"invalid slack file [json-pointer:{pointer}/slack_file]")
+    return problems
+
+
+def _length(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
 
 
 class WebApi:
     """Answer Web API calls from the `World`; every method takes the call's decoded args."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, upload_url: Callable[[str], str]) -> None:
         self.world = world
+        self._upload_url = upload_url  # file id -> where the upload POST goes
         self.methods: dict[str, Method] = {
             "auth.test": self.auth_test,
             "chat.postMessage": self.chat_post_message,
@@ -73,7 +125,21 @@ class WebApi:
             "users.info": self.users_info,
             "usergroups.users.list": self.usergroups_users_list,
             "reactions.add": self.reactions_add,
+            "files.getUploadURLExternal": self.files_get_upload_url_external,
+            "files.completeUploadExternal": self.files_complete_upload_external,
         }
+
+    def message_error(self, args: JSON) -> JSON | None:
+        """Return Slack's error for a message body it would refuse, or None."""
+        if not _has_text(args):
+            return error("no_text")
+        if len(str(args.get("text") or "")) > MAX_TEXT:
+            return error("msg_too_long")
+        blocks = args.get("blocks")
+        if blocks is not None and (not isinstance(blocks, list) or len(blocks) > MAX_BLOCKS):
+            return error("invalid_blocks")
+        problems = image_problems(self.world, blocks or [])
+        return invalid_blocks(problems) if problems else None
 
     def auth_test(self, _args: JSON) -> JSON:
         """Say who the token belongs to: bolt reads user_id / bot_id from here once."""
@@ -93,7 +159,7 @@ class WebApi:
         channel = self.world.resolve_channel(str(args.get("channel") or ""))
         if channel is None:
             return error("channel_not_found")
-        problem = _message_error(args)
+        problem = self.message_error(args)
         if problem:
             return problem
         thread_ts = args.get("thread_ts")
@@ -114,7 +180,7 @@ class WebApi:
             return error("channel_not_found")
         if args.get("user") not in self.world.users:
             return error("user_not_found")
-        problem = _message_error(args)
+        problem = self.message_error(args)
         if problem:
             return problem
         ts = self.world.new_ts()
@@ -129,7 +195,7 @@ class WebApi:
         message = self.world.find_message(channel, str(args.get("ts") or ""))
         if message is None:
             return error("message_not_found")
-        problem = _message_error(args)
+        problem = self.message_error(args)
         if problem:
             return problem
         if "text" in args:
@@ -205,6 +271,45 @@ class WebApi:
             return error("already_reacted")
         self.world.reactions.add(key)
         return {"ok": True}
+
+    def files_get_upload_url_external(self, args: JSON) -> JSON:
+        """Start an upload: a new file id and the URL its bytes are POSTed to."""
+        filename, length = str(args.get("filename") or ""), _length(args.get("length"))
+        if not filename or length <= 0:
+            return error("missing_argument")  # Slack's answer to a zero length
+        alt_txt = args.get("alt_txt")
+        if alt_txt is not None and len(str(alt_txt)) > MAX_ALT_TXT:
+            return error("alt_txt_too_large")
+        file_id = self.world.new_file_id()
+        self.world.files[file_id] = UploadedFile(
+            file_id, filename, length, None if alt_txt is None else str(alt_txt)
+        )
+        return {"ok": True, "upload_url": self._upload_url(file_id), "file_id": file_id}
+
+    def files_complete_upload_external(self, args: JSON) -> JSON:
+        """Finish uploads; share them to channel_id / channels, else keep them private.
+
+        Sharing is only noted on the file (`UploadedFile.channels`): the fake posts no
+        file_share message.
+        """
+        items = args.get("files")
+        if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+            return error("invalid_arguments")
+        wanted = [c for c in str(args.get("channels") or "").split(",") if c]
+        wanted += [str(args["channel_id"])] if args.get("channel_id") else []
+        channels = [self.world.resolve_channel(c) for c in wanted]
+        if None in channels:
+            return error("channel_not_found")
+        found = [self.world.files.get(str(i.get("id") or "")) for i in items]
+        files = [f for f in found if f is not None and f.data is not None]
+        if len(files) != len(items):
+            return error("file_not_found")  # an unknown id, or its bytes never arrived
+        for file, item in zip(files, items, strict=True):
+            file.title = str(item.get("title") or file.filename)
+            file.completed = True
+            file.channels = [c for c in channels if c is not None]
+            file.processing = self.world.processing_refusals
+        return {"ok": True, "files": [f.to_json() for f in files]}
 
     def _stored_view(self, view: JSON, view_id: str | None) -> JSON:
         view_id = view_id or self.world.new_view_id()

@@ -121,6 +121,55 @@ class PostedMessage:
 
 
 @dataclass
+class UploadedFile:
+    """A file the bot uploads: created by files.getUploadURLExternal, filled at its upload URL.
+
+    files.completeUploadExternal finishes it; without a channel it stays private to the bot,
+    which may still show it in its own messages through an image block's ``slack_file``.
+    """
+
+    id: str
+    filename: str
+    length: int
+    alt_txt: str | None = None
+    title: str | None = None
+    data: bytes | None = None  # what arrived at the upload URL
+    content_type: str = ""  # of the upload POST
+    completed: bool = False
+    channels: list[str] = field(default_factory=list)  # shared to; empty = private
+    processing: int = 0  # messages that show it to refuse yet, as Slack does while it processes
+
+    def to_json(self) -> JSON:
+        """Return the file object completeUploadExternal answers right after an upload.
+
+        Slack has not processed the file yet then, so mimetype and filetype are still empty.
+        """
+        return {
+            "id": self.id,
+            "name": self.filename,
+            "title": self.title or self.filename,
+            "mimetype": "",
+            "filetype": "",
+            "user": BOT_USER_ID,
+            "user_team": TEAM_ID,
+            "size": len(self.data or b""),
+            "mode": "hosted",
+            "is_external": False,
+            "is_public": bool(self.channels),
+            "url_private": self.url_private,
+            "alt_txt": self.alt_txt,
+            "channels": list(self.channels),
+            "groups": [],
+            "ims": [],
+        }
+
+    @property
+    def url_private(self) -> str:
+        """Return the file's url_private (Slack's form; nothing is served there)."""
+        return f"https://files.slack.com/files-pri/{TEAM_ID}-{self.id}/{self.filename}"
+
+
+@dataclass
 class World:
     """One workspace: five people (one of them the bot), a mods group and two channels."""
 
@@ -132,8 +181,11 @@ class World:
     home_views: dict[str, JSON] = field(default_factory=dict)  # user id -> published view
     opened_views: list[JSON] = field(default_factory=list)  # modals, oldest first
     reactions: set[tuple[str, str, str]] = field(default_factory=set)  # channel, ts, name
+    files: dict[str, UploadedFile] = field(default_factory=dict)  # by id, oldest first
+    processing_refusals: int = 0  # given to each file as it is completed (see UploadedFile)
     new_ts: TsFactory = field(default_factory=TsFactory)
     _view_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _file_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
         people = [
@@ -188,3 +240,11 @@ class World:
     def new_view_id(self) -> str:
         """Return a fresh view id ("V0001", ...)."""
         return f"V{next(self._view_ids):04d}"
+
+    def new_file_id(self) -> str:
+        """Return a fresh file id ("F0001FAKE", ...): Slack checks ids against ^F[A-Z0-9]{8,}$."""
+        return f"F{next(self._file_ids):04d}FAKE"
+
+    def file_by_url(self, url: str) -> UploadedFile | None:
+        """Return the file whose url_private is `url`, if any."""
+        return next((f for f in self.files.values() if f.url_private == url), None)

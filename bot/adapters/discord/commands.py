@@ -42,7 +42,8 @@ def build_command(
     names = [option_name(a) for a in command.arguments]
 
     async def callback(interaction: discord.Interaction[Any], **options: Any) -> None:
-        values = [options.get(name) for name in names]
+        # A member option arrives as a user object; the core reads members as mentions.
+        values = [_text(options.get(name)) for name in names]
         line = " ".join([command.name, *(v.strip() for v in values if v and v.strip())])
         await run(interaction, line, bool(options.get(SHARE_OPTION)))
 
@@ -50,7 +51,7 @@ def build_command(
         inspect.Parameter(
             name,
             inspect.Parameter.KEYWORD_ONLY,
-            annotation=str if argument.required else str | None,
+            annotation=_annotation(argument),
             default=inspect.Parameter.empty if argument.required else None,
         )
         for name, argument in zip(names, command.arguments, strict=True)
@@ -88,6 +89,17 @@ def build_command(
         description=_short(command.summary),
         callback=callback,  # type: ignore[arg-type]  # options come from __signature__
     )
+
+
+def _annotation(argument: Argument) -> Any:
+    kind: Any = discord.User if argument.member else str
+    return kind if argument.required else kind | None
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, discord.abc.User):
+        return value.mention
+    return value if isinstance(value, str) else None
 
 
 def _autocomplete(

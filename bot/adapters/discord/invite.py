@@ -19,7 +19,8 @@ def required_permissions() -> discord.Permissions:
         embed_links=True,
         attach_files=True,  # heatmap images
         read_message_history=True,  # replying to a message needs to read it
-        manage_roles=True,  # optional milestone roles (streaks)
+        # Optional milestone roles (streaks); Discord also wants each below the bot's own role.
+        manage_roles=True,
     )
 
 

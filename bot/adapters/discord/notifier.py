@@ -1,10 +1,11 @@
-"""Post to a Discord channel or DM a member outside a command (prompts, reminders)."""
+"""Post to a Discord channel, DM a member or grant a role outside a command (prompts, streaks)."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+import aiohttp
 import discord
 
 from bot.adapters.discord.render import Rendered, render
@@ -12,6 +13,10 @@ from bot.core.messages import Platform, Reply
 from bot.core.ports import MemberKey
 
 log = logging.getLogger(__name__)
+
+# What a REST call can fail with once discord.py has given up retrying (it retries 429s, 5xx
+# and resets itself): Discord's refusals, and the network (connector errors are OSErrors).
+_FAILURES = (discord.HTTPException, aiohttp.ClientError, OSError)
 
 
 class DiscordNotifier:
@@ -37,6 +42,62 @@ class DiscordNotifier:
             int(key.user_id)
         )
         await _send(user, render(reply))
+
+    async def grant_role(self, space_id: str, user_id: str, role_id: str, reason: str) -> bool:
+        """Give a member of a guild a role; False (and a warning) when Discord refuses."""
+        ids = _snowflakes(space_id, user_id, role_id)
+        if ids is None:  # a DM "space" or a mistyped setting: nothing Discord could act on
+            log.warning(
+                "cannot grant role %r to %r in %r: not Discord ids", role_id, user_id, space_id
+            )
+            return False
+        guild_id, member_id, role = ids
+        try:
+            # The HTTP layer, not Member.add_roles: it needs no member cache (no members intent).
+            await self._client.http.add_role(guild_id, member_id, role, reason=reason)
+        except _FAILURES as error:
+            why = _why(error)
+            log.warning(
+                "cannot grant role %s to %s in guild %s: %s", role, member_id, guild_id, why
+            )
+            return False
+        return True
+
+    async def role_exists(self, space_id: str, role_id: str) -> bool:
+        """Tell whether the guild has this role; False (and a warning) when Discord refuses."""
+        ids = _snowflakes(space_id, role_id)
+        if ids is None:
+            log.warning("cannot look up role %r in %r: not Discord ids", role_id, space_id)
+            return False
+        guild_id, role = ids
+        try:
+            # REST rather than the cache, so a moderator's setting is checked against Discord.
+            roles = await self._client.http.get_roles(guild_id)
+        except _FAILURES as error:
+            log.warning("cannot list the roles of guild %s: %s", guild_id, _why(error))
+            return False
+        return any(int(found["id"]) == role for found in roles)
+
+
+def _snowflakes(*values: str) -> tuple[int, ...] | None:
+    """Return the values as Discord ids, or None if one is not a positive integer."""
+    if not all(value.isascii() and value.isdigit() and int(value) > 0 for value in values):
+        return None
+    return tuple(int(value) for value in values)
+
+
+def _why(error: Exception) -> str:
+    """Say what a failed call means for whoever configures the server."""
+    if isinstance(error, discord.Forbidden):
+        return (
+            f"forbidden ({error.text}): the bot needs Manage Roles, and the role must be "
+            "below the bot's highest role"
+        )
+    if isinstance(error, discord.NotFound):
+        return f"not found ({error.text}): the role, member or server is gone"
+    if isinstance(error, discord.HTTPException):
+        return f"Discord answered {error.status} ({error.text})"
+    return f"network error: {error!r}"
 
 
 async def _send(target: discord.abc.Messageable, rendered: Rendered) -> None:

@@ -13,6 +13,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.ids import member_id
 from bot.adapters.slack.listeners import register
 from bot.adapters.slack.notifier import SlackNotifier
 from bot.adapters.slack.render import blocks
@@ -40,17 +41,6 @@ class SlackOptions:
     path: str = "/slack/events"
     command: str = "/roadmap"
     moderator_group: str | None = None  # a user group id whose members moderate
-
-
-def member_id(team_id: str, user_id: str) -> str:
-    """Return a Slack user id qualified by workspace (Slack ids are per workspace)."""
-    return f"{team_id}:{user_id}"
-
-
-def split_member_id(qualified: str) -> tuple[str, str]:
-    """Return (team id, user id) of a qualified Slack member id."""
-    team, _, user = qualified.partition(":")
-    return team, user
 
 
 class _Directory:

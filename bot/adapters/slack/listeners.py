@@ -10,7 +10,9 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.render import ACTION_PREFIX, message_payload
+from bot.adapters.slack.ids import qualify_mentions
+from bot.adapters.slack.images import deliver
+from bot.adapters.slack.render import ACTION_PREFIX
 from bot.core.messages import Incoming
 
 if TYPE_CHECKING:
@@ -35,38 +37,46 @@ def register(adapter: SlackAdapter) -> None:
 
     async def answer_command(
         team_id: str, user_id: str, channel_id: str, line: str, event_id: str,
-        respond: AsyncRespond,
+        respond: AsyncRespond, client: AsyncWebClient,
     ) -> None:  # fmt: skip
         actor = await adapter.actor(team_id, user_id, channel_id)
+        line = qualify_mentions(line, team_id)
         reply = await adapter.handle(Incoming(actor, line, event_id=event_id))
         if reply is None:
             return
         hint = HELP_HINT if line.split(" ", 1)[0] in ("help", "commands") else None
-        await respond(
-            response_type="ephemeral" if reply.ephemeral else "in_channel",
-            **message_payload(reply, hint),
-        )
+        response_type = "ephemeral" if reply.ephemeral else "in_channel"
+
+        async def send(payload: dict[str, Any]) -> bool:
+            answer = await respond(response_type=response_type, **payload)
+            return 200 <= answer.status_code < 300  # a response_url refuses with a 4xx
+
+        await deliver(client, reply, send, hint)
         if line.split(" ", 1)[0] in personal:
             await adapter.publish_home(team_id, user_id)  # keep App Home in step
 
     @app.command(adapter.options.command)
-    async def on_command(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_command(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
+                         client: AsyncWebClient) -> None:  # fmt: skip
         await ack()  # Slack wants an answer within 3 s; the work follows the ack
         line = (body.get("text") or "").strip() or "help"
         await answer_command(
             body["team_id"], body["user_id"], body.get("channel_id", ""), line,
-            f"command:{body.get('trigger_id', '')}", respond,
+            f"command:{body.get('trigger_id', '')}", respond, client,
         )  # fmt: skip
 
     @app.action(re.compile(rf"^{re.escape(ACTION_PREFIX)}"))
-    async def on_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
+                        client: AsyncWebClient) -> None:  # fmt: skip
         await ack()
         action = body["actions"][0]
         user = body["user"]
         team_id = user.get("team_id") or (body.get("team") or {}).get("id", "")
         channel_id = (body.get("channel") or {}).get("id", "")
         event_id = f"action:{action.get('action_ts', '')}:{user['id']}"
-        await answer_command(team_id, user["id"], channel_id, action["value"], event_id, respond)
+        await answer_command(
+            team_id, user["id"], channel_id, action["value"], event_id, respond, client
+        )
 
     @app.action(re.compile(r"^rb:url:"))
     async def on_link(ack: AsyncAck) -> None:
@@ -77,15 +87,18 @@ def register(adapter: SlackAdapter) -> None:
     ) -> None:
         team_id = body.get("team_id") or event.get("team", "")
         actor = await adapter.actor(team_id, event["user"], event["channel"])
+        text = qualify_mentions(text, team_id)
         incoming = Incoming(actor, text, event_id=f"event:{body.get('event_id', event['ts'])}")
         reply = await adapter.handle(incoming)
         if reply is None:
             return
-        await client.chat_postMessage(
-            channel=event["channel"],
-            thread_ts=event.get("thread_ts") or event["ts"],
-            **message_payload(reply),
-        )
+
+        async def send(payload: dict[str, Any]) -> bool:
+            thread_ts = event.get("thread_ts") or event["ts"]
+            await client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, **payload)
+            return True  # a refusal raises SlackApiError
+
+        await deliver(client, reply, send)
 
     @app.event("app_mention")
     async def on_mention(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient,

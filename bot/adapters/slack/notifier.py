@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.render import message_payload
+from bot.adapters.slack.images import deliver
 from bot.core.messages import Platform, Reply
 from bot.core.ports import MemberKey
 
@@ -17,7 +19,7 @@ class SlackNotifier:
 
     async def post(self, space_id: str, channel_id: str, reply: Reply) -> None:
         """Post reply to a channel of the workspace space_id."""
-        await self._client.chat_postMessage(channel=channel_id, **message_payload(reply))
+        await self._send(channel_id, reply)
 
     async def direct(self, key: MemberKey, reply: Reply) -> None:
         """Send reply to a member in a direct message."""
@@ -26,4 +28,13 @@ class SlackNotifier:
         _, user_id = key.user_id.partition(":")[::2]
         opened = await self._client.conversations_open(users=user_id)
         channel = str((opened.get("channel") or {}).get("id", ""))
-        await self._client.chat_postMessage(channel=channel, **message_payload(reply))
+        await self._send(channel, reply)
+
+    async def _send(self, channel: str, reply: Reply) -> None:
+        """Post reply to channel, its image uploaded privately and shown by file id."""
+
+        async def post(payload: dict[str, Any]) -> bool:
+            await self._client.chat_postMessage(channel=channel, **payload)
+            return True  # a refusal raises SlackApiError
+
+        await deliver(self._client, reply, post)

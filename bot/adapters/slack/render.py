@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.core.messages import Reply
+from bot.core.messages import Image, Reply
 from bot.core.sanitize import neutralize_mentions
 from bot.core.textsplit import split_text
 
@@ -18,6 +18,7 @@ BUTTONS_PER_ACTIONS = 25
 BUTTON_TEXT_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 FALLBACK_LIMIT = 3000
+IMAGE_ALT_LIMIT = 2000
 ACTION_PREFIX = "rb:cmd:"  # action_id prefix of buttons that run a command for the clicker
 
 Block = dict[str, Any]
@@ -37,8 +38,8 @@ def _section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
-def blocks(reply: Reply, hint: str | None = None) -> list[Block]:
-    """Return the Block Kit blocks for reply (at most 50)."""
+def blocks(reply: Reply, hint: str | None = None, image_file_id: str | None = None) -> list[Block]:
+    """Return the Block Kit blocks for reply (at most 50); show the uploaded image if given."""
     result: list[Block] = []
     if reply.title:
         title = neutralize_mentions(reply.title)[:HEADER_LIMIT]
@@ -62,7 +63,10 @@ def blocks(reply: Reply, hint: str | None = None) -> list[Block]:
     for item in (f for f in reply.fields if not f.inline):
         text = f"*{mrkdwn(item.name)}*\n{mrkdwn(item.value)}"
         result += [_section(p) for p in split_text(text, SECTION_TEXT_LIMIT)]
+    if reply.image is not None and image_file_id is not None:
+        result.append(_image(reply.image, image_file_id))
     if reply.image is not None:
+        # Kept with the image too: it is the text fallback and reads as its caption.
         alt = mrkdwn(reply.image.alt_text)
         result.append({"type": "context", "elements": [{"type": "mrkdwn", "text": alt}]})
     if hint:
@@ -74,6 +78,12 @@ def blocks(reply: Reply, hint: str | None = None) -> list[Block]:
     if buttons:
         result.append({"type": "actions", "elements": buttons})
     return result
+
+
+def _image(image: Image, file_id: str) -> Block:
+    """Return an image block showing a file the bot uploaded, by its Slack file id."""
+    alt = neutralize_mentions(image.alt_text)[:IMAGE_ALT_LIMIT]
+    return {"type": "image", "slack_file": {"id": file_id}, "alt_text": alt}
 
 
 def _buttons(reply: Reply) -> list[Block]:
@@ -102,6 +112,8 @@ def fallback_text(reply: Reply) -> str:
     return mrkdwn(head + reply.text)[:FALLBACK_LIMIT]
 
 
-def message_payload(reply: Reply, hint: str | None = None) -> dict[str, Any]:
-    """Return the text + blocks of a Slack message for reply."""
-    return {"text": fallback_text(reply), "blocks": blocks(reply, hint)}
+def message_payload(
+    reply: Reply, hint: str | None = None, image_file_id: str | None = None
+) -> dict[str, Any]:
+    """Return the text + blocks of a Slack message for reply (with the uploaded image, if any)."""
+    return {"text": fallback_text(reply), "blocks": blocks(reply, hint, image_file_id)}
