@@ -26,6 +26,7 @@ class Argument:
     choices: tuple[str, ...] = ()
     autocomplete: str | None = None  # "timezone", "topic", ...: what platforms may suggest
     trailing: bool = False  # taken from the last word when it is one of the choices
+    member: bool = False  # names a person (a mention); platforms may offer a member picker
 
     def usage(self) -> str:
         """Return the argument as it appears in a usage line."""
@@ -188,7 +189,7 @@ CHECKIN = Command(
 STREAK = Command(
     name="streak",
     summary="Your study streak (or a member's), why it is what it is, and a heatmap.",
-    arguments=(Argument("member", "A member to look at (mention them).", autocomplete="member"),),
+    arguments=(Argument("member", "A member to look at (mention them).", member=True),),
     examples=("streak", "streak @ada"),
     details="A freeze is earned for every 7 days in a row (moderators can change this) and "
     "covers one missed day by itself. Today never breaks a streak until it is over.",

@@ -56,7 +56,7 @@ class StreakSnapshot:
 
 
 MILESTONES = (7, 30, 100)  # streak lengths that can earn a role (Discord)
-_MENTION = re.compile(r"^<@!?([A-Za-z0-9:]+)(?:\|[^>]*)?>$")
+_MENTION = re.compile(r"^<@!?([\w:]+)(?:\|[^>]*)?>$")
 
 
 def mentioned_user(text: str) -> str | None:

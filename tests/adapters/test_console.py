@@ -160,3 +160,16 @@ def test_progress_next_and_resources_through_the_console(tmp_path: Path) -> None
     assert unknown["error"] == "unknown_topic"
     again = chat_json(tmp_path, b"progress\n")  # a new process reads the same database
     assert again[0]["reply"]["fields"] == overview["fields"]
+
+
+def test_checkin_streak_and_leaderboard_through_the_console(tmp_path: Path) -> None:
+    chat_json(tmp_path, b"checkin 20 http basics\n", "--user", "bea")
+    script = b"checkin 45 sql joins\ncheckin 15\nstreak\nleaderboard all minutes\n"
+    lines = chat_json(tmp_path, script, "--user", "ada")
+    saved, again, streak, board = (record["reply"] for record in lines)
+    assert isinstance(saved, dict) and saved["title"] == "Check-in saved"
+    assert isinstance(again, dict) and again["title"] == "Check-in saved"  # no event id: a new one
+    assert field(lines[2], "Current") == "1 day" and field(lines[2], "Total") == "60 min"
+    assert isinstance(streak, dict) and streak["image"]["filename"] == "streak.png"
+    assert isinstance(board, dict)
+    assert board["text"].splitlines() == ["1. ada (you): 60 min", "2. bea: 20 min"]

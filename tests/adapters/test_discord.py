@@ -35,7 +35,11 @@ INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
     "timezone": ({"zone": "Europe/Berlin"}, True),
     "checkin": ({"minutes_and_note": "30 sql joins"}, True),
     "streak": ({}, True),
+    "leaderboard": ({"period": "week", "metric": "minutes"}, False),
+    "reminders": ({"on_or_off": "on"}, True),
+    "privacy": ({"setting": "leaderboard", "value": "off"}, True),
     "about": ({}, False),
+    "config": ({"section": "streaks", "setting": "reminder-hour", "value": "21"}, True),
 }
 
 
@@ -89,7 +93,9 @@ def test_every_table_command_has_a_discord_command() -> None:
 @pytest.mark.parametrize("name", list(INVOCATIONS))
 async def test_every_command_answers_through_an_interaction(running: Running, name: str) -> None:
     options, private = INVOCATIONS[name]
-    body = await running.command(name, options=options)
+    moderator = COMMANDS.get(name).access is Access.MODERATOR  # type: ignore[union-attr]
+    extra = {"user": running.fake.moderator_user, "permissions": 1 << 5} if moderator else {}
+    body = await running.command(name, options=options, **extra)
     assert body["type"] == 4
     embeds = body["data"]["embeds"]
     assert embeds and (embeds[0].get("title") or embeds[0].get("description"))

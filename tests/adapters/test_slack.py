@@ -36,7 +36,11 @@ INVOCATIONS: dict[str, tuple[str, bool]] = {
     "timezone": ("timezone Europe/Berlin", True),
     "checkin": ("checkin 30 sql joins", True),
     "streak": ("streak", True),
+    "leaderboard": ("leaderboard month minutes", False),
+    "reminders": ("reminders on", True),
+    "privacy": ("privacy leaderboard off", True),
     "about": ("about", False),
+    "config": ("config streaks reminder-hour 21", True),
 }
 
 
@@ -63,8 +67,14 @@ async def wait_for_port(port: int, timeout: float = 10.0) -> None:
 
 
 class Running:
-    def __init__(self, slack: FakeSlack, sender: SlackRequests, bot: BotContext | None) -> None:
-        self.slack, self.sender, self.bot = slack, sender, bot
+    def __init__(
+        self,
+        slack: FakeSlack,
+        sender: SlackRequests,
+        bot: BotContext | None,
+        adapter: SlackAdapter | None = None,
+    ) -> None:
+        self.slack, self.sender, self.bot, self.adapter = slack, sender, bot, adapter
 
     async def command(self, text: str, user_id: str = "U_MEMBER", count: int = 1) -> Any:
         status, _ = await self.sender.slash_command("/roadmap", text, user_id=user_id)
@@ -96,12 +106,13 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
             slack_host="127.0.0.1",
             slack_port=port,
         )
-        async with (
-            open_bot(settings) as bot,
-            serving(slack_adapter(bot), port) as endpoint,
-            slack.signed_requests(endpoint) as sender,
-        ):
-            yield Running(slack, sender, bot)
+        async with open_bot(settings) as bot:
+            adapter = slack_adapter(bot)
+            async with (
+                serving(adapter, port) as endpoint,
+                slack.signed_requests(endpoint) as sender,
+            ):
+                yield Running(slack, sender, bot, adapter)
 
 
 def test_every_table_command_has_a_slack_route() -> None:
@@ -120,7 +131,8 @@ async def test_every_command_answers_through_the_slash_command(running: Running,
 async def test_help_lists_the_subcommands(running: Running) -> None:
     body = await running.command("")
     text = str(body["blocks"])
-    assert "/roadmap" in text and all(f"`{c.name}" in text for c in COMMANDS)
+    assert "/roadmap" in text and all(f"`{c.name}" in text for c in COMMANDS.visible_to(False))
+    assert "`config" not in text  # moderators' commands are listed to moderators only
 
 
 async def test_a_mention_is_answered_in_its_thread(running: Running) -> None:

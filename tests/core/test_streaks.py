@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.streaks import ForgivenessRules, compute_streak, explain, local_date
+from bot.core.streaks import (
+    ForgivenessRules,
+    compute_streak,
+    explain,
+    local_date,
+    streak_totals,
+)
 
 START = date(2026, 3, 1)
 
@@ -146,3 +153,64 @@ def test_invariants(offsets: list[int], today_offset: int) -> None:
     if max(set(days), default=today) <= today:
         assert strict.current == expected
     assert status.current >= strict.current  # forgiveness only ever helps
+
+
+# --- stored totals (what leaderboards rank) ---------------------------------------------
+
+
+def _minutes(days: list[date], each: int = 10) -> dict[date, int]:
+    return dict.fromkeys(days, each)
+
+
+def test_totals_count_the_week_month_and_all_time() -> None:
+    today = date(2026, 3, 11)  # a Wednesday
+    days = _minutes([date(2026, 2, 27), date(2026, 3, 2), date(2026, 3, 9), today], 15)
+    totals = streak_totals(days, today, "UTC")
+    assert (totals.week_start, totals.week_days, totals.week_minutes) == (date(2026, 3, 9), 2, 30)
+    assert (totals.month_start, totals.month_days, totals.month_minutes) == (
+        date(2026, 3, 1), 3, 45,
+    )  # fmt: skip
+    assert (totals.total_days, totals.total_minutes, totals.last_day) == (4, 60, today)
+
+
+def test_a_streak_without_freezes_lives_until_the_end_of_tomorrow() -> None:
+    totals = streak_totals(_minutes(run(0, 3)), START + timedelta(days=2), "Europe/Berlin")
+    # Studied on day 2: day 3 may still be studied, so the streak ends when day 4 begins.
+    assert totals.current_streak == 3
+    assert totals.alive_until == datetime(2026, 3, 4, 23, tzinfo=UTC)  # midnight in Berlin
+
+
+def test_each_banked_freeze_keeps_the_streak_alive_one_more_day() -> None:
+    days = _minutes(run(0, 7))  # seven days earn one freeze
+    totals = streak_totals(days, START + timedelta(days=6), "UTC")
+    assert totals.alive_until == datetime(2026, 3, 10, tzinfo=UTC)
+
+
+def test_a_broken_streak_is_already_over() -> None:
+    today = START + timedelta(days=9)
+    totals = streak_totals(_minutes(run(0, 3)), today, "Asia/Tokyo")
+    assert totals.current_streak == 0 and totals.longest_streak == 3
+    assert totals.alive_until <= datetime(2026, 3, 10, tzinfo=UTC)
+
+
+@given(
+    st.sets(st.integers(0, 60), min_size=1),
+    st.integers(0, 70),
+    st.sampled_from(["UTC", "Pacific/Kiritimati", "Etc/GMT+12"]),
+)
+def test_alive_until_agrees_with_compute_streak(
+    offsets: set[int], today_offset: int, zone: str
+) -> None:
+    # Totals are computed when an event is recorded, so no study day lies after today.
+    days = {START + timedelta(days=o): 5 for o in offsets if o <= today_offset}
+    today = START + timedelta(days=today_offset)
+    if not days:
+        return
+    totals = streak_totals(days, today, zone)
+    if totals.current_streak == 0:
+        return
+    # On every later day before alive_until, with no more study, the streak still runs;
+    # on the day alive_until begins, it is over.
+    last_alive = (totals.alive_until - timedelta(seconds=1)).astimezone(ZoneInfo(zone)).date()
+    assert compute_streak(days, last_alive).current == totals.current_streak
+    assert compute_streak(days, last_alive + timedelta(days=1)).current == 0

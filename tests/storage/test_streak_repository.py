@@ -143,7 +143,8 @@ async def test_days_are_per_member(events: SqlLearningEventRepository) -> None:
 
 async def test_since_keeps_that_date_and_later(events: SqlLearningEventRepository) -> None:
     for offset in range(5):
-        await events.record(_event(f"e{offset}", MONDAY + timedelta(days=offset), minutes=offset), PROFILE)
+        event = _event(f"e{offset}", MONDAY + timedelta(days=offset), minutes=offset)
+        await events.record(event, PROFILE)
 
     days = await events.days(ADA, since=MONDAY + timedelta(days=3))
 
