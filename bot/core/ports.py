@@ -260,11 +260,19 @@ class StudyProfile:
     hidden: bool = False  # left out of leaderboards
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """The outcome of recording a learning event."""
+
+    stored: bool  # False: an event with its platform and source was stored before
+    days: tuple[StudyDay, ...] = ()  # when stored: the member's study days, oldest first
+
+
 class LearningEventRepository(Protocol):
     """Stores learning events; a redelivered event (same platform and source) is kept once."""
 
-    async def record(self, event: LearningEvent, profile: StudyProfile) -> bool:
-        """Store event and refresh the member's totals; False when it was stored before."""
+    async def record(self, event: LearningEvent, profile: StudyProfile) -> Recorded:
+        """Store event and refresh the member's totals (and return their study days)."""
         ...
 
     async def days(self, key: MemberKey, since: date | None = None) -> list[StudyDay]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,10 +19,12 @@ from bot.core.ports import (
     Member,
     MemberKey,
     MemberRepository,
+    Recorded,
     RoleGranter,
     Space,
     SpaceRepository,
     StreakSettings,
+    StudyDay,
     StudyProfile,
 )
 from bot.core.router import EVENT_ID, Arguments
@@ -115,7 +117,8 @@ class StudyService:
     ) -> tuple[bool, date]:
         """Record learning for the member's local day; return (new, that day)."""
         context = await self.context(member_key(actor), actor.space_id)
-        return await self._record(actor, context, kind, source, minutes, note)
+        recorded, day = await self._record(actor, context, kind, source, minutes, note)
+        return recorded.stored, day
 
     async def _record(
         self,
@@ -125,7 +128,7 @@ class StudyService:
         source: str | None,
         minutes: int = 0,
         note: str = "",
-    ) -> tuple[bool, date]:
+    ) -> tuple[Recorded, date]:
         now = self._clock.now()
         day = local_date(now, context.timezone)
         event = LearningEvent(
@@ -157,10 +160,16 @@ class StudyService:
                 raise UsageError("Minutes must be between 0 and 1440.", usage=USAGE)
         note = quote_user_text(" ".join(words), NOTE_LENGTH)
         context = await self.context(member_key(actor), actor.space_id)
-        new, day = await self._record(
+        recorded, day = await self._record(
             actor, context, "checkin", arguments.get(EVENT_ID), minutes, note
         )
-        snapshot = await self.snapshot(member_key(actor), context)
+        new = recorded.stored
+        # A stored event comes back with the member's days: no second read.
+        snapshot = (
+            self._snapshot_of(recorded.days, context)
+            if new
+            else await self.snapshot(member_key(actor), context)
+        )
         status = snapshot.status
         text = f"Checked in for {day:%a %d %b}" + (f" ({minutes} min)" if minutes else "") + "."
         if not new:
@@ -197,8 +206,10 @@ class StudyService:
 
     async def snapshot(self, key: MemberKey, context: StudyContext) -> StreakSnapshot:
         """Return the member's streak as of their today, under context's settings."""
+        return self._snapshot_of(await self._events.days(key), context)
+
+    def _snapshot_of(self, days: Sequence[StudyDay], context: StudyContext) -> StreakSnapshot:
         today = local_date(self._clock.now(), context.timezone)
-        days = await self._events.days(key)
         minutes = {d.day: d.minutes for d in days}
         events = {d.day: d.events for d in days}
         rules = context.settings.rules

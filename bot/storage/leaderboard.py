@@ -191,11 +191,12 @@ class SqlLeaderboard:
                 member: Member = (platform.value, user_id)
                 if not days.get(member):
                     continue
+                minutes = {d.day: d.minutes for d in days[member]}
                 timezone = zones.get(user_id) or default_timezone
                 profile = StudyProfile(name, timezone, rules, hidden)
                 today = local_date(now, timezone)
                 totals.append(
-                    (member, profile, streak_totals(days[member], today, timezone, rules), now)
+                    (member, profile, streak_totals(minutes, today, timezone, rules), now)
                 )
             await write_totals(connection, totals)
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.messages import Actor, Platform
 from bot.core.ports import Clock, Member, MemberKey, Space, StreakSettings
+from bot.storage.cache import RecentCache
 from bot.storage.tables import Base, MemberRow, MilestoneRoleRow, ProcessedEventRow, SpaceRow
 
 log = logging.getLogger(__name__)
@@ -32,20 +33,29 @@ def dialect_insert(
 
 
 class SqlMemberRepository:
-    """Members and their settings, in the members table."""
+    """Members and their settings, in the members table (read through a short cache)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, cache_ttl: float = 30.0
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
+        # Every check-in reads the member; most never change their settings.
+        self._cache: RecentCache[MemberKey, Member | None] = RecentCache(cache_ttl)
 
     async def get(self, key: MemberKey) -> Member | None:
         """Return the member, or None if the bot has never stored them."""
+        cached, member = self._cache.get(key)
+        if cached:
+            return member
         query = select(MemberRow).where(
             MemberRow.platform == key.platform.value, MemberRow.user_id == key.user_id
         )
         async with self._sessions() as session:
             row = (await session.execute(query)).scalar_one_or_none()
-        return None if row is None else _member(row)
+        member = None if row is None else _member(row)
+        self._cache.put(key, member)
+        return member
 
     async def set_timezone(self, key: MemberKey, display_name: str, timezone: str) -> Member:
         """Create or update the member with this timezone and return it."""
@@ -102,6 +112,7 @@ class SqlMemberRepository:
         return await self._written(key)
 
     async def _written(self, key: MemberKey) -> Member:
+        self._cache.drop(key)
         member = await self.get(key)
         if member is None:
             raise RuntimeError(f"member {key} vanished right after it was written")
@@ -129,11 +140,15 @@ def _member(row: MemberRow) -> Member:
 class SqlSpaceRepository:
     """Communities the bot has seen, in the spaces table."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, cache_ttl: float = 30.0
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         # ensure() runs on every message; once a space is stored it never needs a query again.
         self._known: set[tuple[Platform, str]] = set()
+        # get() runs on every check-in for the space's streak settings.
+        self._cache: RecentCache[tuple[Platform, str], Space | None] = RecentCache(cache_ttl)
 
     async def ensure(self, actor: Actor) -> None:
         """Record the actor's space if it is new (cheap when it is already known)."""
@@ -153,9 +168,18 @@ class SqlSpaceRepository:
                 )
             )
         self._known.add(known_key)
+        self._cache.drop(known_key)
 
     async def get(self, platform: Platform, external_id: str) -> Space | None:
         """Return the space, or None if it was never seen."""
+        cached, space = self._cache.get((platform, external_id))
+        if cached:
+            return space
+        space = await self._read(platform, external_id)
+        self._cache.put((platform, external_id), space)
+        return space
+
+    async def _read(self, platform: Platform, external_id: str) -> Space | None:
         query = select(SpaceRow).where(
             SpaceRow.platform == platform.value, SpaceRow.external_id == external_id
         )
@@ -236,6 +260,7 @@ class SqlSpaceRepository:
         return await self._written(platform, external_id)
 
     async def _written(self, platform: Platform, external_id: str) -> Space:
+        self._cache.drop((platform, external_id))
         space = await self.get(platform, external_id)
         if space is None:
             raise RuntimeError(

@@ -14,7 +14,7 @@ from sqlalchemy import Table, bindparam, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from bot.core.ports import LearningEvent, MemberKey, StudyDay, StudyProfile
+from bot.core.ports import LearningEvent, MemberKey, Recorded, StudyDay, StudyProfile
 from bot.core.streaks import StreakTotals, streak_totals
 from bot.storage.repositories import NAME_LENGTH, dialect_insert
 from bot.storage.tables import LearningEventRow, MemberStatsRow
@@ -34,7 +34,7 @@ EVENTS = cast(Table, LearningEventRow.__table__)
 class _Pending:
     event: LearningEvent
     profile: StudyProfile
-    done: asyncio.Future[bool]
+    done: asyncio.Future[Recorded]
 
 
 class SqlLearningEventRepository:
@@ -53,9 +53,9 @@ class SqlLearningEventRepository:
         self._queue: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
 
-    async def record(self, event: LearningEvent, profile: StudyProfile) -> bool:
-        """Store event and refresh the member's totals; False when it was stored before."""
-        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    async def record(self, event: LearningEvent, profile: StudyProfile) -> Recorded:
+        """Store event and refresh the member's totals (and return their study days)."""
+        done: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
         self._queue.append(_Pending(event, profile, done))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain())
@@ -76,18 +76,18 @@ class SqlLearningEventRepository:
                 for pending in batch:
                     await self._write_alone(pending)
                 continue
-            for pending, stored in zip(batch, results, strict=True):
-                _settle(pending.done, result=stored)
+            for pending, recorded in zip(batch, results, strict=True):
+                _settle(pending.done, result=recorded)
 
     async def _write_alone(self, pending: _Pending) -> None:
         try:
-            (stored,) = await self._write([pending])
+            (recorded,) = await self._write([pending])
         except Exception as error:
             _settle(pending.done, error=error)
         else:
-            _settle(pending.done, result=stored)
+            _settle(pending.done, result=recorded)
 
-    async def _write(self, batch: list[_Pending]) -> list[bool]:
+    async def _write(self, batch: list[_Pending]) -> list[Recorded]:
         """Store a batch in one transaction; return for each event whether it is new."""
         rows = [_event_row(p.event) for p in batch]
         async with self._sessions.begin() as session:
@@ -101,13 +101,17 @@ class SqlLearningEventRepository:
                 rows,
             )
             new_keys = set(map(tuple, inserted.all()))
-            results, latest = _first_deliveries(batch, new_keys)
+            stored, latest = _first_deliveries(batch, new_keys)
+            days: dict[Member, list[StudyDay]] = {}
             if latest:
                 connection = await session.connection()
-                await _refresh_totals(connection, latest)
-        for pending, stored in zip(batch, results, strict=True):
-            if not stored:
+                days = await _refresh_totals(connection, latest)
+        results = []
+        for pending, new in zip(batch, stored, strict=True):
+            if not new:
                 log.debug("dropping repeated learning event %s", pending.event.source)
+            member = (pending.event.key.platform.value, pending.event.key.user_id)
+            results.append(Recorded(new, tuple(days.get(member, ())) if new else ()))
         return results
 
     async def days(self, key: MemberKey, since: date | None = None) -> list[StudyDay]:
@@ -134,13 +138,15 @@ class SqlLearningEventRepository:
 
 
 def _settle(
-    done: asyncio.Future[bool], result: bool = False, error: BaseException | None = None
+    done: asyncio.Future[Recorded],
+    result: Recorded | None = None,
+    error: BaseException | None = None,
 ) -> None:
     if done.done():  # the caller gave up waiting (cancelled); the write stands anyway
         return
     if error is not None:
         done.set_exception(error)
-    else:
+    elif result is not None:
         done.set_result(result)
 
 
@@ -181,8 +187,13 @@ def _first_deliveries(
     return results, latest
 
 
-async def _refresh_totals(connection: AsyncConnection, latest: dict[Member, _Pending]) -> None:
-    """Create the members' rows for the spaces of these events, then recompute all rows."""
+async def _refresh_totals(
+    connection: AsyncConnection, latest: dict[Member, _Pending]
+) -> dict[Member, list[StudyDay]]:
+    """Refresh the totals of the members of these events; return their study days.
+
+    Creates the member's row for the event's space first, then rewrites all their rows.
+    """
     stats = STATS
     touched = sorted(
         {
@@ -201,6 +212,7 @@ async def _refresh_totals(connection: AsyncConnection, latest: dict[Member, _Pen
         [_placeholder_row(space, pending) for (_, space, _), pending in touched],
     )
     days = await study_days(connection, latest)
+    minutes = {member: {d.day: d.minutes for d in study} for member, study in days.items()}
     await write_totals(
         connection,
         (
@@ -208,7 +220,7 @@ async def _refresh_totals(connection: AsyncConnection, latest: dict[Member, _Pen
                 member,
                 pending.profile,
                 streak_totals(
-                    days[member],
+                    minutes[member],
                     pending.event.local_date,
                     pending.profile.timezone,
                     pending.profile.rules,
@@ -218,6 +230,7 @@ async def _refresh_totals(connection: AsyncConnection, latest: dict[Member, _Pen
             for member, pending in latest.items()
         ),
     )
+    return days
 
 
 def dialect_insert_for(
@@ -247,8 +260,8 @@ def _placeholder_row(space_id: str, pending: _Pending) -> dict[str, Any]:
 
 async def study_days(
     connection: AsyncConnection, members: Iterable[Member]
-) -> dict[Member, dict[date, int]]:
-    """Return each member's study days with their minutes."""
+) -> dict[Member, list[StudyDay]]:
+    """Return each member's study days (minutes and events per date), oldest first."""
     events = EVENTS
     query = (
         select(
@@ -256,13 +269,15 @@ async def study_days(
             events.c.user_id,
             events.c.local_date,
             func.sum(events.c.minutes),
+            func.count(),
         )
         .where(tuple_(events.c.platform, events.c.user_id).in_(list(members)))
         .group_by(events.c.platform, events.c.user_id, events.c.local_date)
+        .order_by(events.c.platform, events.c.user_id, events.c.local_date)
     )
-    days: dict[Member, dict[date, int]] = defaultdict(dict)
-    for platform, user_id, day, minutes in await connection.execute(query):
-        days[(platform, user_id)][day] = int(minutes)
+    days: dict[Member, list[StudyDay]] = defaultdict(list)
+    for platform, user_id, day, minutes, count in await connection.execute(query):
+        days[(platform, user_id)].append(StudyDay(day, int(minutes), int(count)))
     return days
 
 

@@ -66,7 +66,10 @@ async def test_concurrent_members_each_get_exact_totals(sessions: Sessions) -> N
         ]
 
     results = await asyncio.gather(*(member_sends(u) for u in range(members)))
-    assert all(all(r) for r in results)
+    assert all(all(r.stored for r in sent) for sent in results)
+    # Each member's last answer carries all five of their days.
+    last = await events.days(key(0))
+    assert len(last) == per_member
     top = await SqlLeaderboard(sessions).top(board(), limit=members)
     assert len(top) == members and {s.value for s in top} == {10 * per_member}
     assert {s.rank for s in top} == {1}  # everybody tied
@@ -80,7 +83,7 @@ async def test_a_bad_event_in_a_batch_fails_alone(sessions: Sessions) -> None:
     good = [events.record(event(u, f"ok{u}"), profile(u)) for u in range(5)]
     bad = events.record(event(9, "bad", minutes=5000), profile(9))
     results = await asyncio.gather(*good, bad, return_exceptions=True)
-    assert results[:5] == [True] * 5
+    assert [getattr(r, "stored", None) for r in results[:5]] == [True] * 5
     assert isinstance(results[5], IntegrityError)
     assert len(await SqlLeaderboard(sessions).top(board())) == 5
 
@@ -90,7 +93,10 @@ async def test_repeated_sources_in_one_batch_count_once(sessions: Sessions) -> N
     results = await asyncio.gather(
         *(events.record(event(1, "same"), profile(1)) for _ in range(20))
     )
-    assert results.count(True) == 1
+    assert [r.stored for r in results].count(True) == 1
+    stored = next(r for r in results if r.stored)
+    assert [(d.minutes, d.events) for d in stored.days] == [(10, 1)]
+    assert all(r.days == () for r in results if not r.stored)
     assert [s.value for s in await SqlLeaderboard(sessions).top(board())] == [10]
 
 

@@ -77,10 +77,14 @@ async def test_days_sum_minutes_and_count_events_per_date_oldest_first(
     events: SqlLearningEventRepository,
 ) -> None:
     tuesday = MONDAY + timedelta(days=1)
-    assert await events.record(_event("e3", tuesday, minutes=45, kind="mentor_session"), PROFILE)
-    assert await events.record(_event("e1", MONDAY, minutes=20), PROFILE)
-    assert await events.record(_event("e2", MONDAY, minutes=10, kind="topic_done"), PROFILE)
-    assert await events.record(_event("e4", tuesday, kind="prompt_answer"), PROFILE)
+    assert (
+        await events.record(_event("e3", tuesday, minutes=45, kind="mentor_session"), PROFILE)
+    ).stored
+    assert (await events.record(_event("e1", MONDAY, minutes=20), PROFILE)).stored
+    assert (
+        await events.record(_event("e2", MONDAY, minutes=10, kind="topic_done"), PROFILE)
+    ).stored
+    assert (await events.record(_event("e4", tuesday, kind="prompt_answer"), PROFILE)).stored
 
     days = await events.days(ADA)
 
@@ -107,11 +111,11 @@ async def test_record_stores_every_field(
 async def test_same_platform_and_source_is_recorded_once(
     events: SqlLearningEventRepository, sessions: Sessions
 ) -> None:
-    assert await events.record(_event("evt-1", minutes=20), PROFILE)
+    assert (await events.record(_event("evt-1", minutes=20), PROFILE)).stored
 
     redelivered = _event("evt-1", MONDAY + timedelta(days=3), minutes=90, kind="topic_done")
-    assert not await events.record(redelivered, PROFILE)
-    assert not await events.record(_event("evt-1", minutes=20), PROFILE)
+    assert not (await events.record(redelivered, PROFILE)).stored
+    assert not (await events.record(_event("evt-1", minutes=20), PROFILE)).stored
 
     assert await events.days(ADA) == [StudyDay(MONDAY, 20, 1)]
     assert await _count(sessions) == 1
@@ -120,8 +124,8 @@ async def test_same_platform_and_source_is_recorded_once(
 async def test_same_source_on_another_platform_is_another_event(
     events: SqlLearningEventRepository, sessions: Sessions
 ) -> None:
-    assert await events.record(_event("evt-1", minutes=5), PROFILE)
-    assert await events.record(_event("evt-1", key=ADA_ON_DISCORD, minutes=7), PROFILE)
+    assert (await events.record(_event("evt-1", minutes=5), PROFILE)).stored
+    assert (await events.record(_event("evt-1", key=ADA_ON_DISCORD, minutes=7), PROFILE)).stored
 
     assert await events.days(ADA) == [StudyDay(MONDAY, 5, 1)]
     assert await events.days(ADA_ON_DISCORD) == [StudyDay(MONDAY, 7, 1)]
@@ -163,7 +167,7 @@ async def test_concurrent_records_of_one_source_store_it_once(
 
     results = await asyncio.gather(*(events.record(event, PROFILE) for _ in range(50)))
 
-    assert results.count(True) == 1
+    assert [r.stored for r in results].count(True) == 1
     assert await _count(sessions) == 1
     assert await events.days(ADA) == [StudyDay(MONDAY, 15, 1)]
 
@@ -187,12 +191,12 @@ async def test_invalid_event_is_refused_by_the_database(
 
     assert await _count(sessions) == 0
     # A refused event does not use up its source: the corrected one is stored.
-    assert await events.record(_event("evt-1", minutes=30), PROFILE)
+    assert (await events.record(_event("evt-1", minutes=30), PROFILE)).stored
     assert await events.days(ADA) == [StudyDay(MONDAY, 30, 1)]
 
 
 async def test_a_full_day_of_minutes_is_allowed(events: SqlLearningEventRepository) -> None:
-    assert await events.record(_event("evt-1", minutes=1440), PROFILE)
+    assert (await events.record(_event("evt-1", minutes=1440), PROFILE)).stored
 
     assert await events.days(ADA) == [StudyDay(MONDAY, 1440, 1)]
 
@@ -210,7 +214,7 @@ async def test_a_long_note_is_cut_to_the_column_size_on_every_backend(
         note="x" * (NOTE_LENGTH + 50),
     )
 
-    assert await events.record(event, PROFILE)
+    assert (await events.record(event, PROFILE)).stored
 
     async with sessions() as session:
         note = (await session.execute(sa.select(LearningEventRow.note))).scalar_one()
