@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from collections.abc import Awaitable, Callable
 
@@ -22,14 +24,20 @@ _ROLE = re.compile(r"^(?:<@&(\d+)>|(\d+))$")
 _RANGES = {"freeze-every": (1, 60), "max-freezes": (0, 10), "reminder-hour": (0, 23)}
 
 RulesChanged = Callable[[Actor], Awaitable[int]]
+log = logging.getLogger(__name__)
 
 
 class ConfigService:
     """Answer `config streaks ...` for moderators (the router checks the permission)."""
 
-    def __init__(self, spaces: SpaceRepository, rules_changed: RulesChanged) -> None:
+    def __init__(
+        self, spaces: SpaceRepository, rules_changed: RulesChanged, wait_seconds: float = 2.0
+    ) -> None:
         self._spaces = spaces
         self._rules_changed = rules_changed  # recomputes the space's leaderboard totals
+        # A big community takes minutes to recompute: answer after this long, finish later.
+        self._wait_seconds = wait_seconds
+        self._running: set[asyncio.Task[int]] = set()
 
     async def handle(self, actor: Actor, arguments: Arguments) -> Reply:
         """Show the space's settings, or change one."""
@@ -55,11 +63,19 @@ class ConfigService:
             max_freezes=number if setting == "max-freezes" else None,
             reminder_hour=number if setting == "reminder-hour" else None,
         )
-        note = ""
-        if setting != "reminder-hour":
-            refreshed = await self._rules_changed(actor)
-            note = f"Streaks recomputed for {refreshed} member(s) under the new rule."
+        note = "" if setting == "reminder-hour" else await self._recompute(actor)
         return _show(space, "Streak settings saved", note)
+
+    async def _recompute(self, actor: Actor) -> str:
+        task = asyncio.ensure_future(self._rules_changed(actor))
+        self._running.add(task)  # keep a reference until it is done
+        task.add_done_callback(_finished)
+        task.add_done_callback(self._running.discard)
+        done, _ = await asyncio.wait({task}, timeout=self._wait_seconds)
+        if task in done and task.exception() is None:
+            return f"Streaks recomputed for {task.result()} member(s) under the new rule."
+        return ("Saved. Leaderboards are being recomputed under the new rule; in a large "
+                "community that takes a few minutes.")  # fmt: skip
 
     async def _space(self, actor: Actor) -> Space:
         space = await self._spaces.get(actor.platform, actor.space_id)
@@ -89,6 +105,11 @@ class ConfigService:
         note = ("I need the Manage Roles permission, and my role must be above that one."
                 if role_id else "")  # fmt: skip
         return _show(space, "Milestone role saved", note)
+
+
+def _finished(task: asyncio.Task[int]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("recomputing streaks after a rule change failed", exc_info=task.exception())
 
 
 def _number(setting: str, value: str) -> int:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, tuple_, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
@@ -263,21 +263,21 @@ async def study_days(
 ) -> dict[Member, list[StudyDay]]:
     """Return each member's study days (minutes and events per date), oldest first."""
     events = EVENTS
-    query = (
-        select(
-            events.c.platform,
-            events.c.user_id,
-            events.c.local_date,
-            func.sum(events.c.minutes),
-            func.count(),
-        )
-        .where(tuple_(events.c.platform, events.c.user_id).in_(list(members)))
-        .group_by(events.c.platform, events.c.user_id, events.c.local_date)
-        .order_by(events.c.platform, events.c.user_id, events.c.local_date)
-    )
+    by_platform: dict[str, list[str]] = defaultdict(list)
+    for platform, user_id in members:
+        by_platform[platform].append(user_id)
     days: dict[Member, list[StudyDay]] = defaultdict(list)
-    for platform, user_id, day, minutes, count in await connection.execute(query):
-        days[(platform, user_id)].append(StudyDay(day, int(minutes), int(count)))
+    for platform, user_ids in by_platform.items():
+        # `platform = ? AND user_id IN (...)` walks the (platform, user_id, local_date) index;
+        # SQLite would scan the table for a row-value IN over both columns.
+        query = (
+            select(events.c.user_id, events.c.local_date, func.sum(events.c.minutes), func.count())
+            .where(events.c.platform == platform, events.c.user_id.in_(user_ids))
+            .group_by(events.c.user_id, events.c.local_date)
+            .order_by(events.c.user_id, events.c.local_date)
+        )
+        for user_id, day, minutes, count in await connection.execute(query):
+            days[(platform, user_id)].append(StudyDay(day, int(minutes), int(count)))
     return days
 
 
