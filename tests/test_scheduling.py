@@ -1,0 +1,37 @@
+"""The timer: APScheduler in the running loop, a job run at start and again, failures logged."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.scheduling import Timer
+
+
+async def test_a_job_runs_at_start_and_keeps_running_after_a_failure(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    runs: list[int] = []
+    again = asyncio.Event()
+
+    async def job() -> int:
+        runs.append(len(runs))
+        if len(runs) == 1:
+            raise RuntimeError("platform down")
+        again.set()
+        return 1
+
+    timer = Timer()
+    timer.every(0.002, "test-job", job)  # about every 0.1 s
+    timer.start()
+    try:
+        await asyncio.wait_for(again.wait(), 5)
+    finally:
+        timer.stop()
+    assert len(runs) >= 2
+    assert "timer job test-job failed" in caplog.text
+
+
+async def test_stop_without_start_is_harmless() -> None:
+    Timer().stop()
