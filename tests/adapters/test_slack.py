@@ -93,26 +93,32 @@ async def serving(adapter: SlackAdapter, port: int) -> AsyncIterator[str]:
         await asyncio.wait_for(task, 5)
 
 
+@asynccontextmanager
+async def bot_on(slack: FakeSlack, tmp_path: Path) -> AsyncIterator[Running]:
+    """Run the whole bot's Slack adapter over HTTP against `slack`, on a SQLite file."""
+    port = free_port()
+    settings = load_settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        data_dir=tmp_path / "data",
+        slack_bot_token=slack.bot_token,
+        slack_signing_secret=slack.signing_secret,
+        slack_api_base=slack.api_base,
+        slack_host="127.0.0.1",
+        slack_port=port,
+    )
+    async with open_bot(settings) as bot:
+        adapter = slack_adapter(bot)
+        async with (
+            serving(adapter, port) as endpoint,
+            slack.signed_requests(endpoint) as sender,
+        ):
+            yield Running(slack, sender, bot, adapter)
+
+
 @pytest_asyncio.fixture(loop_scope="function")
 async def running(tmp_path: Path) -> AsyncIterator[Running]:
-    async with FakeSlack() as slack:
-        port = free_port()
-        settings = load_settings(
-            database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-            data_dir=tmp_path / "data",
-            slack_bot_token=slack.bot_token,
-            slack_signing_secret=slack.signing_secret,
-            slack_api_base=slack.api_base,
-            slack_host="127.0.0.1",
-            slack_port=port,
-        )
-        async with open_bot(settings) as bot:
-            adapter = slack_adapter(bot)
-            async with (
-                serving(adapter, port) as endpoint,
-                slack.signed_requests(endpoint) as sender,
-            ):
-                yield Running(slack, sender, bot, adapter)
+    async with FakeSlack() as slack, bot_on(slack, tmp_path) as running:
+        yield running
 
 
 def test_every_table_command_has_a_slack_route() -> None:

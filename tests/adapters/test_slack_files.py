@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,36 +11,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import images
 from bot.adapters.slack.notifier import SlackNotifier
-from bot.app import open_bot, slack_adapter
-from bot.config import load_settings
 from bot.core.messages import Image, Platform, Reply
 from bot.core.ports import MemberKey
-from tests.adapters.test_slack import Running, free_port, serving
+from tests.adapters.test_slack import Running, bot_on
 from tests.slack_fake import FakeSlack, UploadedFile
 from tests.slack_fake.web_api import ALL_SCOPES
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-@asynccontextmanager
-async def bot_on(slack: FakeSlack, tmp_path: Path) -> AsyncIterator[Running]:
-    """Run the whole bot's Slack adapter against `slack` (built by the test, for its options)."""
-    port = free_port()
-    settings = load_settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        data_dir=tmp_path / "data",
-        slack_bot_token=slack.bot_token,
-        slack_signing_secret=slack.signing_secret,
-        slack_api_base=slack.api_base,
-        slack_host="127.0.0.1",
-        slack_port=port,
-    )
-    async with (
-        open_bot(settings) as bot,
-        serving(slack_adapter(bot), port) as endpoint,
-        slack.signed_requests(endpoint) as sender,
-    ):
-        yield Running(slack, sender, bot)
 
 
 @pytest.fixture(autouse=True)
