@@ -8,6 +8,8 @@ from typing import Generic, Self, TypeVar, cast, overload
 import yarl
 from aiohttp import web
 
+from tests.fake_support import LocalServer
+
 from .dispatching import DispatchHelpers
 from .endpoints import ResourceEndpoints
 from .gateway import INVALID_SESSION, RECONNECT, Gateway, GatewayConnection
@@ -82,8 +84,7 @@ class FakeDiscord(DispatchHelpers):
         )
         ResourceEndpoints(self.rest)
         InteractionWebhooks(self.rest)
-        self._runner: web.AppRunner | None = None
-        self._base_url = ""
+        self._server = LocalServer()
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -93,20 +94,13 @@ class FakeDiscord(DispatchHelpers):
         app.router.add_get("/", self.gateway.handle)
         app.router.add_route("*", "/api/v10/{tail:.*}", self.rest.handle)
         app.router.add_route("*", "/{tail:.*}", self.rest.handle)  # recorded 404s
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self._base_url = f"http://{host}:{port}"
-        self.gateway.url = self.rest.gateway_url = f"ws://{host}:{port}/"
+        base = await self._server.start(app)
+        self.gateway.url = self.rest.gateway_url = base.replace("http://", "ws://", 1) + "/"
 
     async def close(self) -> None:
         """Close every websocket and stop the server."""
         await self.gateway.close_all()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await self._server.stop()
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -120,7 +114,7 @@ class FakeDiscord(DispatchHelpers):
     @property
     def rest_base(self) -> str:
         """Return the value for `discord.http.Route.BASE`."""
-        return f"{self._base_url}/api/v10"
+        return f"{self._server.base_url}/api/v10"
 
     @property
     def gateway_url(self) -> yarl.URL:

@@ -9,6 +9,8 @@ from typing import Self
 
 from aiohttp import BodyPartReader, web
 
+from tests.fake_support import LocalServer
+
 from .http import ApiReply, json_response, parse_call
 from .recording import FailureRule, RecordedCall, RecordedResponse, Recorder
 from .signed_requests import SlackRequests
@@ -63,8 +65,7 @@ class FakeSlack:
         self._bot_token = bot_token
         self._signing_secret = signing_secret
         self.scopes = frozenset(ALL_SCOPES if scopes is None else scopes)
-        self._runner: web.AppRunner | None = None
-        self._base_url = ""
+        self._server = LocalServer()
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -75,18 +76,11 @@ class FakeSlack:
         app.router.add_post("/response/{key}", self._handle_response_url)
         app.router.add_post("/upload/{file_id}", self._handle_upload)
         app.router.add_route("*", "/{tail:.*}", self._handle_stray)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self._base_url = f"http://{host}:{port}"
+        await self._server.start(app)
 
     async def close(self) -> None:
         """Stop the server."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await self._server.stop()
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -100,7 +94,7 @@ class FakeSlack:
     @property
     def api_base(self) -> str:
         """Return the value for ``AsyncWebClient(base_url=...)`` (ends with a slash)."""
-        return f"{self._base_url}/api/"
+        return f"{self._server.base_url}/api/"
 
     @property
     def bot_token(self) -> str:
@@ -163,7 +157,7 @@ class FakeSlack:
 
     def upload_url(self, file_id: str) -> str:
         """Return the URL files.getUploadURLExternal hands out for `file_id` (on the fake)."""
-        return f"{self._base_url}/upload/{file_id}"
+        return f"{self._server.base_url}/upload/{file_id}"
 
     def delay_file_processing(self, refusals: int = 1) -> None:
         """Make each file completed from now on refused in the first `refusals` messages.
@@ -223,7 +217,7 @@ class FakeSlack:
 
     def response_url(self, key: str) -> str:
         """Return a response_url on the fake; what is POSTed there is kept under `key`."""
-        return f"{self._base_url}/response/{key}"
+        return f"{self._server.base_url}/response/{key}"
 
     def responses(self, key: str, *, include_refused: bool = False) -> list[RecordedResponse]:
         """Return what was POSTed to ``response_url(key)``, oldest first.
