@@ -77,7 +77,8 @@ class ReminderService:
         if notifier is None:
             return False  # that platform is not running in this process
         context = await self._study.context(member.key, member.reminder_space_id or "")
-        local = self._clock.now().astimezone(ZoneInfo(context.timezone))
+        now = self._clock.now()
+        local = now.astimezone(ZoneInfo(context.timezone))
         if local.hour < context.settings.reminder_hour:
             return False
         snapshot = await self._study.snapshot(member.key, context)
@@ -85,7 +86,7 @@ class ReminderService:
         if status.today_counted:
             return False
         # Claim first: a crash after this line loses one reminder rather than sending two.
-        if not await self._sent.claim(member.key, local.date(), self._clock.now()):
+        if not await self._sent.claim(member.key, local.date(), now):
             return False
         hours_left = 24 - local.hour
         if status.current and status.freezes_banked:

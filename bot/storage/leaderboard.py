@@ -14,7 +14,7 @@ from bot.core.messages import Platform
 from bot.core.ports import Board, MemberKey, Standing, StudyProfile
 from bot.core.streaks import ForgivenessRules, local_date, streak_totals
 from bot.storage.repositories import dialect_insert
-from bot.storage.streaks import EVENTS, STATS, Member, dialect_insert_for, study_days, write_totals
+from bot.storage.streaks import EVENTS, STATS, Member, study_days, write_totals
 from bot.storage.tables import MemberRow, MemberStatsRow, SpaceRow, StreakReminderRow
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ class SqlLeaderboard:
             }
             connection = await session.connection()
             await connection.execute(
-                dialect_insert_for(connection, STATS).on_conflict_do_nothing(),
+                dialect_insert(connection, STATS).on_conflict_do_nothing(),
                 [
                     {
                         "platform": platform,

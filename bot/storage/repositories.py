@@ -6,9 +6,9 @@ import logging
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from bot.core.messages import Actor, Platform
 from bot.core.ports import Clock, Member, MemberKey, Space, StreakSettings
@@ -21,14 +21,14 @@ NAME_LENGTH = 200  # the name columns' size: platforms' names are shorter, conso
 
 
 def dialect_insert(
-    session: AsyncSession, row_type: type[Base]
+    bind: AsyncSession | AsyncConnection, target: type[Base] | Table
 ) -> sqlite.Insert | postgresql.Insert:
-    """Return an INSERT for the session's database that supports ON CONFLICT."""
-    name = session.get_bind().dialect.name
+    """Return an INSERT for the database of a session or connection that supports ON CONFLICT."""
+    name = (bind.get_bind() if isinstance(bind, AsyncSession) else bind).dialect.name
     if name == "postgresql":
-        return postgresql.insert(row_type)
+        return postgresql.insert(target)
     if name == "sqlite":
-        return sqlite.insert(row_type)
+        return sqlite.insert(target)
     raise NotImplementedError(f"no ON CONFLICT support for database dialect {name!r}")
 
 

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from bot.core.ports import LearningEvent, MemberKey, Recorded, StudyDay, StudyProfile
@@ -201,7 +200,7 @@ async def _refresh_totals(
             for p in latest.values()
         }.items()
     )
-    insert = dialect_insert_for(connection, stats)
+    insert = dialect_insert(connection, stats)
     # Sorted, so two processes lock rows in the same order; on PostgreSQL the row lock also
     # makes a concurrent writer for the same member wait, then read our committed events.
     await connection.execute(
@@ -231,15 +230,6 @@ async def _refresh_totals(
         ),
     )
     return days
-
-
-def dialect_insert_for(
-    connection: AsyncConnection, table: Table
-) -> sqlite.Insert | postgresql.Insert:
-    """Return an INSERT for the connection's database that supports ON CONFLICT."""
-    if connection.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 def _placeholder_row(space_id: str, pending: _Pending) -> dict[str, Any]:
