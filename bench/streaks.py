@@ -24,10 +24,11 @@ import aiosqlite
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core.clock import FixedClock
+from bot.core.commands import CHECKIN, LEADERBOARD, STREAK
 from bot.core.heatmap import heatmap_png
 from bot.core.leaderboard import LeaderboardService
 from bot.core.messages import Actor, Platform
-from bot.core.router import EVENT_ID
+from bot.core.requests import Request
 from bot.core.study import StudyService
 from bot.storage.db import create_engine, create_sessionmaker
 from bot.storage.leaderboard import SqlLeaderboard
@@ -70,6 +71,12 @@ async def services(url: str) -> tuple[StudyService, LeaderboardService, SqlLeade
 # --- check-in throughput -----------------------------------------------------------------
 
 
+def checkin(user: int, event_id: str, minutes: int = 0) -> Request:
+    """Return the typed request of `checkin <minutes> sql` from user."""
+    values = {"minutes": timedelta(minutes=minutes), "note": "sql"} if minutes else {}
+    return Request(actor(user), CHECKIN, values, event_id)
+
+
 async def checkin_throughput(folder: Path, members: int) -> tuple[float, float, int]:
     """Return (service check-ins/s, wall seconds, rows stored)."""
     url = f"sqlite+aiosqlite:///{folder / 'checkins.db'}"
@@ -77,9 +84,7 @@ async def checkin_throughput(folder: Path, members: int) -> tuple[float, float, 
 
     async def member_sends(user: int) -> None:
         for n in range(CHECKINS_EACH):
-            reply = await study.checkin(
-                actor(user), {"minutes and note": "15 sql", EVENT_ID: f"evt-{user}-{n}"}
-            )
+            reply = await study.checkin(checkin(user, f"evt-{user}-{n}", minutes=15))
             if reply.title != "Check-in saved":
                 raise AssertionError(f"check-in {user}/{n} was not stored once: {reply.title}")
 
@@ -87,9 +92,7 @@ async def checkin_throughput(folder: Path, members: int) -> tuple[float, float, 
     await asyncio.gather(*(member_sends(u) for u in range(members)))
     elapsed = time.perf_counter() - started
     # Every one recorded exactly once, and a redelivery of each is refused.
-    again = await asyncio.gather(
-        *(study.checkin(actor(u), {EVENT_ID: f"evt-{u}-0"}) for u in range(members))
-    )
+    again = await asyncio.gather(*(study.checkin(checkin(u, f"evt-{u}-0")) for u in range(members)))
     if any(r.title != "Already counted" for r in again):
         raise AssertionError("a redelivered check-in was counted twice")
     await engine.dispose()  # type: ignore[attr-defined]
@@ -178,7 +181,9 @@ async def big_space(folder: Path, members: int) -> dict[str, object]:
             for index in range(QUERIES + 20):
                 asker = actor(rng.choice(users))
                 started = time.perf_counter()
-                await ranking.leaderboard(asker, {"period": period, "metric": metric})
+                await ranking.leaderboard(
+                    Request(asker, LEADERBOARD, {"period": period, "metric": metric})
+                )
                 if index >= 20:
                     times.append((time.perf_counter() - started) * 1000)
             boards_measured[f"{period} {metric}"] = times
@@ -186,7 +191,7 @@ async def big_space(folder: Path, members: int) -> dict[str, object]:
     for index in range(QUERIES + 20):
         asker = actor(rng.choice(users))
         started = time.perf_counter()
-        await study.streak(asker, {})
+        await study.streak(Request(asker, STREAK))
         if index >= 20:
             streak_times.append((time.perf_counter() - started) * 1000)
     await engine.dispose()  # type: ignore[attr-defined]

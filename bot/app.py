@@ -157,7 +157,7 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
                 version(), knowledge.sources, settings.event_retention_days
             ).handle,
         }
-        router = Router(COMMANDS, handlers, ask.chat)
+        router = Router(COMMANDS, handlers, ask.chat, topic=topics.resolve)
         dispatcher = Dispatcher(router, events, spaces)
         yield BotContext(
             settings, engine, clock, dispatcher, topics, reminders, notifiers, role_granters

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from bot.core.commands import COMMANDS
+from bot.core.converters import ConvertContext
 from bot.core.knowledge import KnowledgeBase
-from bot.core.messages import Actor, Platform
+from bot.core.messages import NO_REFERENCES, Actor, Platform, References
 from bot.core.ports import Feedback, Member, MemberKey, SearchHit, Space
+from bot.core.requests import Request, parse_text
 
 
 class FakeMemberRepository:
@@ -128,3 +131,19 @@ class FakeKnowledgeIndex:
 
     def terms(self, text: str) -> list[str]:
         return text.casefold().split()
+
+
+def request(
+    actor: Actor,
+    line: str,
+    *,
+    topic: Callable[[str], object] | None = None,
+    references: References = NO_REFERENCES,
+    event_id: str | None = None,
+) -> Request:
+    """Return the typed request the router would build for line (a shipped command)."""
+    name, _, rest = line.partition(" ")
+    command = COMMANDS.get(name)
+    assert command is not None, name
+    values = parse_text(command, rest, ConvertContext(references, topic))
+    return Request(actor, command, values, event_id)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from bot.adapters.discord.references import DISCORD_REFERENCES
 from bot.app import BotContext, open_bot
 from bot.config import load_settings
 from bot.core.clock import FixedClock
@@ -62,7 +63,7 @@ class Running:
     async def say(self, actor: Actor, text: str, event_id: str | None = None) -> Reply:
         self._ids += 1
         reply = await self.bot.dispatcher.handle(
-            Incoming(actor, text, event_id or f"evt-{self._ids}")
+            Incoming(actor, text, event_id or f"evt-{self._ids}", DISCORD_REFERENCES)
         )
         assert reply is not None
         assert reply.error != "internal", reply.text

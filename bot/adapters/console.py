@@ -5,17 +5,54 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from bot.core.messages import Actor, Incoming, Platform, Reply
+from bot.core.messages import (
+    Actor,
+    ChannelRef,
+    Incoming,
+    MemberRef,
+    Platform,
+    Reply,
+    RoleRef,
+)
 
 log = logging.getLogger(__name__)
 
 Handle = Callable[[Incoming], Awaitable[Reply | None]]
 EXIT_WORDS = frozenset({"exit", "quit", ":q"})
+
+
+class ConsoleReferences:
+    """Console members, channels and roles are named by plain words: `@ada` or `ada`."""
+
+    def member(self, word: str) -> MemberRef | None:
+        """Return the console member called word (its user id is the name)."""
+        name = word.removeprefix("@").strip()
+        return MemberRef(Platform.CONSOLE, name[:64], name[:64]) if _is_name(name) else None
+
+    def channel(self, word: str) -> ChannelRef | None:
+        """Return the console channel called word (`#study` or `study`)."""
+        name = word.removeprefix("#").strip()
+        return ChannelRef(name, name) if _is_name(name) else None
+
+    def role(self, word: str) -> RoleRef | None:
+        """Return the role called word (`@mentors` or `mentors`)."""
+        name = word.removeprefix("@").strip()
+        return RoleRef(name, name) if _is_name(name) else None
+
+
+def _is_name(word: str) -> bool:
+    # Mass mentions are never a member, and markup never becomes an id.
+    return bool(re.fullmatch(r"[\w.-]{1,64}", word)) and word.casefold() not in MASS_MENTIONS
+
+
+CONSOLE_REFERENCES = ConsoleReferences()
+MASS_MENTIONS = frozenset({"everyone", "here", "channel"})
 
 
 def console_actor(user: str, *, moderator: bool = False) -> Actor:
@@ -50,6 +87,18 @@ def reply_to_dict(reply: Reply | None) -> dict[str, object] | None:
     }
 
 
+def json_line(record: object) -> str:
+    """Return record as one JSON line that every line-splitting reader keeps whole.
+
+    JSON allows U+2028, U+2029 and U+0085 raw, but `str.splitlines()` breaks lines at them.
+    """
+    text = json.dumps(record, ensure_ascii=False)
+    return text.translate(_LINE_BREAKS)
+
+
+_LINE_BREAKS = {0x2028: "\\u2028", 0x2029: "\\u2029", 0x85: "\\u0085"}
+
+
 def render_text(reply: Reply) -> str:
     """Render a reply as plain terminal text."""
     lines = [f"== {reply.title} ==" if reply.title else ""]
@@ -76,7 +125,7 @@ class ConsoleAdapter:
 
     async def ask(self, text: str) -> Reply | None:
         """Send one line to the core and return its reply."""
-        return await self._handle(Incoming(self._actor, text))
+        return await self._handle(Incoming(self._actor, text, references=CONSOLE_REFERENCES))
 
     async def run_json(self, stdin: BinaryIO, stdout: TextIO) -> int:
         """Answer each input line with exactly one JSON line; return how many were answered."""
@@ -89,7 +138,7 @@ class ConsoleAdapter:
             line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
             reply = await self.ask(line)
             record = {"input": line, "reply": reply_to_dict(reply)}
-            stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            stdout.write(json_line(record) + "\n")
             stdout.flush()
             count += 1
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.messages import Actor, Button, Field, Reply
+from bot.core.messages import Button, Field, Reply
 from bot.core.ports import Source
-from bot.core.router import Arguments
+from bot.core.requests import Request
 
 PRIVACY = (
     "I keep your platform user id, display name, the settings you give me (timezone, "
@@ -27,7 +27,7 @@ class AboutService:
         self._sources = tuple(sources)
         self._retention_days = retention_days
 
-    async def handle(self, actor: Actor, arguments: Arguments) -> Reply:
+    async def handle(self, request: Request) -> Reply:
         """Answer `about`."""
         lines = [f"[{s.title}]({s.url}) ({s.site})" for s in self._sources]
         return Reply(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.messages import Actor, Reply
 from bot.core.qa import QuestionAnswerer
-from bot.core.router import Arguments
+from bot.core.requests import Request
 
 
 class AskService:
@@ -13,9 +13,9 @@ class AskService:
     def __init__(self, answerer: QuestionAnswerer) -> None:
         self._answerer = answerer
 
-    async def handle(self, actor: Actor, arguments: Arguments) -> Reply:
+    async def handle(self, request: Request) -> Reply:
         """Answer `ask <question>`."""
-        return await self.chat(actor, arguments["question"])
+        return await self.chat(request.actor, request.text("question") or "")
 
     async def chat(self, actor: Actor, text: str) -> Reply:
         """Answer a plain message."""

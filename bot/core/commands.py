@@ -7,6 +7,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.core.converters import (
+    BySetting,
+    Choice,
+    Duration,
+    Integer,
+    Kind,
+    Member,
+    Pair,
+    Role,
+    Text,
+    Timezone,
+    Topic,
+)
+
 
 class Access(StrEnum):
     """Who may run a command."""
@@ -17,16 +31,35 @@ class Access(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Argument:
-    """One argument of a command; `rest` takes all remaining words."""
+    """One argument of a command: a stable key, its type, and how it reads in help.
 
-    name: str
+    `key` is what services and platforms use (a Discord option name, a request value); it never
+    changes when the help text does. `rest` takes all remaining words; `trailing` is taken from
+    the last word when that word fits (e.g. `progress command line done`).
+    """
+
+    key: str
     help: str
+    kind: Kind = field(default_factory=Text)
+    label: str = ""  # shown in usage lines; the key when empty
     required: bool = False
     rest: bool = False
-    choices: tuple[str, ...] = ()
-    autocomplete: str | None = None  # "timezone", "topic", ...: what platforms may suggest
-    trailing: bool = False  # taken from the last word when it is one of the choices
-    member: bool = False  # names a person (a mention); platforms may offer a member picker
+    trailing: bool = False
+
+    @property
+    def name(self) -> str:
+        """Return the label shown to people."""
+        return self.label or self.key
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """Return the fixed options, when the argument is a choice."""
+        return self.kind.options if isinstance(self.kind, Choice) else ()
+
+    @property
+    def autocomplete(self) -> str | None:
+        """Return what platforms may suggest while it is typed ("topic", "timezone", ...)."""
+        return self.kind.autocomplete
 
     def usage(self) -> str:
         """Return the argument as it appears in a usage line."""
@@ -89,10 +122,12 @@ class CommandTable:
         return tuple(c for c in self._commands if is_moderator or c.access is Access.EVERYONE)
 
 
+STREAK_SETTINGS = ("freeze-every", "max-freezes", "timezone", "reminder-hour", "milestone-role")
+
 HELP = Command(
     name="help",
     summary="List the commands, or explain one.",
-    arguments=(Argument("command", "The command to explain.", autocomplete="command"),),
+    arguments=(Argument("command", "The command to explain.", Text(60, autocomplete="command")),),
     aliases=("commands",),
     examples=("help", "help timezone"),
 )
@@ -100,7 +135,7 @@ TIMEZONE = Command(
     name="timezone",
     summary="Show or set your timezone (used for daily prompts and streaks).",
     arguments=(
-        Argument("IANA name", "A timezone such as Europe/Berlin.", autocomplete="timezone"),
+        Argument("zone", "A timezone such as Europe/Berlin.", Timezone(), label="Region/City"),
     ),
     aliases=("tz",),
     examples=("timezone", "timezone Europe/Berlin", "timezone America/New_York"),
@@ -120,9 +155,7 @@ ASK = Command(
 ROADMAP = Command(
     name="roadmap",
     summary="Show the learning path stage by stage, or one topic in detail.",
-    arguments=(
-        Argument("topic", "A topic, e.g. docker or databases.", rest=True, autocomplete="topic"),
-    ),
+    arguments=(Argument("topic", "A topic, e.g. docker or databases.", Topic(), rest=True),),
     aliases=("topic",),
     examples=("roadmap", "roadmap databases", "roadmap docker"),
     group="Roadmap",
@@ -139,11 +172,11 @@ PROGRESS = Command(
     name="progress",
     summary="Show your progress, or mark a topic done, learning, skip or reset.",
     arguments=(
-        Argument("topic", "The topic to update.", rest=True, autocomplete="topic"),
+        Argument("topic", "The topic to update.", Topic(), rest=True),
         Argument(
             "status",
             "What to record for the topic.",
-            choices=("done", "learning", "skip", "reset"),
+            Choice(("done", "learning", "skip", "reset")),
             trailing=True,
         ),
     ),
@@ -157,11 +190,12 @@ RESOURCES = Command(
     summary="Recommend resources for a topic; rate them or mark them seen.",
     arguments=(
         Argument(
-            "topic",
-            "A topic, then optionally `free` and a kind.",
+            "query",
+            "A topic, then optionally `free` and a kind; or `rate <id> up|down`, `seen <id>`.",
+            Text(200, autocomplete="topic"),
+            label="topic",
             required=True,
             rest=True,
-            autocomplete="topic",
         ),
     ),
     examples=(
@@ -179,7 +213,10 @@ RESOURCES = Command(
 CHECKIN = Command(
     name="checkin",
     summary="Record today's study (minutes and what you did are optional).",
-    arguments=(Argument("minutes and note", "e.g. 30 SQL joins", rest=True),),
+    arguments=(
+        Argument("minutes", "How long you studied: 30, 45m, 1h30.", Duration()),
+        Argument("note", "What you studied, e.g. SQL joins.", Text(200), rest=True),
+    ),
     aliases=("check-in",),
     examples=("checkin", "checkin 45", "checkin 30 docker compose tutorial"),
     details="Counts for your local day (your timezone); several check-ins a day add minutes.",
@@ -189,7 +226,7 @@ CHECKIN = Command(
 STREAK = Command(
     name="streak",
     summary="Your study streak (or a member's), why it is what it is, and a heatmap.",
-    arguments=(Argument("member", "A member to look at (mention them).", member=True),),
+    arguments=(Argument("member", "A member to look at (mention them).", Member()),),
     examples=("streak", "streak @ada"),
     details="A freeze is earned for every 7 days in a row (moderators can change this) and "
     "covers one missed day by itself. Today never breaks a streak until it is over.",
@@ -200,8 +237,8 @@ LEADERBOARD = Command(
     name="leaderboard",
     summary="Top ten of this community for study days or minutes, and your own place.",
     arguments=(
-        Argument("period", "Which period to rank.", choices=("week", "month", "all")),
-        Argument("metric", "What to rank.", choices=("streak", "minutes"), trailing=True),
+        Argument("period", "Which period to rank.", Choice(("week", "month", "all"))),
+        Argument("metric", "What to rank.", Choice(("streak", "minutes")), trailing=True),
     ),
     aliases=("top",),
     examples=("leaderboard", "leaderboard month minutes", "leaderboard all streak"),
@@ -213,8 +250,8 @@ PRIVACY = Command(
     name="privacy",
     summary="Show or change whether you appear on leaderboards.",
     arguments=(
-        Argument("setting", "What to change.", choices=("leaderboard",)),
-        Argument("value", "on or off.", choices=("on", "off"), trailing=True),
+        Argument("setting", "What to change.", Choice(("leaderboard",))),
+        Argument("value", "on or off.", Choice(("on", "off")), trailing=True),
     ),
     examples=("privacy", "privacy leaderboard off", "privacy leaderboard on"),
     details="When you are off the boards, others cannot look up your streak either.",
@@ -224,7 +261,7 @@ PRIVACY = Command(
 REMINDERS = Command(
     name="reminders",
     summary="Get a DM in the evening when today's study is not counted yet.",
-    arguments=(Argument("on or off", "Turn reminders on or off.", choices=("on", "off")),),
+    arguments=(Argument("switch", "Turn reminders on or off.", Choice(("on", "off"))),),
     aliases=("remind",),
     examples=("reminders", "reminders on", "reminders off"),
     details="Sent at most once a day, at this community's reminder hour in your timezone.",
@@ -235,13 +272,23 @@ CONFIG = Command(
     name="config",
     summary="Moderators: show or change this community's streak settings.",
     arguments=(
-        Argument("section", "Which settings.", choices=("streaks",)),
+        Argument("section", "Which settings.", Choice(("streaks",))),
+        Argument("setting", "The setting to change.", Choice(STREAK_SETTINGS)),
         Argument(
-            "setting",
-            "The setting to change.",
-            choices=("freeze-every", "max-freezes", "timezone", "reminder-hour", "milestone-role"),
+            "value",
+            "The new value.",
+            BySetting(
+                "setting",
+                {
+                    "freeze-every": Integer(1, 60),
+                    "max-freezes": Integer(0, 10),
+                    "timezone": Timezone(),
+                    "reminder-hour": Integer(0, 23),
+                    "milestone-role": Pair(Choice(("7", "30", "100")), Role(allow_off=True)),
+                },
+            ),
+            rest=True,
         ),
-        Argument("value", "The new value.", rest=True),
     ),
     access=Access.MODERATOR,
     examples=(

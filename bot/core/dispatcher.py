@@ -44,16 +44,16 @@ class Dispatcher:
                 log.info("dropped redelivered %s event %s", actor.platform, incoming.event_id)
                 return None
             text = incoming.text.strip()
-            if not text:
+            if incoming.call is None and not text:
                 return Reply(text="I'm listening! Type `help` to see what I can do.")
-            if len(text) > MAX_INPUT_CHARS:
+            if len(text) > MAX_INPUT_CHARS or _too_long(incoming):
                 return Reply(
                     text=f"That message is very long. Please keep it under {MAX_INPUT_CHARS} "
                     "characters and ask one thing at a time.",
                     error="too_long",
                 )
             await self._spaces.ensure(actor)
-            return await self._router.dispatch(actor, text, incoming.event_id)
+            return await self._router.dispatch(incoming)
         except BotError as error:
             return error_reply(error)
         except Exception:
@@ -65,3 +65,11 @@ class Dispatcher:
                 f"moderator this reference: `{reference}`.",
                 error="internal",
             )
+
+
+def _too_long(incoming: Incoming) -> bool:
+    """Say whether a platform's ready-split options hold more text than a message may."""
+    if incoming.call is None:
+        return False
+    options = incoming.call.options.values()
+    return sum(len(v) for v in options if isinstance(v, str)) > MAX_INPUT_CHARS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.commands import Access, Command, CommandTable
 from bot.core.errors import UnknownCommandError
 from bot.core.messages import Actor, Field, Reply
-from bot.core.router import Arguments
+from bot.core.requests import Request
 from bot.core.sanitize import quote_user_text
 
 
@@ -15,10 +15,10 @@ class HelpService:
     def __init__(self, table: CommandTable) -> None:
         self._table = table
 
-    async def handle(self, actor: Actor, arguments: Arguments) -> Reply:
+    async def handle(self, request: Request) -> Reply:
         """Answer `help [command]`."""
-        name = arguments.get("command")
-        return self.overview(actor) if name is None else self.explain(name)
+        name = request.text("command")
+        return self.overview(request.actor) if name is None else self.explain(name)
 
     def overview(self, actor: Actor) -> Reply:
         """List the commands actor may run, grouped."""

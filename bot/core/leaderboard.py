@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.members import member_key
 from bot.core.messages import Actor, Field, Reply
 from bot.core.ports import Board, Clock, LeaderboardRepository, MemberRepository, Standing
-from bot.core.router import Arguments
+from bot.core.requests import Request
 from bot.core.sanitize import quote_user_text
 from bot.core.streaks import local_date, week_start
 from bot.core.study import StudyService
@@ -37,10 +37,11 @@ class LeaderboardService:
         self._study = study
         self._clock = clock
 
-    async def leaderboard(self, actor: Actor, arguments: Arguments) -> Reply:
+    async def leaderboard(self, request: Request) -> Reply:
         """Answer `leaderboard [week|month|all] [streak|minutes]`: top ten and the asker."""
-        period = arguments.get("period") or "week"
-        metric = arguments.get("metric") or "streak"
+        actor = request.actor
+        period = request.text("period") or "week"
+        metric = request.text("metric") or "streak"
         board = await self._board(actor, period, metric)
         top = await self._boards.top(board, TOP)
         mine = await self._boards.standing(board, actor.user_id)
@@ -71,9 +72,9 @@ class LeaderboardService:
         member = await self._members.get(member_key(actor))
         return bool(member and member.leaderboard_hidden)
 
-    async def privacy(self, actor: Actor, arguments: Arguments) -> Reply:
+    async def privacy(self, request: Request) -> Reply:
         """Answer `privacy [leaderboard on|off]`."""
-        value = arguments.get("value")
+        actor, value = request.actor, request.text("value")
         if value is None:
             hidden = await self._hidden(actor)
             return Reply(

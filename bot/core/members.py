@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.core.messages import Actor, Field, Reply
 from bot.core.ports import Clock, MemberKey, MemberRepository
-from bot.core.router import Arguments
+from bot.core.requests import Request
 from bot.core.timezones import describe_local_time, resolve_timezone
 
 
@@ -21,10 +23,11 @@ class TimezoneService:
         self._clock = clock
         self._default = default_timezone
 
-    async def handle(self, actor: Actor, arguments: Arguments) -> Reply:
-        """Answer `timezone [IANA name]`."""
-        name = arguments.get("IANA name")
-        return await (self.show(actor) if name is None else self.set(actor, name))
+    async def handle(self, request: Request) -> Reply:
+        """Answer `timezone [Region/City]`."""
+        zone = request.get("zone", ZoneInfo)
+        actor = request.actor
+        return await (self.show(actor) if zone is None else self.set(actor, zone.key))
 
     async def show(self, actor: Actor) -> Reply:
         """Tell the member which timezone the bot uses for them."""

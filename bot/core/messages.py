@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 
 class Platform(StrEnum):
@@ -28,12 +30,90 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
+class MemberRef:
+    """A person on one platform, as an argument names them."""
+
+    platform: Platform
+    user_id: str  # the same id the platform's Actor would carry for them
+    display_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """A channel of the actor's space."""
+
+    channel_id: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRef:
+    """A role (Discord) or user group (Slack) of the actor's space."""
+
+    role_id: str
+    name: str = ""
+
+
+class References(Protocol):
+    """Turns one word a person typed into a reference; each adapter knows its own syntax."""
+
+    def member(self, word: str) -> MemberRef | None:
+        """Return the member word names (a mention), or None."""
+        ...
+
+    def channel(self, word: str) -> ChannelRef | None:
+        """Return the channel word names, or None."""
+        ...
+
+    def role(self, word: str) -> RoleRef | None:
+        """Return the role word names, or None."""
+        ...
+
+
+class NoReferences:
+    """References for lines that cannot name anyone (buttons, the bot's own command lines)."""
+
+    def member(self, word: str) -> MemberRef | None:
+        """Return None: nobody can be named here."""
+        return None
+
+    def channel(self, word: str) -> ChannelRef | None:
+        """Return None: no channel can be named here."""
+        return None
+
+    def role(self, word: str) -> RoleRef | None:
+        """Return None: no role can be named here."""
+        return None
+
+
+NO_REFERENCES = NoReferences()
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A command a platform has already split into options (Discord's slash commands).
+
+    Values are keyed by the table's argument keys: text for what a person typed, and already
+    typed values (int, MemberRef, ChannelRef, RoleRef) where the platform has native types.
+    """
+
+    command: str
+    options: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Incoming:
-    """One message from an actor; event_id is the platform's id used to drop redeliveries."""
+    """One message from an actor; event_id is the platform's id used to drop redeliveries.
+
+    `text` is a line for the router to parse, unless `call` carries the command ready-split;
+    `references` resolves the mentions in text in the platform's own syntax.
+    """
 
     actor: Actor
     text: str
     event_id: str | None = None
+    references: References = NO_REFERENCES
+    call: Call | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from bot.core.knowledge import KnowledgeBase, Topic
 from bot.core.members import member_key
 from bot.core.messages import Actor, Button, Field, Reply
 from bot.core.ports import MemberKey, ProgressRepository
-from bot.core.router import EVENT_ID, Arguments
+from bot.core.requests import Request
 from bot.core.topics import TopicResolver
 
 DONE, LEARNING, SKIP = "done", "learning", "skip"
@@ -57,12 +57,12 @@ class ProgressService:
                 current.setdefault(topic.id, status)
         return current
 
-    async def handle(self, actor: Actor, arguments: Arguments) -> Reply:
+    async def handle(self, request: Request) -> Reply:
         """Answer `progress [topic] [done|learning|skip|reset]`."""
-        text, status = arguments.get("topic"), arguments.get("status")
-        if text is None:
+        actor = request.actor
+        topic, status = request.get("topic", Topic), request.text("status")
+        if topic is None:
             return await self.overview(actor)
-        topic = self._topics.resolve(text)
         key = member_key(actor)
         if status is None:
             current = (await self.statuses(key)).get(topic.id, "not started")
@@ -78,7 +78,7 @@ class ProgressService:
         await self._progress.clear(key, topic.former_ids)
         await self._progress.set_status(key, topic.id, status)
         if status == DONE and self._on_done is not None:
-            await self._on_done(actor, topic.id, arguments.get(EVENT_ID))
+            await self._on_done(actor, topic.id, request.event_id)
         stages = self.stages(await self.statuses(key))
         stage = next(s for s in stages if topic.id in self._stage_topics(s.stage_id))
         return Reply(

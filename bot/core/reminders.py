@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from bot.core.members import member_key
-from bot.core.messages import Actor, Field, Platform, Reply
+from bot.core.messages import Field, Platform, Reply
 from bot.core.ports import Clock, Member, MemberRepository, Notifier, ReminderLog
-from bot.core.router import Arguments
+from bot.core.requests import Request
 from bot.core.study import StudyService
 
 log = logging.getLogger(__name__)
@@ -33,9 +33,9 @@ class ReminderService:
         # Filled in when platform adapters start, so it is read at each run, not copied.
         self._notifiers = notifiers
 
-    async def handle(self, actor: Actor, arguments: Arguments) -> Reply:
+    async def handle(self, request: Request) -> Reply:
         """Answer `reminders [on|off]`."""
-        choice = arguments.get("on or off")
+        actor, choice = request.actor, request.text("switch")
         key = member_key(actor)
         context = await self._study.context(key, actor.space_id)
         hour = context.settings.reminder_hour

@@ -12,7 +12,7 @@ from bot.core.members import member_key
 from bot.core.messages import Actor, Button, Field, Reply
 from bot.core.ports import Feedback, FeedbackRepository, MemberKey
 from bot.core.progress import DONE, ProgressService
-from bot.core.router import Arguments
+from bot.core.requests import Request
 from bot.core.sanitize import quote_user_text
 from bot.core.topics import TopicResolver
 
@@ -81,9 +81,10 @@ class ResourceService:
         self._progress = progress
         self._topics = topics
 
-    async def handle(self, actor: Actor, arguments: Arguments) -> Reply:
+    async def handle(self, request: Request) -> Reply:
         """Dispatch to recommend, rate or seen."""
-        words = arguments["topic"].split()
+        actor = request.actor
+        words = (request.text("query") or "").split()
         action = words[0].casefold()
         if action == "rate":
             return await self._rate(actor, words[1:])

@@ -6,8 +6,8 @@ from bot.core.knowledge import KnowledgeBase, Topic
 from bot.core.members import member_key
 from bot.core.messages import Actor, Button, Field, Reply
 from bot.core.progress import DONE, MARKS, SKIP, ProgressService
+from bot.core.requests import Request
 from bot.core.resources import ResourceService, Wanted
-from bot.core.router import Arguments
 from bot.core.topics import TopicResolver
 
 NEXT_COUNT = 3
@@ -28,12 +28,12 @@ class RoadmapService:
         self._progress = progress
         self._resources = resources
 
-    async def handle(self, actor: Actor, arguments: Arguments) -> Reply:
+    async def handle(self, request: Request) -> Reply:
         """Answer `roadmap [topic]`."""
-        text = arguments.get("topic")
-        if text is None:
-            return await self.overview(actor)
-        return await self.topic(actor, self._topics.resolve(text))
+        topic = request.get("topic", Topic)
+        if topic is None:
+            return await self.overview(request.actor)
+        return await self.topic(request.actor, topic)
 
     async def overview(self, actor: Actor) -> Reply:
         """Show the canonical path stage by stage, with the member's marks."""
@@ -91,8 +91,9 @@ class RoadmapService:
             ),
         )
 
-    async def next(self, actor: Actor, arguments: Arguments) -> Reply:
+    async def next(self, request: Request) -> Reply:
         """Suggest the first canonical topics whose prerequisites the member has done."""
+        actor = request.actor
         key = member_key(actor)
         statuses = await self._progress.statuses(key)
         finished = {t for t, s in statuses.items() if s in (DONE, SKIP)}

@@ -1,4 +1,4 @@
-"""Turn a line of text into a command call: `/name args`, `name args`, or plain chat."""
+"""Turn what came in into a typed request for a service: `/name args`, options, or chat."""
 
 from __future__ import annotations
 
@@ -6,82 +6,33 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from bot.core.commands import Access, Command, CommandTable
-from bot.core.errors import PermissionDeniedError, UnknownCommandError, UsageError
-from bot.core.messages import Actor, Reply
+from bot.core.converters import ConvertContext
+from bot.core.errors import PermissionDeniedError, UnknownCommandError
+from bot.core.messages import NO_REFERENCES, Actor, Call, Incoming, References, Reply
+from bot.core.requests import Request, TooManyWords, convert_options, parse_text
 from bot.core.sanitize import quote_user_text
 
-Arguments = Mapping[str, str]
-# The platform's id of the message being handled travels with the arguments under this key
-# (no table argument can have it as a name), so services can key what they store on it.
-EVENT_ID = "@event"
-Handler = Callable[[Actor, Arguments], Awaitable[Reply]]
+Handler = Callable[[Request], Awaitable[Reply]]
 ChatHandler = Callable[[Actor, str], Awaitable[Reply]]
-
-
-class _TooManyArguments(UsageError):
-    """More words than the command takes (plain chat may still make sense of them)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Invocation:
-    """A parsed command line: which command, with which arguments."""
+    """A parsed command: which command, with which typed values."""
 
     command: Command
-    arguments: dict[str, str]
-
-
-def parse_arguments(command: Command, text: str) -> dict[str, str]:
-    """Split text into the command's arguments, or raise UsageError naming the argument."""
-    words = text.split()
-    values: dict[str, str] = {}
-    for argument in reversed(command.arguments):
-        # "progress command line done": the status is the last word, the topic the rest.
-        if argument.trailing and words and words[-1].casefold() in argument.choices:
-            values[argument.name] = words.pop().casefold()
-    for argument in command.arguments:
-        if argument.name in values:
-            continue
-        if argument.trailing:
-            if argument.required:
-                raise UsageError(
-                    f"`{command.name}` needs `{argument.name}` at the end: "
-                    + ", ".join(f"`{c}`" for c in argument.choices),
-                    usage=command.usage(),
-                    argument=argument.name,
-                )
-            continue
-        if not words:
-            if argument.required:
-                raise UsageError(
-                    f"`{command.name}` needs `{argument.name}`: {argument.help}",
-                    usage=command.usage(),
-                    argument=argument.name,
-                )
-            continue
-        value = " ".join(words) if argument.rest else words[0]
-        words = [] if argument.rest else words[1:]
-        if argument.choices and value.casefold() not in argument.choices:
-            raise UsageError(
-                f"`{argument.name}` must be one of "
-                + ", ".join(f"`{c}`" for c in argument.choices)
-                + f", not `{quote_user_text(value, 30)}`.",
-                usage=command.usage(),
-                argument=argument.name,
-            )
-        values[argument.name] = value.casefold() if argument.choices else value
-    if words:
-        raise _TooManyArguments(
-            f"`{command.name}` does not take `{quote_user_text(' '.join(words), 30)}`.",
-            usage=command.usage(),
-        )
-    return values
+    values: dict[str, object]
 
 
 class Router:
     """Route text to the handler of a command in the table, or to the chat handler."""
 
     def __init__(
-        self, table: CommandTable, handlers: Mapping[str, Handler], chat: ChatHandler
+        self,
+        table: CommandTable,
+        handlers: Mapping[str, Handler],
+        chat: ChatHandler,
+        topic: Callable[[str], object] | None = None,
     ) -> None:
         names = {command.name for command in table}
         if names != set(handlers):
@@ -90,19 +41,21 @@ class Router:
         self._table = table
         self._handlers = dict(handlers)
         self._chat = chat
+        self._topic = topic  # resolves topic arguments (raises with suggestions)
 
     @property
     def table(self) -> CommandTable:
         """Return the command table this router serves."""
         return self._table
 
-    def parse(self, text: str) -> Invocation | None:
+    def parse(self, text: str, references: References = NO_REFERENCES) -> Invocation | None:
         """Return the command invocation in text, or None when text is plain chat."""
         stripped = text.strip()
         explicit = stripped.startswith("/")
         body = stripped[1:].lstrip() if explicit else stripped
-        name, _, rest = body.partition(" ")
-        name = name.rstrip("?!.,:;")  # "help?" means help
+        parts = body.split(None, 1)  # a tab after the name separates as a space does
+        name = parts[0].rstrip("?!.,:;") if parts else ""  # "help?" means help
+        rest = parts[1] if len(parts) > 1 else ""
         command = self._table.get(name)
         if command is None:
             suggestions = self._table.suggest(name) if name else ()
@@ -112,27 +65,41 @@ class Router:
                 raise _unknown(name, suggestions)
             return None
         try:
-            return Invocation(command, parse_arguments(command, rest))
-        except _TooManyArguments:
+            return Invocation(command, parse_text(command, rest, self._context(references)))
+        except TooManyWords:
             if explicit:
                 raise
             return None  # "about docker?" reads as a question, not as a broken command
 
-    async def dispatch(self, actor: Actor, text: str, event_id: str | None = None) -> Reply:
-        """Run the command in text for actor, or pass the text to the chat handler."""
-        invocation = self.parse(text)
+    def invocation(self, call: Call, references: References = NO_REFERENCES) -> Invocation:
+        """Return the invocation of a command a platform split into options already."""
+        command = self._table.get(call.command)
+        if command is None:
+            raise _unknown(call.command, self._table.suggest(call.command))
+        return Invocation(
+            command, convert_options(command, call.options, self._context(references))
+        )
+
+    async def dispatch(self, incoming: Incoming) -> Reply:
+        """Run the command that came in, or pass plain text to the chat handler."""
+        actor = incoming.actor
+        if incoming.call is not None:
+            invocation: Invocation | None = self.invocation(incoming.call, incoming.references)
+        else:
+            invocation = self.parse(incoming.text, incoming.references)
         if invocation is None:
-            return await self._chat(actor, text.strip())
+            return await self._chat(actor, incoming.text.strip())
         command = invocation.command
         if command.access is Access.MODERATOR and not actor.is_moderator:
             raise PermissionDeniedError(
                 f"Only moderators of this space can use `{command.name}`.",
                 hint="Ask a moderator if you think this should change.",
             )
-        arguments = dict(invocation.arguments)
-        if event_id is not None:
-            arguments[EVENT_ID] = event_id
-        return await self._handlers[command.name](actor, arguments)
+        request = Request(actor, command, invocation.values, incoming.event_id)
+        return await self._handlers[command.name](request)
+
+    def _context(self, references: References) -> ConvertContext:
+        return ConvertContext(references, self._topic)
 
 
 def _unknown(name: str, suggestions: tuple[str, ...]) -> UnknownCommandError:

@@ -18,11 +18,3 @@ def quote_user_text(text: str, limit: int = 60) -> str:
     if len(cleaned) > limit:
         cleaned = cleaned[: limit - 1].rstrip() + "…"
     return cleaned
-
-
-def neutralize_mentions(text: str) -> str:
-    """Return text where mass mentions (@everyone, @here, <!channel>, roles) cannot ping."""
-    text = re.sub(r"<!(everyone|here|channel)(\|[^>]*)?>", r"\1", text, flags=re.IGNORECASE)
-    text = re.sub(r"<!subteam\^[^>]*>", "a group", text)
-    text = re.sub(r"<@&\d+>", "a role", text)
-    return re.sub(r"@(everyone|here|channel)\b", r"\1", text, flags=re.IGNORECASE)

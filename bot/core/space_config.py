@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
 
 from bot.core.errors import UsageError
-from bot.core.messages import Actor, Field, Platform, Reply
+from bot.core.messages import Actor, Field, Platform, Reply, RoleRef
 from bot.core.ports import Space, SpaceRepository
-from bot.core.router import Arguments
-from bot.core.sanitize import quote_user_text
-from bot.core.study import MILESTONES
-from bot.core.timezones import resolve_timezone
+from bot.core.requests import Request
 
 USAGE = (
     "config streaks [freeze-every <days> | max-freezes <n> | timezone <Region/City> "
     "| reminder-hour <0-23> | milestone-role <7|30|100> <role|off>]"
 )
-_ROLE = re.compile(r"^(?:<@&(\d+)>|(\d+))$")
-# setting -> (lowest, highest) for the numeric ones; the database checks the same ranges.
-_RANGES = {"freeze-every": (1, 60), "max-freezes": (0, 10), "reminder-hour": (0, 23)}
 
 RulesChanged = Callable[[Actor], Awaitable[int]]
 log = logging.getLogger(__name__)
@@ -39,29 +33,31 @@ class ConfigService:
         self._wait_seconds = wait_seconds
         self._running: set[asyncio.Task[int]] = set()
 
-    async def handle(self, actor: Actor, arguments: Arguments) -> Reply:
-        """Show the space's settings, or change one."""
-        setting = arguments.get("setting")
-        value = (arguments.get("value") or "").strip()
+    async def handle(self, request: Request) -> Reply:
+        """Show the space's settings, or change one (values arrive typed and checked)."""
+        actor, setting = request.actor, request.text("setting")
+        value = request.get("value", object)
         if setting is None:
             return _show(await self._space(actor), "Streak settings")
-        if not value:
+        if value is None:
             raise UsageError(f"`{setting}` needs a value.", usage=USAGE)
-        if setting == "milestone-role":
-            return await self._milestone_role(actor, value)
-        if setting == "timezone":
+        if isinstance(value, tuple):  # milestone-role: (days, role or None for "off")
+            days, role = value
+            return await self._milestone_role(actor, int(days), role)
+        if isinstance(value, ZoneInfo):
             space = await self._spaces.configure_streaks(
-                actor.platform, actor.space_id, default_timezone=resolve_timezone(value)
+                actor.platform, actor.space_id, default_timezone=value.key
             )
             return _show(space, "Default timezone saved", "Members who set no timezone of "
                          "their own now count their days in this one.")  # fmt: skip
-        number = _number(setting, value)
+        if not isinstance(value, int):
+            raise UsageError(f"`{setting}` needs a whole number.", usage=USAGE)
         space = await self._spaces.configure_streaks(
             actor.platform,
             actor.space_id,
-            days_per_freeze=number if setting == "freeze-every" else None,
-            max_freezes=number if setting == "max-freezes" else None,
-            reminder_hour=number if setting == "reminder-hour" else None,
+            days_per_freeze=value if setting == "freeze-every" else None,
+            max_freezes=value if setting == "max-freezes" else None,
+            reminder_hour=value if setting == "reminder-hour" else None,
         )
         note = "" if setting == "reminder-hour" else await self._recompute(actor)
         return _show(space, "Streak settings saved", note)
@@ -83,25 +79,14 @@ class ConfigService:
             space = await self._spaces.configure_streaks(actor.platform, actor.space_id)
         return space
 
-    async def _milestone_role(self, actor: Actor, value: str) -> Reply:
-        usage = "config streaks milestone-role <7|30|100> <role|off>"
+    async def _milestone_role(self, actor: Actor, days: int, role: RoleRef | None) -> Reply:
         if actor.platform is not Platform.DISCORD:
-            raise UsageError("Milestone roles are a Discord feature.", usage=usage)
-        days_text, _, role_text = value.partition(" ")
-        if not days_text.isdigit() or int(days_text) not in MILESTONES:
-            raise UsageError("The milestone must be 7, 30 or 100 days.", usage=usage)
-        role_text = role_text.strip()
-        match = _ROLE.match(role_text)
-        if role_text.casefold() != "off" and match is None:
             raise UsageError(
-                f"`{quote_user_text(role_text, 40) or 'nothing'}` is not a role: mention it "
-                "(@Role) or give its id, or say `off`.",
-                usage=usage,
+                "Milestone roles are a Discord feature.",
+                usage="config streaks milestone-role <7|30|100> <role|off>",
             )
-        role_id = None if match is None else match.group(1) or match.group(2)
-        space = await self._spaces.set_milestone_role(
-            actor.platform, actor.space_id, int(days_text), role_id
-        )
+        role_id = None if role is None else role.role_id
+        space = await self._spaces.set_milestone_role(actor.platform, actor.space_id, days, role_id)
         note = ("I need the Manage Roles permission, and my role must be above that one."
                 if role_id else "")  # fmt: skip
         return _show(space, "Milestone role saved", note)
@@ -110,13 +95,6 @@ class ConfigService:
 def _finished(task: asyncio.Task[int]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("recomputing streaks after a rule change failed", exc_info=task.exception())
-
-
-def _number(setting: str, value: str) -> int:
-    low, high = _RANGES[setting]
-    if not value.isdigit() or not low <= int(value) <= high:
-        raise UsageError(f"`{setting}` must be a whole number from {low} to {high}.", usage=USAGE)
-    return int(value)
 
 
 def _show(space: Space, title: str, note: str = "") -> Reply:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.core.errors import UsageError
 from bot.core.heatmap import WEEKS, heatmap_png
 from bot.core.members import member_key
-from bot.core.messages import Actor, Field, Image, Platform, Reply
+from bot.core.messages import Actor, Field, Image, MemberRef, Platform, Reply
 from bot.core.ports import (
     Clock,
     LearningEvent,
@@ -27,7 +25,7 @@ from bot.core.ports import (
     StudyDay,
     StudyProfile,
 )
-from bot.core.router import EVENT_ID, Arguments
+from bot.core.requests import Request
 from bot.core.sanitize import quote_user_text
 from bot.core.streaks import (
     ForgivenessRules,
@@ -37,9 +35,7 @@ from bot.core.streaks import (
     local_date,
 )
 
-MAX_MINUTES = 1440
 NOTE_LENGTH = 200
-USAGE = "checkin [minutes] [what you studied]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +54,6 @@ class StreakSnapshot:
 
 
 MILESTONES = (7, 30, 100)  # streak lengths that can earn a role (Discord)
-_MENTION = re.compile(r"^<@!?([\w:]+)(?:\|[^>]*)?>$")
-
-
-def mentioned_user(text: str) -> str | None:
-    """Return the user id of a platform mention (`<@123>`, `<@T1:U2|name>`), else None."""
-    match = _MENTION.match(text.strip())
-    return match.group(1) if match else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,18 +139,15 @@ class StudyService:
         )
         return await self._events.record(event, profile), day
 
-    async def checkin(self, actor: Actor, arguments: Arguments) -> Reply:
+    async def checkin(self, request: Request) -> Reply:
         """Answer `checkin [minutes] [what I studied]`."""
-        words = (arguments.get("minutes and note") or "").split()
-        minutes = 0
-        if words and words[0].isdigit():
-            minutes = int(words.pop(0))
-            if not 0 <= minutes <= MAX_MINUTES:
-                raise UsageError("Minutes must be between 0 and 1440.", usage=USAGE)
-        note = quote_user_text(" ".join(words), NOTE_LENGTH)
+        actor = request.actor
+        duration = request.get("minutes", timedelta) or timedelta(0)
+        minutes = int(duration.total_seconds() // 60)
+        note = quote_user_text(request.text("note") or "", NOTE_LENGTH)
         context = await self.context(member_key(actor), actor.space_id)
         recorded, day = await self._record(
-            actor, context, "checkin", arguments.get(EVENT_ID), minutes, note
+            actor, context, "checkin", request.event_id, minutes, note
         )
         new = recorded.stored
         # A stored event comes back with the member's days: no second read.
@@ -215,17 +201,13 @@ class StudyService:
         rules = context.settings.rules
         return StreakSnapshot(compute_streak(minutes, today, rules), minutes, today, rules, events)
 
-    async def streak(self, actor: Actor, arguments: Arguments) -> Reply:
+    async def streak(self, request: Request) -> Reply:
         """Answer `streak [member]`: numbers, why, and a heatmap of the last 26 weeks."""
+        actor = request.actor
         key, whose = member_key(actor), "Your"
-        named = arguments.get("member")
+        named = request.get("member", MemberRef)
         if named:
-            user_id = mentioned_user(named)
-            if user_id is None:
-                raise UsageError(
-                    "Name the member with a mention, e.g. `streak @ada`.", usage="streak [member]"
-                )
-            key = MemberKey(actor.platform, user_id)
+            key = MemberKey(named.platform, named.user_id)
         context = await self.context(key, actor.space_id)
         if named and key != member_key(actor):
             if context.member is not None and context.member.leaderboard_hidden:

@@ -20,7 +20,8 @@ from bot.config import load_settings
 from bot.core.commands import COMMANDS, Access, Command, CommandTable
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Actor, Reply
-from bot.core.router import Arguments, Router
+from bot.core.requests import Request
+from bot.core.router import Router
 from tests.discord_fake import FakeDiscord, make_client_overrides
 from tests.fakes import FakeEventLog, FakeSpaceRepository
 
@@ -30,13 +31,13 @@ INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
     "roadmap": ({"topic": "databases"}, False),
     "next": ({}, True),
     "progress": ({"topic": "git", "status": "done"}, True),
-    "resources": ({"topic": "databases"}, True),
+    "resources": ({"query": "databases"}, True),
     "help": ({"command": "timezone"}, False),
     "timezone": ({"zone": "Europe/Berlin"}, True),
-    "checkin": ({"minutes_and_note": "30 sql joins"}, True),
+    "checkin": ({"minutes": "30", "note": "sql joins"}, True),
     "streak": ({}, True),
     "leaderboard": ({"period": "week", "metric": "minutes"}, False),
-    "reminders": ({"on_or_off": "on"}, True),
+    "reminders": ({"switch": "on"}, True),
     "privacy": ({"setting": "leaderboard", "value": "off"}, True),
     "about": ({}, False),
     "config": ({"section": "streaks", "setting": "reminder-hour", "value": "21"}, True),
@@ -215,8 +216,8 @@ async def test_non_moderators_are_refused_moderator_commands(tmp_path: Path) -> 
     """Permissions come from Discord: Manage Server (or the configured role) is a moderator."""
     calls: list[str] = []
 
-    async def purge(actor: Actor, arguments: Arguments) -> Reply:
-        calls.append(actor.user_id)
+    async def purge(request: Request) -> Reply:
+        calls.append(request.actor.user_id)
         return Reply(text="purged")
 
     table = CommandTable([Command("purge", "Moderators only.", access=Access.MODERATOR)])
@@ -234,7 +235,7 @@ async def test_non_moderators_are_refused_moderator_commands(tmp_path: Path) -> 
 
 
 async def test_slow_work_is_deferred_then_followed_up(tmp_path: Path) -> None:
-    async def slow(actor: Actor, arguments: Arguments) -> Reply:
+    async def slow(request: Request) -> Reply:
         await asyncio.sleep(0.3)
         return Reply(text="finally")
 
@@ -292,7 +293,7 @@ async def test_personal_answers_are_private_unless_shared(running: Running) -> N
 
 
 async def test_streak_attaches_the_heatmap(running: Running) -> None:
-    await running.command("checkin", options={"minutes_and_note": "20"})
+    await running.command("checkin", options={"minutes": "20"})
     sent = await running.fake.send_interaction("streak")
     response = await running.fake.wait_for_interaction_response(sent)
     assert [f.filename for f in response.files] == ["streak.png"]

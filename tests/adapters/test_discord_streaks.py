@@ -19,8 +19,8 @@ async def answer(running: Running, name: str, **kwargs: Any) -> dict[str, Any]:
 
 async def test_leaderboard_ranks_members_who_checked_in(running: Running) -> None:
     fake = running.fake
-    await answer(running, "checkin", options={"minutes_and_note": "45 joins"})
-    await answer(running, "checkin", options={"minutes_and_note": "15"}, user=fake.moderator_user)
+    await answer(running, "checkin", options={"minutes": "45", "note": "joins"})
+    await answer(running, "checkin", options={"minutes": "15"}, user=fake.moderator_user)
 
     body = await answer(running, "leaderboard", options={"metric": "minutes"})
 
@@ -35,7 +35,7 @@ async def test_leaderboard_ranks_members_who_checked_in(running: Running) -> Non
 
 async def test_streak_of_another_member_picked_with_the_user_option(running: Running) -> None:
     fake = running.fake
-    await answer(running, "checkin", options={"minutes_and_note": "30"})
+    await answer(running, "checkin", options={"minutes": "30"})
     sent = await fake.send_interaction(
         "streak", options={"member": fake.member_user}, user=fake.moderator_user
     )
@@ -46,7 +46,7 @@ async def test_streak_of_another_member_picked_with_the_user_option(running: Run
 
 
 async def test_privacy_off_keeps_a_member_off_the_board(running: Running) -> None:
-    await answer(running, "checkin", options={"minutes_and_note": "30"})
+    await answer(running, "checkin", options={"minutes": "30"})
     await answer(running, "privacy", options={"setting": "leaderboard", "value": "off"})
     body = await answer(running, "leaderboard", user=running.fake.moderator_user)
     assert "Nobody is on this board yet" in body["data"]["embeds"][0]["description"]
@@ -61,7 +61,7 @@ async def test_reminder_is_sent_as_a_dm_once(running: Running) -> None:
         user=fake.moderator_user, permissions=MANAGE_SERVER,
     )  # fmt: skip
     assert "error" not in str(config["data"]["embeds"][0].get("title", "")).lower()
-    await answer(running, "reminders", options={"on_or_off": "on"})
+    await answer(running, "reminders", options={"switch": "on"})
 
     assert await running.bot.reminders.send_due() == 1
     assert await running.bot.reminders.send_due() == 0

@@ -21,7 +21,8 @@ from bot.config import load_settings
 from bot.core.commands import COMMANDS, Access, Command, CommandTable
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Actor, Reply
-from bot.core.router import Arguments, Router
+from bot.core.requests import Request
+from bot.core.router import Router
 from tests.fakes import FakeEventLog, FakeSpaceRepository
 from tests.slack_fake import FakeSlack, SlackRequests
 
@@ -196,8 +197,8 @@ async def test_unsigned_or_stale_requests_are_refused(
 async def test_non_admins_are_refused_moderator_commands(tmp_path: Path) -> None:
     calls: list[str] = []
 
-    async def purge(actor: Actor, arguments: Arguments) -> Reply:
-        calls.append(actor.user_id)
+    async def purge(request: Request) -> Reply:
+        calls.append(request.actor.user_id)
         return Reply(text="purged")
 
     async def chat(actor: Actor, text: str) -> Reply:

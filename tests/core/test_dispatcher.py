@@ -10,7 +10,8 @@ from bot.core.commands import Command, CommandTable
 from bot.core.dispatcher import MAX_INPUT_CHARS, Dispatcher
 from bot.core.errors import BotError
 from bot.core.messages import Actor, Incoming, Platform, Reply
-from bot.core.router import Arguments, Router
+from bot.core.requests import Request
+from bot.core.router import Router
 from tests.fakes import FakeEventLog, FakeSpaceRepository, make_actor
 
 TABLE = CommandTable(
@@ -22,16 +23,16 @@ class Counter:
     def __init__(self) -> None:
         self.calls = 0
 
-    async def count(self, actor: Actor, arguments: Arguments) -> Reply:
+    async def count(self, request: Request) -> Reply:
         self.calls += 1
         return Reply(text=str(self.calls))
 
 
-async def boom(actor: Actor, arguments: Arguments) -> Reply:
+async def boom(request: Request) -> Reply:
     raise RuntimeError("secret-token-xyz leaked in a traceback")
 
 
-async def nope(actor: Actor, arguments: Arguments) -> Reply:
+async def nope(request: Request) -> Reply:
     raise BotError("You cannot do that here.", hint="Try `help`.")
 
 

@@ -18,6 +18,7 @@ from tests.fakes import (
     FakeKnowledgeIndex,
     FakeProgressRepository,
     make_actor,
+    request,
 )
 
 ADA = make_actor("ada")
@@ -29,12 +30,15 @@ class Learning:
         self.rows = progress or FakeProgressRepository()
         self.feedback = FakeFeedbackRepository()
         topics = TopicResolver(kb, FakeKnowledgeIndex(kb))
+        self.topics = topics
         self.progress = ProgressService(kb, self.rows, topics)
         self.resources = ResourceService(kb, self.feedback, self.progress, topics)
         self.roadmap = RoadmapService(kb, topics, self.progress, self.resources)
 
     async def mark(self, topic: str, status: str) -> Reply:
-        return await self.progress.handle(ADA, {"topic": topic, "status": status})
+        return await self.progress.handle(
+            request(ADA, f"progress {topic} {status}", topic=self.topics.resolve)
+        )
 
 
 @pytest.fixture
@@ -56,7 +60,7 @@ async def test_progress_percentages_leave_skipped_topics_out(learning: Learning)
         ("foundations", 1, 1, 100),
         ("web", 1, 3, 33),
     ]
-    overview = await learning.progress.handle(ADA, {})
+    overview = await learning.progress.handle(request(ADA, "progress"))
     assert "100%" in field(overview, "Foundations") and "33%" in field(overview, "The web")
     assert field(overview, "Learning now") == "Databases"
     assert overview.ephemeral
@@ -88,57 +92,59 @@ async def test_progress_follows_a_renamed_topic() -> None:
 
 
 async def test_next_needs_prerequisites_done(learning: Learning) -> None:
-    first = await learning.roadmap.next(ADA, {})
+    first = await learning.roadmap.next(request(ADA, "next"))
     assert [f.name for f in first.fields] == ["Basics"]
     await learning.mark("basics", "done")
-    after_basics = await learning.roadmap.next(ADA, {})
+    after_basics = await learning.roadmap.next(request(ADA, "next"))
     assert [f.name for f in after_basics.fields] == ["Git", "Http", "Databases"]
     for topic in ("git", "http", "databases"):
         await learning.mark(topic, "done")
-    last = await learning.roadmap.next(ADA, {})
+    last = await learning.roadmap.next(request(ADA, "next"))
     assert [f.name for f in last.fields] == ["Apis"]
 
 
 async def test_next_includes_resources(learning: Learning) -> None:
     await learning.mark("basics", "done")
-    reply = await learning.roadmap.next(ADA, {})
+    reply = await learning.roadmap.next(request(ADA, "next"))
     assert "Db Intro" in field(reply, "Databases")
 
 
 async def test_resources_rank_for_level_and_votes(learning: Learning) -> None:
-    reply = await learning.resources.handle(ADA, {"topic": "databases"})
+    reply = await learning.resources.handle(request(ADA, "resources databases"))
     titles = [f.name for f in reply.fields]
     assert titles[0] == "Db Intro" and titles[-1] == "Db Deep Dive"  # a beginner's view
-    await learning.resources.handle(ADA, {"topic": "rate db-deep-dive up"})
-    voted = await learning.resources.handle(ADA, {"topic": "databases"})
+    await learning.resources.handle(request(ADA, "resources rate db-deep-dive up"))
+    voted = await learning.resources.handle(request(ADA, "resources databases"))
     assert voted.fields[0].name == "Db Deep Dive"
 
 
 async def test_resources_filters_and_seen(learning: Learning) -> None:
-    free_videos = await learning.resources.handle(ADA, {"topic": "databases free videos"})
+    free_videos = await learning.resources.handle(request(ADA, "resources databases free videos"))
     assert [f.name for f in free_videos.fields] == ["Sql Videos"]
-    await learning.resources.handle(ADA, {"topic": "seen db-intro"})
-    after = await learning.resources.handle(ADA, {"topic": "db"})
+    await learning.resources.handle(request(ADA, "resources seen db-intro"))
+    after = await learning.resources.handle(request(ADA, "resources db"))
     assert "Db Intro" not in [f.name for f in after.fields]
 
 
 async def test_resource_commands_validate_input(learning: Learning) -> None:
     with pytest.raises(BotError) as unknown:
-        await learning.resources.handle(ADA, {"topic": "rate db-intr up"})
+        await learning.resources.handle(request(ADA, "resources rate db-intr up"))
     assert "db-intro" in unknown.value.user_message
     with pytest.raises(UsageError):
-        await learning.resources.handle(ADA, {"topic": "rate db-intro sideways"})
+        await learning.resources.handle(request(ADA, "resources rate db-intro sideways"))
     with pytest.raises(UsageError):
-        await learning.resources.handle(ADA, {"topic": "free"})
+        await learning.resources.handle(request(ADA, "resources free"))
     assert learning.feedback.rows == {}
 
 
 async def test_roadmap_overview_and_topic(learning: Learning) -> None:
     await learning.mark("git", "done")
-    overview = await learning.roadmap.handle(ADA, {})
+    overview = await learning.roadmap.handle(request(ADA, "roadmap"))
     assert [f.name for f in overview.fields] == ["1. Foundations", "2. The web"]
     assert "✅Git" in field(overview, "1. Foundations")
-    detail = await learning.roadmap.handle(ADA, {"topic": "apis"})
+    detail = await learning.roadmap.handle(
+        request(ADA, "roadmap apis", topic=learning.topics.resolve)
+    )
     assert detail.title == "Apis"
     assert field(detail, "Learn first") == "Http, Databases"
     assert field(detail, "Sources") == "Site A"
@@ -158,6 +164,7 @@ async def test_finishing_a_topic_is_reported_for_the_streak() -> None:
     progress = ProgressService(
         kb, FakeProgressRepository(), TopicResolver(kb, FakeKnowledgeIndex(kb)), on_done
     )
-    await progress.handle(ADA, {"topic": "git", "status": "done", "@event": "evt-9"})
-    await progress.handle(ADA, {"topic": "http", "status": "learning"})
+    resolve = TopicResolver(kb, FakeKnowledgeIndex(kb)).resolve
+    await progress.handle(request(ADA, "progress git done", topic=resolve, event_id="evt-9"))
+    await progress.handle(request(ADA, "progress http learning", topic=resolve))
     assert finished == [("ada", "git", "evt-9")]

@@ -5,15 +5,17 @@ from __future__ import annotations
 import pytest
 
 from bot.core.commands import COMMANDS, Access, Argument, Command, CommandTable
+from bot.core.converters import Choice
 from bot.core.errors import PermissionDeniedError, UnknownCommandError, UsageError
-from bot.core.messages import Actor, Reply
-from bot.core.router import Arguments, Router
+from bot.core.messages import Actor, Incoming, Reply
+from bot.core.requests import Request
+from bot.core.router import Router
 from tests.fakes import make_actor
 
 ECHO = Command(
     "echo", "Echo words.", (Argument("words", "What to echo.", required=True, rest=True),)
 )
-MODE = Command("mode", "Pick a mode.", (Argument("mode", "The mode.", choices=("on", "off")),))
+MODE = Command("mode", "Pick a mode.", (Argument("mode", "The mode.", Choice(("on", "off"))),))
 PAIR = Command(
     "pair",
     "Two arguments.",
@@ -24,12 +26,12 @@ PING = Command("ping", "Answer pong.", aliases=("p",))
 TABLE = CommandTable([ECHO, MODE, PAIR, PURGE, PING])
 
 
-def recording_router() -> tuple[Router, list[tuple[str, dict[str, str]]]]:
-    calls: list[tuple[str, dict[str, str]]] = []
+def recording_router() -> tuple[Router, list[tuple[str, dict[str, object]]]]:
+    calls: list[tuple[str, dict[str, object]]] = []
 
     def handler(name: str):
-        async def handle(actor: Actor, arguments: Arguments) -> Reply:
-            calls.append((name, dict(arguments)))
+        async def handle(request: Request) -> Reply:
+            calls.append((name, dict(request.values)))
             return Reply(text=name)
 
         return handle
@@ -46,33 +48,33 @@ def recording_router() -> tuple[Router, list[tuple[str, dict[str, str]]]]:
 )
 async def test_command_with_and_without_slash(text: str) -> None:
     router, calls = recording_router()
-    await router.dispatch(make_actor(), text)
+    await router.dispatch(Incoming(make_actor(), text))
     assert calls == [("echo", {"words": "hello world"})]
 
 
 async def test_alias_and_trailing_question_mark() -> None:
     router, calls = recording_router()
-    await router.dispatch(make_actor(), "p")
-    await router.dispatch(make_actor(), "ping?")
+    await router.dispatch(Incoming(make_actor(), "p"))
+    await router.dispatch(Incoming(make_actor(), "ping?"))
     assert [name for name, _ in calls] == ["ping", "ping"]
 
 
 async def test_plain_text_goes_to_chat() -> None:
     router, calls = recording_router()
-    await router.dispatch(make_actor(), "what should I learn after databases?")
+    await router.dispatch(Incoming(make_actor(), "what should I learn after databases?"))
     assert calls == [("<chat>", {"text": "what should I learn after databases?"})]
 
 
 async def test_unslashed_command_word_with_extra_words_is_chat() -> None:
     router, calls = recording_router()
-    await router.dispatch(make_actor(), "ping me when the roadmap changes")
+    await router.dispatch(Incoming(make_actor(), "ping me when the roadmap changes"))
     assert calls[0][0] == "<chat>"
 
 
 async def test_slashed_command_with_extra_words_is_a_usage_error() -> None:
     router, calls = recording_router()
     with pytest.raises(UsageError) as caught:
-        await router.dispatch(make_actor(), "/ping now please")
+        await router.dispatch(Incoming(make_actor(), "/ping now please"))
     assert caught.value.usage == "ping"
     assert calls == []
 
@@ -80,7 +82,7 @@ async def test_slashed_command_with_extra_words_is_a_usage_error() -> None:
 async def test_missing_required_argument_names_it_and_shows_usage() -> None:
     router, _ = recording_router()
     with pytest.raises(UsageError) as caught:
-        await router.dispatch(make_actor(), "/pair")
+        await router.dispatch(Incoming(make_actor(), "/pair"))
     assert caught.value.argument == "first"
     assert caught.value.usage == "pair <first> [second]"
     assert "pair <first> [second]" in (caught.value.hint or "")
@@ -88,40 +90,40 @@ async def test_missing_required_argument_names_it_and_shows_usage() -> None:
 
 async def test_choices_are_checked_case_insensitively() -> None:
     router, calls = recording_router()
-    await router.dispatch(make_actor(), "mode ON")
+    await router.dispatch(Incoming(make_actor(), "mode ON"))
     assert calls == [("mode", {"mode": "on"})]
     with pytest.raises(UsageError) as caught:
-        await router.dispatch(make_actor(), "mode maybe")
+        await router.dispatch(Incoming(make_actor(), "mode maybe"))
     assert caught.value.argument == "mode"
 
 
 async def test_unknown_slash_command_suggests_close_names() -> None:
     router, _ = recording_router()
     with pytest.raises(UnknownCommandError) as caught:
-        await router.dispatch(make_actor(), "/ehco hi")
+        await router.dispatch(Incoming(make_actor(), "/ehco hi"))
     assert caught.value.suggestions[0] == "echo"
 
 
 async def test_lone_mistyped_word_is_an_unknown_command() -> None:
     router, _ = recording_router()
     with pytest.raises(UnknownCommandError) as caught:
-        await router.dispatch(make_actor(), "pnig")
+        await router.dispatch(Incoming(make_actor(), "pnig"))
     assert "ping" in caught.value.suggestions
 
 
 async def test_unknown_command_never_echoes_mass_mentions() -> None:
     router, _ = recording_router()
     with pytest.raises(UnknownCommandError) as caught:
-        await router.dispatch(make_actor(), "/@everyone")
+        await router.dispatch(Incoming(make_actor(), "/@everyone"))
     assert "@everyone" not in caught.value.user_message
 
 
 async def test_moderator_command_refuses_others_and_runs_for_moderators() -> None:
     router, calls = recording_router()
     with pytest.raises(PermissionDeniedError):
-        await router.dispatch(make_actor(), "purge")
+        await router.dispatch(Incoming(make_actor(), "purge"))
     assert calls == []
-    await router.dispatch(make_actor(moderator=True), "purge")
+    await router.dispatch(Incoming(make_actor(moderator=True), "purge"))
     assert calls == [("purge", {})]
 
 

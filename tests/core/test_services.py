@@ -14,7 +14,8 @@ from bot.core.help import HelpService
 from bot.core.members import TimezoneService, member_key
 from bot.core.messages import Actor, Incoming, Reply
 from bot.core.ports import Source
-from bot.core.router import Arguments, Router
+from bot.core.requests import Request
+from bot.core.router import Router
 from tests.fakes import FakeEventLog, FakeMemberRepository, FakeSpaceRepository, make_actor
 
 COMMANDS = CommandTable([ASK, HELP, TIMEZONE, ABOUT])
@@ -29,8 +30,8 @@ async def echo_question(actor: Actor, text: str) -> Reply:
     return Reply(text=f"answer to: {text}")
 
 
-async def ask(actor: Actor, arguments: Arguments) -> Reply:
-    return await echo_question(actor, arguments["question"])
+async def ask(request: Request) -> Reply:
+    return await echo_question(request.actor, request.text("question") or "")
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ async def test_help_lists_every_command(dispatcher: Dispatcher) -> None:
 
 async def test_help_for_one_command_shows_usage(dispatcher: Dispatcher) -> None:
     reply = await say(dispatcher, "help timezone")
-    assert field(reply, "Usage") == "`timezone [IANA name]`"
+    assert field(reply, "Usage") == "`timezone [Region/City]`"
     assert "Europe/Berlin" in field(reply, "Examples")
 
 

@@ -8,6 +8,7 @@ import dataclasses
 from bot.core.messages import Actor, Platform
 from bot.core.ports import Space, StreakSettings
 from bot.core.space_config import ConfigService
+from tests.fakes import request
 
 MOD = Actor(Platform.DISCORD, "g1", "c1", "9", "Mo", True, "Guild")
 
@@ -39,9 +40,7 @@ async def test_a_slow_recompute_finishes_in_the_background() -> None:
 
     spaces = Spaces()
     service = ConfigService(spaces, recompute, wait_seconds=0.01)  # type: ignore[arg-type]
-    reply = await service.handle(
-        MOD, {"section": "streaks", "setting": "max-freezes", "value": "3"}
-    )
+    reply = await service.handle(request(MOD, "config streaks max-freezes 3"))
 
     assert "being recomputed" in reply.text
     assert spaces.space.streaks == StreakSettings(max_freezes=3)
@@ -54,7 +53,5 @@ async def test_a_quick_recompute_is_reported() -> None:
         return 12
 
     service = ConfigService(Spaces(), recompute)  # type: ignore[arg-type]
-    reply = await service.handle(
-        MOD, {"section": "streaks", "setting": "freeze-every", "value": "5"}
-    )
+    reply = await service.handle(request(MOD, "config streaks freeze-every 5"))
     assert "12 member(s)" in reply.text

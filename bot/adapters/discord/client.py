@@ -18,9 +18,10 @@ from discord import app_commands
 
 from bot.adapters.discord.commands import Completer, register
 from bot.adapters.discord.notifier import DiscordNotifier
+from bot.adapters.discord.references import DISCORD_REFERENCES
 from bot.adapters.discord.render import Rendered, command_of, render
 from bot.core.commands import CommandTable
-from bot.core.messages import Actor, Incoming, Platform, Reply
+from bot.core.messages import Actor, Call, Incoming, Platform, Reply
 
 log = logging.getLogger(__name__)
 
@@ -145,15 +146,18 @@ class DiscordAdapter:
     # -- slash commands and buttons ------------------------------------------------------------
 
     async def run_interaction(
-        self, interaction: discord.Interaction[Any], line: str, share: bool = False
+        self, interaction: discord.Interaction[Any], what: Call | str, share: bool = False
     ) -> None:
         """Answer an interaction: quickly when the core is fast, deferring when it is not."""
         actor = self.actor(
             interaction.user, interaction.channel_id, interaction.guild, interaction.permissions
         )
-        work = asyncio.ensure_future(
-            self.handle(Incoming(actor, line, event_id=f"interaction:{interaction.id}"))
-        )
+        event_id = f"interaction:{interaction.id}"
+        if isinstance(what, Call):
+            incoming = Incoming(actor, what.command, event_id, DISCORD_REFERENCES, what)
+        else:  # a button's command line
+            incoming = Incoming(actor, what, event_id, DISCORD_REFERENCES)
+        work = asyncio.ensure_future(self.handle(incoming))
         try:
             reply = await asyncio.wait_for(asyncio.shield(work), self.options.ack_window)
         except TimeoutError:
@@ -192,7 +196,8 @@ class DiscordAdapter:
             return
         text = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
         actor = self.actor(message.author, message.channel.id, message.guild)
-        reply = await self.handle(Incoming(actor, text, event_id=f"message:{message.id}"))
+        incoming = Incoming(actor, text, f"message:{message.id}", DISCORD_REFERENCES)
+        reply = await self.handle(incoming)
         if reply is None:
             return
         rendered = render(reply)

@@ -11,24 +11,23 @@ import discord
 from discord import app_commands
 
 from bot.core.commands import Argument, Command, CommandTable
+from bot.core.converters import Channel, Integer, Member, Role
+from bot.core.messages import Call, ChannelRef, MemberRef, Platform, RoleRef
 
-# Runs a command line ("progress git done") for the person behind an interaction; the flag
-# says whether they chose to share a personal answer with the channel.
-RunCommand = Callable[[discord.Interaction[Any], str, bool], Awaitable[None]]
+# Runs a command (a Call of typed options, or a button's command line) for the person behind
+# an interaction; the flag says whether they chose to share a personal answer with the channel.
+RunCommand = Callable[[discord.Interaction[Any], Call | str, bool], Awaitable[None]]
 SHARE_OPTION = "share"
 # Suggests (label, value) pairs for what the person has typed so far.
 Completer = Callable[[str], list[tuple[str, str]]]
 
 DESCRIPTION_LIMIT = 100
 CHOICES_LIMIT = 25
-# Discord option names must be lowercase words; a few table names read better renamed.
-OPTION_NAMES = {"IANA name": "zone"}
 
 
 def option_name(argument: Argument) -> str:
-    """Return the Discord option name for a table argument."""
-    name = OPTION_NAMES.get(argument.name, argument.name)
-    return re.sub(r"[^a-z0-9_-]+", "_", name.casefold()).strip("_")[:32]
+    """Return the Discord option name for a table argument: its stable key."""
+    return re.sub(r"[^a-z0-9_-]+", "_", argument.key.casefold()).strip("_")[:32]
 
 
 def _short(text: str) -> str:
@@ -42,10 +41,13 @@ def build_command(
     names = [option_name(a) for a in command.arguments]
 
     async def callback(interaction: discord.Interaction[Any], **options: Any) -> None:
-        # A member option arrives as a user object; the core reads members as mentions.
-        values = [_text(options.get(name)) for name in names]
-        line = " ".join([command.name, *(v.strip() for v in values if v and v.strip())])
-        await run(interaction, line, bool(options.get(SHARE_OPTION)))
+        # Discord's typed options go straight into the request: no joining into a text line.
+        values = {
+            argument.key: _neutral(options.get(name))
+            for name, argument in zip(names, command.arguments, strict=True)
+            if options.get(name) is not None
+        }
+        await run(interaction, Call(command.name, values), bool(options.get(SHARE_OPTION)))
 
     parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD)] + [
         inspect.Parameter(
@@ -92,14 +94,29 @@ def build_command(
 
 
 def _annotation(argument: Argument) -> Any:
-    kind: Any = discord.User if argument.member else str
-    return kind if argument.required else kind | None
+    """Return the Python type discord.py turns into the option's Discord type."""
+    kind = argument.kind
+    native: Any = str
+    if isinstance(kind, Member):
+        native = discord.User
+    elif isinstance(kind, Channel):
+        native = app_commands.AppCommandChannel
+    elif isinstance(kind, Role):
+        native = discord.Role
+    elif isinstance(kind, Integer):
+        native = app_commands.Range[int, kind.low, kind.high]
+    return native if argument.required else native | None
 
 
-def _text(value: Any) -> str | None:
+def _neutral(value: Any) -> object:
+    """Return a Discord object as the core's neutral reference; text and numbers as they are."""
     if isinstance(value, discord.abc.User):
-        return value.mention
-    return value if isinstance(value, str) else None
+        return MemberRef(Platform.DISCORD, str(value.id), value.display_name)
+    if isinstance(value, discord.Role):
+        return RoleRef(str(value.id), value.name)
+    if isinstance(value, app_commands.AppCommandChannel | app_commands.AppCommandThread):
+        return ChannelRef(str(value.id), value.name)
+    return value
 
 
 def _autocomplete(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 
 import discord
 
 from bot.core.messages import Reply
-from bot.core.sanitize import neutralize_mentions
 from bot.core.textsplit import split_text
 
 # Discord's documented limits.
@@ -95,3 +95,9 @@ def _buttons(reply: Reply) -> list[discord.ui.Button[discord.ui.View]]:
 def command_of(custom_id: str) -> str | None:
     """Return the command line a button's custom_id carries, or None for other components."""
     return custom_id[len(COMMAND_PREFIX) :] if custom_id.startswith(COMMAND_PREFIX) else None
+
+
+def neutralize_mentions(text: str) -> str:
+    """Return text where mass and role mentions cannot ping, even if allowed_mentions slips."""
+    text = re.sub(r"<@&\d+>", "a role", text)
+    return re.sub(r"@(everyone|here)\b", "\\1", text, flags=re.IGNORECASE)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from bot.core.messages import ChannelRef, MemberRef, Platform, RoleRef
 
 # Real ids are letters and digits; test fakes use underscores too.
-_USER_MENTION = re.compile(r"<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>")
+_USER_MENTION = re.compile(r"<@([UW][A-Z0-9_]+)(?:\|([^>]*))?>")
+_CHANNEL_MENTION = re.compile(r"<#([CG][A-Z0-9_]+)(?:\|([^>]*))?>")
+_GROUP_MENTION = re.compile(r"<!subteam\^([A-Z0-9_]+)(?:\|([^>]*))?>")
 
 
 def member_id(team_id: str, user_id: str) -> str:
@@ -13,15 +18,33 @@ def member_id(team_id: str, user_id: str) -> str:
     return f"{team_id}:{user_id}"
 
 
-def qualify_mentions(text: str, team_id: str) -> str:
-    """Return text with user mentions (<@U123|ada>) naming qualified ids (<@T1:U123>).
-
-    Members are keyed by team and user id, so `streak @ada` must name the same key.
-    """
-    return _USER_MENTION.sub(lambda m: f"<@{member_id(team_id, m.group(1))}>", text)
-
-
 def split_member_id(qualified: str) -> tuple[str, str]:
     """Return (team id, user id) of a qualified Slack member id."""
     team, _, user = qualified.partition(":")
     return team, user
+
+
+@dataclass(frozen=True, slots=True)
+class SlackReferences:
+    """Resolve Slack's `<@U…>`, `<#C…>` and `<!subteam^S…>` in a line typed in one workspace."""
+
+    team_id: str
+
+    def member(self, word: str) -> MemberRef | None:
+        """Return the member of a user mention, qualified by this workspace."""
+        match = _USER_MENTION.fullmatch(word)
+        if match is None:
+            return None
+        return MemberRef(
+            Platform.SLACK, member_id(self.team_id, match.group(1)), match.group(2) or ""
+        )
+
+    def channel(self, word: str) -> ChannelRef | None:
+        """Return the channel of a channel mention."""
+        match = _CHANNEL_MENTION.fullmatch(word)
+        return ChannelRef(match.group(1), match.group(2) or "") if match else None
+
+    def role(self, word: str) -> RoleRef | None:
+        """Return the user group of a group mention (Slack's nearest thing to a role)."""
+        match = _GROUP_MENTION.fullmatch(word)
+        return RoleRef(match.group(1), match.group(2) or "") if match else None

@@ -10,7 +10,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.ids import qualify_mentions
+from bot.adapters.slack.ids import SlackReferences
 from bot.adapters.slack.images import deliver
 from bot.adapters.slack.render import ACTION_PREFIX
 from bot.core.messages import Incoming
@@ -33,18 +33,18 @@ def strip_bot_mention(text: str, bot_user_id: str | None) -> str:
 def register(adapter: SlackAdapter) -> None:
     """Register every listener of the adapter on its bolt app."""
     app = adapter.app
-    personal = {c.name for c in adapter.table if c.personal}
 
     async def answer_command(
         team_id: str, user_id: str, channel_id: str, line: str, event_id: str,
         respond: AsyncRespond, client: AsyncWebClient,
     ) -> None:  # fmt: skip
         actor = await adapter.actor(team_id, user_id, channel_id)
-        line = qualify_mentions(line, team_id)
-        reply = await adapter.handle(Incoming(actor, line, event_id=event_id))
+        reply = await adapter.handle(Incoming(actor, line, event_id, SlackReferences(team_id)))
         if reply is None:
             return
-        hint = HELP_HINT if line.split(" ", 1)[0] in ("help", "commands") else None
+        # The table knows every alias (`/roadmap tz`, `/roadmap commands`).
+        command = adapter.table.get(line.split(None, 1)[0].lstrip("/")) if line.split() else None
+        hint = HELP_HINT if command is not None and command.name == "help" else None
         response_type = "ephemeral" if reply.ephemeral else "in_channel"
 
         async def send(payload: dict[str, Any]) -> bool:
@@ -52,7 +52,7 @@ def register(adapter: SlackAdapter) -> None:
             return 200 <= answer.status_code < 300  # a response_url refuses with a 4xx
 
         await deliver(client, reply, send, hint)
-        if line.split(" ", 1)[0] in personal:
+        if command is not None and command.personal:
             await adapter.publish_home(team_id, user_id)  # keep App Home in step
 
     @app.command(adapter.options.command)
@@ -87,8 +87,8 @@ def register(adapter: SlackAdapter) -> None:
     ) -> None:
         team_id = body.get("team_id") or event.get("team", "")
         actor = await adapter.actor(team_id, event["user"], event["channel"])
-        text = qualify_mentions(text, team_id)
-        incoming = Incoming(actor, text, event_id=f"event:{body.get('event_id', event['ts'])}")
+        event_id = f"event:{body.get('event_id', event['ts'])}"
+        incoming = Incoming(actor, text, event_id, SlackReferences(team_id))
         reply = await adapter.handle(incoming)
         if reply is None:
             return

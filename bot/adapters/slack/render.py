@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from bot.core.messages import Image, Reply
-from bot.core.sanitize import neutralize_mentions
 from bot.core.textsplit import split_text
 
 SECTION_TEXT_LIMIT = 3000
@@ -117,3 +116,10 @@ def message_payload(
 ) -> dict[str, Any]:
     """Return the text + blocks of a Slack message for reply (with the uploaded image, if any)."""
     return {"text": fallback_text(reply), "blocks": blocks(reply, hint, image_file_id)}
+
+
+def neutralize_mentions(text: str) -> str:
+    """Return text where Slack's mass and group mentions cannot ping."""
+    text = re.sub(r"<!(everyone|here|channel)(\|[^>]*)?>", r"\1", text, flags=re.IGNORECASE)
+    text = re.sub(r"<!subteam\^[^>]*>", "a group", text)
+    return re.sub(r"@(everyone|here|channel)\b", r"\1", text, flags=re.IGNORECASE)
