@@ -175,6 +175,15 @@ async def test_app_home_is_published_and_refreshed(running: Running) -> None:
     assert "1/" in str(refreshed.args["view"]["blocks"])
 
 
+async def test_aliases_work_on_slack_and_refresh_app_home(running: Running) -> None:
+    """`/roadmap tz` is `timezone`: answered, and personal, so App Home is republished."""
+    body = await running.command("tz Europe/Berlin")
+    assert "Europe/Berlin" in str(body["blocks"])
+    await running.slack.wait_for_call("views.publish")
+    helped = await running.command("commands", count=2)
+    assert "/roadmap" in str(helped)  # the Slack hint comes with help's alias too
+
+
 async def test_a_button_runs_its_command_for_the_clicker(running: Running) -> None:
     body = await running.command("roadmap git")
     buttons = [e for b in body["blocks"] if b["type"] == "actions" for e in b["elements"]]

@@ -1,0 +1,296 @@
+"""Parity: every command and argument reaches the core with the same typed values everywhere.
+
+Each surface runs for real: the console adapter, slack-bolt over signed HTTP against the fake
+Slack, and discord.py against the fake Discord (native user, channel, role and integer
+options). One recording handler per command keeps what the service would have received.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.adapters.console import ConsoleAdapter, console_actor
+from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
+from bot.adapters.slack.adapter import SlackAdapter, SlackOptions
+from bot.core.commands import COMMANDS, Access, Argument, Command, CommandTable
+from bot.core.converters import Channel, Day, Duration, Integer, Role, TimeOfDay, Weekdays
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Actor, ChannelRef, MemberRef, Platform, Reply, RoleRef
+from bot.core.requests import Request
+from bot.core.router import Router
+from tests.adapters.test_slack import free_port, serving
+from tests.discord_fake import FakeDiscord, make_client_overrides
+from tests.fakes import FakeEventLog, FakeSpaceRepository
+from tests.slack_fake import FakeSlack
+
+# A command with one argument of every kind the shipped table does not use yet, so the
+# adapters' mapping of each kind (Discord's native channel, role and integer options too) is
+# proven before the prompts and mentoring jobs rely on it.
+KINDS = Command(
+    "kinds",
+    "Every argument kind.",
+    (
+        Argument("channel", "A channel.", Channel(), required=True),
+        Argument("role", "A role.", Role(), required=True),
+        Argument("at", "A time.", TimeOfDay(), required=True),
+        Argument("days", "Weekdays.", Weekdays(), required=True),
+        Argument("on", "A date.", Day(), required=True),
+        Argument("count", "A number.", Integer(1, 5), required=True),
+        Argument("length", "A duration.", Duration(), required=True),
+    ),
+    examples=("kinds",),
+)
+TABLE = CommandTable([*COMMANDS, KINDS])
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who a member argument names, on each platform."""
+
+    console: str
+    slack: str
+    discord: str
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One invocation: the line typed on Slack and in the console, and Discord's options."""
+
+    console: str
+    slack: str
+    discord: Mapping[str, Any]  # option values; "@member", "#channel", "@role" are looked up
+
+
+# Written the way people type on each surface; the values must come out the same.
+SAMPLES: dict[str, Sample] = {
+    "ask": Sample("ask what is docker", "ask what is docker", {"question": "what is docker"}),
+    "roadmap": Sample("roadmap Databases", "roadmap Databases", {"topic": "Databases"}),
+    "next": Sample("next", "next", {}),
+    "progress": Sample(
+        "progress git done", "progress git done", {"topic": "git", "status": "done"}
+    ),
+    "resources": Sample(
+        "resources databases free", "resources databases free", {"query": "databases free"}
+    ),
+    "help": Sample("help tz", "help tz", {"command": "tz"}),
+    "timezone": Sample("tz Europe/Berlin", "tz Europe/Berlin", {"zone": "Europe/Berlin"}),
+    "checkin": Sample(
+        "checkin 1h30 sql joins",
+        "checkin\t1h30 sql joins",
+        {"minutes": "1h30", "note": "sql joins"},
+    ),
+    "streak": Sample("streak @alice", "streak <@U_MEMBER>", {"member": "@member"}),
+    "leaderboard": Sample(
+        "top month minutes", "leaderboard month minutes", {"period": "month", "metric": "minutes"}
+    ),
+    "reminders": Sample("reminders on", "remind on", {"switch": "on"}),
+    "privacy": Sample(
+        "privacy leaderboard off",
+        "privacy leaderboard off",
+        {"setting": "leaderboard", "value": "off"},
+    ),
+    "about": Sample("about", "about", {}),
+    "config": Sample(
+        "config streaks max-freezes 3",
+        "config streaks max-freezes 3",
+        {"section": "streaks", "setting": "max-freezes", "value": "3"},
+    ),
+    "kinds": Sample(
+        "kinds #general @mods 18:30 mon-fri 2026-12-24 3 45m",
+        "kinds <#C_GENERAL|general> <!subteam^S_MODS|mods> 6:30pm mon-fri 2026-12-24 3 45m",
+        {
+            "channel": "#channel",
+            "role": "@role",
+            "at": "18:30",
+            "days": "Mon-Fri",
+            "on": "2026-12-24",
+            "count": 3,
+            "length": "45",
+        },
+    ),
+}
+
+# What every surface must hand the service, with references left out (they name the same
+# person, channel or role in each platform's own ids, checked separately).
+EXPECTED: dict[str, dict[str, object]] = {
+    "ask": {"question": "what is docker"},
+    "roadmap": {"topic": "databases"},
+    "next": {},
+    "progress": {"topic": "git", "status": "done"},
+    "resources": {"query": "databases free"},
+    "help": {"command": "tz"},
+    "timezone": {"zone": ZoneInfo("Europe/Berlin")},
+    "checkin": {"minutes": timedelta(hours=1, minutes=30), "note": "sql joins"},
+    "streak": {},
+    "leaderboard": {"period": "month", "metric": "minutes"},
+    "reminders": {"switch": "on"},
+    "privacy": {"setting": "leaderboard", "value": "off"},
+    "about": {},
+    "config": {"section": "streaks", "setting": "max-freezes", "value": 3},
+    "kinds": {
+        "at": time(18, 30),
+        "days": frozenset(range(5)),
+        "on": date(2026, 12, 24),
+        "count": 3,
+        "length": timedelta(minutes=45),
+    },
+}
+
+Recorded = dict[str, dict[str, object]]
+
+
+def recording_dispatcher() -> tuple[Dispatcher, Recorded]:
+    """Return a dispatcher whose handlers record the typed values they receive."""
+    received: Recorded = {}
+
+    def handler(name: str) -> Any:
+        async def handle(request: Request) -> Reply:
+            # The call with arguments wins: Slack's App Home re-runs `progress` bare.
+            if request.values or name not in received:
+                received[name] = dict(request.values)
+            return Reply(text=f"ran {name}")
+
+        return handle
+
+    async def chat(actor: Actor, text: str) -> Reply:
+        raise AssertionError(f"a command line fell through to chat: {text!r}")
+
+    router = Router(
+        TABLE, {c.name: handler(c.name) for c in TABLE}, chat, topic=lambda t: t.casefold()
+    )
+    return Dispatcher(router, FakeEventLog(), FakeSpaceRepository()), received
+
+
+def test_samples_cover_every_command_and_argument() -> None:
+    assert set(SAMPLES) == {c.name for c in TABLE} == set(EXPECTED)
+    for command in TABLE:
+        given = set(SAMPLES[command.name].discord)
+        assert given == {a.key for a in command.arguments}, command.name
+
+
+def plain(values: Mapping[str, object]) -> dict[str, object]:
+    """Return values without the references."""
+    refs = (MemberRef, ChannelRef, RoleRef)
+    return {k: v for k, v in values.items() if not isinstance(v, refs)}
+
+
+async def run_console() -> Recorded:
+    dispatcher, received = recording_dispatcher()
+    adapter = ConsoleAdapter(dispatcher.handle, console_actor("ada", moderator=True))
+    for sample in SAMPLES.values():
+        reply = await adapter.ask(sample.console)
+        assert reply is not None and reply.error is None, (sample.console, reply)
+    return received
+
+
+async def test_console_parity() -> None:
+    received = await run_console()
+    assert {name: plain(v) for name, v in received.items()} == EXPECTED
+    assert received["streak"]["member"] == MemberRef(Platform.CONSOLE, "alice", "alice")
+    assert received["kinds"]["channel"] == ChannelRef("general", "general")
+    assert received["kinds"]["role"] == RoleRef("mods", "mods")
+
+
+async def test_slack_parity() -> None:
+    dispatcher, received = recording_dispatcher()
+    async with FakeSlack() as slack:
+        port = free_port()
+        options = SlackOptions(
+            bot_token=slack.bot_token,
+            signing_secret=slack.signing_secret,
+            api_base=slack.api_base,
+            host="127.0.0.1",
+            port=port,
+        )
+        adapter = SlackAdapter(options, dispatcher.handle, TABLE)
+        async with serving(adapter, port) as endpoint, slack.signed_requests(endpoint) as sender:
+            for count, sample in enumerate(SAMPLES.values(), start=1):
+                status, _ = await sender.slash_command("/roadmap", sample.slack, user_id="U_ADMIN")
+                assert status == 200
+                reply = (await slack.wait_for_response("default", count=count)).json
+                assert "ran " in str(reply), (sample.slack, reply)
+    assert {name: plain(v) for name, v in received.items()} == EXPECTED
+    assert received["streak"]["member"] == MemberRef(Platform.SLACK, "T0001:U_MEMBER")
+    assert received["kinds"]["channel"] == ChannelRef("C_GENERAL", "general")
+    assert received["kinds"]["role"] == RoleRef("S_MODS", "mods")
+
+
+@asynccontextmanager
+async def discord_on(tmp_path: Path, dispatcher: Dispatcher) -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as fake:
+        with make_client_overrides(fake):
+            options = DiscordOptions(
+                token=fake.token,
+                api_base=fake.rest_base,
+                gateway_url=str(fake.gateway_url),
+                sync_state_file=tmp_path / "sync",
+                guild_ready_timeout=0.1,
+            )
+            adapter = DiscordAdapter(options, dispatcher.handle, TABLE, {})
+            task = asyncio.create_task(adapter.run())
+            try:
+                await fake.wait_until_identified()
+                yield fake
+            finally:
+                await adapter.close()
+                await asyncio.wait_for(task, 5)
+
+
+async def test_discord_parity_with_native_option_types(tmp_path: Path) -> None:
+    dispatcher, received = recording_dispatcher()
+    async with discord_on(tmp_path, dispatcher) as fake:
+        world = fake.world
+        lookups = {
+            "@member": fake.member_user,
+            "#channel": world.channel(fake.channel_id),
+            "@role": world.role(world.moderator_role_id),
+        }
+        synced = fake.requests_matching("PUT", r"/applications/\d+/commands")[-1].json
+        types = {o["name"]: o["type"] for c in synced if c["name"] == "kinds" for o in c["options"]}
+        # Native Discord types: CHANNEL 7, ROLE 8, INTEGER 4 (no text to parse).
+        assert (types["channel"], types["role"], types["count"]) == (7, 8, 4)
+        for name, sample in SAMPLES.items():
+            options = {k: lookups.get(v, v) if isinstance(v, str) else v
+                       for k, v in sample.discord.items()}  # fmt: skip
+            moderator = TABLE.get(name).access is Access.MODERATOR  # type: ignore[union-attr]
+            extra = {"user": fake.moderator_user, "permissions": 1 << 5} if moderator else {}
+            sent = await fake.send_interaction(name, options=options, **extra)
+            body = (await fake.wait_for_interaction_response(sent)).json
+            assert body["data"]["embeds"][0]["description"] == f"ran {name}", body
+    assert {name: plain(v) for name, v in received.items()} == EXPECTED
+    member = received["streak"]["member"]
+    assert isinstance(member, MemberRef) and member.platform is Platform.DISCORD
+    assert member.user_id == str(fake.member_user["id"])
+    assert received["kinds"]["channel"] == ChannelRef(str(fake.channel_id), "general")
+    role = received["kinds"]["role"]
+    assert isinstance(role, RoleRef) and role.role_id == str(world.moderator_role_id)
+
+
+@pytest.mark.parametrize(
+    ("line", "argument"),
+    [
+        ("kinds #general @mods 25:00 mon 2026-12-24 3 45m", "at"),
+        ("kinds #general @mods 18:30 funday 2026-12-24 3 45m", "days"),
+        ("kinds #general @mods 18:30 mon 2026-02-30 3 45m", "on"),
+        ("kinds #general @mods 18:30 mon 2026-12-24 ² 45m", "count"),
+        ("kinds #general @mods 18:30 mon 2026-12-24 9 45m", "count"),
+        ("kinds #general @mods 18:30 mon 2026-12-24 3 1e3", "length"),
+        ("kinds <#C1> @mods 18:30 mon 2026-12-24 3 45m", "channel"),
+    ],
+)
+async def test_one_bad_value_is_a_usage_error_naming_it(line: str, argument: str) -> None:
+    dispatcher, received = recording_dispatcher()
+    adapter = ConsoleAdapter(dispatcher.handle, console_actor("ada"))
+    reply = await adapter.ask(line)
+    assert reply is not None and reply.error == "usage", reply
+    assert f"`{argument}`" in reply.text
+    assert received == {}
