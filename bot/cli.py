@@ -261,9 +261,8 @@ async def _migrate(settings: Settings, options: argparse.Namespace) -> int:
     from bot.storage import migrate
 
     async with open_engine(settings) as engine:
-        before = await migrate.current_revision(engine)
-        await migrate.upgrade(engine)
-        after = await migrate.current_revision(engine)
+        revisions = await migrate.upgrade(engine)
+    before, after = revisions.before, revisions.after
     state = "already up to date" if before == after else f"migrated from {before or 'empty'}"
     print(f"database {settings.database_url_for_display()}: revision {after} ({state})")
     return EXIT_OK
