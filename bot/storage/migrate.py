@@ -11,7 +11,8 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, MetaData
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, MetaData, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.paths import resource_dir
@@ -19,6 +20,10 @@ from bot.storage import tables
 from bot.storage.migration_lock import migration_transaction
 
 log = logging.getLogger(__name__)
+
+
+class SchemaError(RuntimeError):
+    """The database's schema is not one that migrations can bring to head."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,12 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         return await conn.run_sync(_revision)
 
 
+async def schema_problem(engine: AsyncEngine) -> str | None:
+    """Return why migrations cannot bring this database to head, or None if they can."""
+    async with engine.connect() as conn:
+        return await conn.run_sync(_schema_problem)
+
+
 async def drift(engine: AsyncEngine, metadata: MetaData | None = None) -> list[Any]:
     """Return how the database differs from the models; empty means they match."""
     target = tables.metadata if metadata is None else metadata
@@ -76,6 +87,9 @@ async def _run_command(engine: AsyncEngine, run: Callable[..., None], *args: str
         # asyncio.run() could not do inside the caller's running loop.
         config.attributes["connection"] = sync_conn
         # Read under the lock: a process that waited sees what the one before it did.
+        problem = _schema_problem(sync_conn)
+        if problem is not None:
+            raise SchemaError(problem)
         before = _revision(sync_conn)
         run(config, *args)
         return Revisions(before, _revision(sync_conn))
@@ -86,3 +100,26 @@ async def _run_command(engine: AsyncEngine, run: Callable[..., None], *args: str
 
 def _revision(sync_conn: Connection) -> str | None:
     return MigrationContext.configure(sync_conn).get_current_revision()
+
+
+def _schema_problem(sync_conn: Connection) -> str | None:
+    revision = _revision(sync_conn)
+    if revision is None:
+        # Left by a start killed before migrations were one transaction: creating the tables
+        # again would fail, and guessing their revision could skip or repeat steps.
+        found = sorted(set(inspect(sync_conn).get_table_names()) & set(tables.metadata.tables))
+        if found:
+            return (
+                f"the bot's tables exist ({', '.join(found)}) but no migration revision is "
+                "recorded; if it holds no data, empty the database, else run `alembic stamp` "
+                "with the revision its tables match"
+            )
+        return None
+    known = {
+        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    }
+    if revision not in known:
+        return (
+            f"revision {revision} is unknown to this version of the bot (a newer one migrated it?)"
+        )
+    return None
