@@ -19,7 +19,7 @@ from bot.storage.migrate import alembic_config, current_revision, drift
 from tests.conftest import PostgresServer
 
 DRIVER = Path(__file__).with_name("migration_driver.py")
-ROUNDS, PROCESSES = 5, 4
+ROUNDS, PROCESSES = 4, 4
 TIMEOUT = 60.0  # seconds; only reached when something hangs
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
