@@ -88,6 +88,14 @@ async def open_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
         await engine.dispose()
 
 
+async def upgrade_database(engine: AsyncEngine, settings: Settings) -> migrate.Revisions:
+    """Migrate the database to head; a schema migrations cannot fix is a one-line error."""
+    try:
+        return await migrate.upgrade(engine)
+    except migrate.SchemaError as error:
+        raise StartupError(f"database {settings.database_url_for_display()}: {error}") from error
+
+
 @asynccontextmanager
 async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncIterator[BotContext]:
     """Build the whole bot: database, repositories, services and the dispatcher."""
@@ -97,7 +105,7 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
     ask = AskService(answerer)
     async with open_engine(settings) as engine:
         if settings.auto_migrate:
-            await migrate.upgrade(engine)
+            await upgrade_database(engine, settings)
         sessions = create_sessionmaker(engine)
         events = SqlEventLog(sessions, clock)
         dropped = await events.forget_before(

@@ -257,13 +257,11 @@ async def _ask(settings: Settings, options: argparse.Namespace) -> int:
 
 
 async def _migrate(settings: Settings, options: argparse.Namespace) -> int:
-    from bot.app import open_engine
-    from bot.storage import migrate
+    from bot.app import open_engine, upgrade_database
 
     async with open_engine(settings) as engine:
-        before = await migrate.current_revision(engine)
-        await migrate.upgrade(engine)
-        after = await migrate.current_revision(engine)
+        revisions = await upgrade_database(engine, settings)
+    before, after = revisions.before, revisions.after
     state = "already up to date" if before == after else f"migrated from {before or 'empty'}"
     print(f"database {settings.database_url_for_display()}: revision {after} ({state})")
     return EXIT_OK
@@ -283,8 +281,18 @@ async def _check_config(settings: Settings, options: argparse.Namespace) -> int:
         print(f"warning: {platform} credentials are set, but this build has no {platform} adapter")
     print(f"run would start: {', '.join(ready) if ready else 'console (no platform tokens set)'}")
     if options.ping:
-        async with open_engine(settings):
-            print("database: reachable")
+        from bot.storage import migrate
+
+        async with open_engine(settings) as engine:
+            problem = await migrate.schema_problem(engine)
+            revision = await migrate.current_revision(engine)
+        if problem is not None:
+            print(
+                f"roadmap-bot: database {settings.database_url_for_display()}: {problem}",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_CONFIG
+        print(f"database: reachable ({f'revision {revision}' if revision else 'empty'})")
     return EXIT_OK
 
 

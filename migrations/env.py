@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import make_url
 
 from bot.storage.db import create_engine
+from bot.storage.migration_lock import migration_transaction
 from bot.storage.tables import UtcDateTime, metadata
 
 DEFAULT_URL = "sqlite+aiosqlite:///./data/bot.db"
@@ -80,10 +81,10 @@ def do_run_migrations(connection: Connection) -> None:
 
 
 async def run_async_migrations() -> None:
-    """Open an engine for the configured URL and run the migrations on it."""
+    """Open an engine for the configured URL and run the migrations on it, under the lock."""
     engine = create_engine(database_url())
     try:
-        async with engine.begin() as connection:
+        async with migration_transaction(engine) as connection:
             await connection.run_sync(do_run_migrations)
     finally:
         await engine.dispose()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -127,7 +129,37 @@ def test_migrate_then_migrate_again(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_check_config_ping_reaches_the_database(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check-config", "--ping"]) == 0
-    assert "reachable" in capsys.readouterr().out
+    assert "reachable (empty)" in capsys.readouterr().out
+    assert main(["migrate"]) == 0
+    assert main(["check-config", "--ping"]) == 0
+    assert "reachable (revision " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        # What a start killed mid-migration left behind before migrations were atomic.
+        ("DROP TABLE alembic_version", "no migration revision"),
+        ("UPDATE alembic_version SET version_num = 'ffff'", "revision ffff is unknown"),
+    ],
+)
+def test_a_schema_migrations_cannot_fix_is_one_line(
+    damage: str, problem: str, clean_environment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["migrate"]) == 0
+    with contextlib.closing(sqlite3.connect(clean_environment / "bot.db")) as db, db:
+        db.execute(damage)
+    capsys.readouterr()
+
+    assert main(["check-config", "--ping"]) == 2
+    out, err = capsys.readouterr()
+    assert "reachable" not in out
+    assert len(err.strip().splitlines()) == 1 and problem in err
+    # A start says the same, instead of failing on CREATE TABLE with a traceback.
+    assert main(["migrate"]) == 1
+    err = capsys.readouterr().err  # after the INFO log lines
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("roadmap-bot: ")
+    assert problem in err.strip().splitlines()[-1]
 
 
 def test_unreachable_database_is_one_line_and_exit_code_1(
