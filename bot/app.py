@@ -261,7 +261,7 @@ async def run_platforms(
                     task.result()  # surface the error of an adapter that stopped
             log.info("shutting down")
         finally:
-            timer.stop()
+            await timer.stop()
             for adapter in adapters:
                 await adapter.close()
             for task in (*tasks, stopping):

@@ -28,10 +28,30 @@ async def test_a_job_runs_at_start_and_keeps_running_after_a_failure(
     try:
         await asyncio.wait_for(again.wait(), 5)
     finally:
-        timer.stop()
+        await timer.stop()
     assert len(runs) >= 2
     assert "timer job test-job failed" in caplog.text
 
 
 async def test_stop_without_start_is_harmless() -> None:
-    Timer().stop()
+    await Timer().stop()
+
+
+async def test_stop_cancels_a_run_in_flight_and_waits_for_it() -> None:
+    """Timers end before the engine closes: a run still working is cancelled and awaited."""
+    started, ended = asyncio.Event(), asyncio.Event()
+
+    async def slow() -> int:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        finally:
+            ended.set()
+        return 0
+
+    timer = Timer()
+    timer.every(60, "slow", slow)
+    timer.start()
+    await asyncio.wait_for(started.wait(), 5)
+    await timer.stop()
+    assert ended.is_set()

@@ -73,6 +73,13 @@ class ConfigService:
         return ("Saved. Leaderboards are being recomputed under the new rule; in a large "
                 "community that takes a few minutes.")  # fmt: skip
 
+    async def aclose(self) -> None:
+        """Cancel recomputes still running and wait for them (before the engine closes)."""
+        running = list(self._running)
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
     async def _space(self, actor: Actor) -> Space:
         space = await self._spaces.get(actor.platform, actor.space_id)
         if space is None:  # the dispatcher stores every space it sees; be safe anyway

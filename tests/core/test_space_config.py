@@ -55,3 +55,21 @@ async def test_a_quick_recompute_is_reported() -> None:
     service = ConfigService(Spaces(), recompute)  # type: ignore[arg-type]
     reply = await service.handle(request(MOD, "config streaks freeze-every 5"))
     assert "12 member(s)" in reply.text
+
+
+async def test_closing_cancels_a_recompute_in_flight_and_waits_for_it() -> None:
+    started, ended = asyncio.Event(), asyncio.Event()
+
+    async def recompute(actor: Actor) -> int:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        finally:
+            ended.set()
+        return 0
+
+    service = ConfigService(Spaces(), recompute, wait_seconds=0.01)  # type: ignore[arg-type]
+    reply = await service.handle(request(MOD, "config streaks max-freezes 3"))
+    assert "being recomputed" in reply.text and started.is_set()
+    await service.aclose()
+    assert ended.is_set()
