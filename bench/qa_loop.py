@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import random
 import sys
 import tempfile
@@ -87,18 +88,27 @@ def generated_messages(kb: KnowledgeBase, count: int, seed: int) -> list[str]:
     return messages
 
 
-def answer_latencies(messages: list[str]) -> tuple[float, list[float], list[float]]:
-    """Return (build ms, first-sight ms per message, second-sight ms) on a fresh answerer."""
+def answer_latencies(messages: list[str]) -> tuple[float, dict[str, list[float]]]:
+    """Return (build ms, ms per message by round and clock) on a fresh answerer.
+
+    Wall time is what a member waits; CPU time (of this thread) leaves out the time other
+    processes on a shared machine took the CPU away, so it is the code's own cost.
+    """
     started = time.perf_counter()
     _, _, answerer = build_answerer(Settings())
     build = (time.perf_counter() - started) * 1000
-    rounds: list[list[float]] = [[], []]
-    for latencies in rounds:
+    figures: dict[str, list[float]] = {}
+    for label in ("first sight", "seen before"):
+        wall, cpu = (
+            figures.setdefault(f"{label}, wall", []),
+            figures.setdefault(f"{label}, CPU", []),
+        )
         for message in messages:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             answerer.answer(message)
-            latencies.append((time.perf_counter() - started) * 1000)
-    return build, rounds[0], rounds[1]
+            cpu.append((time.thread_time() - started_cpu) * 1000)
+            wall.append((time.perf_counter() - started) * 1000)
+    return build, figures
 
 
 @dataclass
@@ -167,20 +177,22 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=300, help="generated messages")
     parser.add_argument("--seed", type=int, default=7)
     options = parser.parse_args()
+    # Other work on a shared machine shows up in the wall-clock figures, not in CPU time.
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     kb = build_answerer(Settings())[0]
     public = public_questions()
     generated = generated_messages(kb, options.messages, options.seed)
     messages = public + generated
-    build, first, second = answer_latencies(messages)
+    build, figures = answer_latencies(messages)
     sizes = f"{min(map(len, generated))}-{max(map(len, generated))} chars"
     print(f"messages: {len(public)} public questions + {len(generated)} generated "
           f"({sizes}, seed {options.seed})")  # fmt: skip
     print(f"index build: {build:.0f} ms (wordfreq included)")
-    for label, values in (("first sight", first), ("seen before", second)):
+    for label, values in figures.items():
         print(f"answer {label}: p50 {percentile(values, 0.5):.2f} ms  "
               f"p99 {percentile(values, 0.99):.2f} ms  max {max(values):.2f} ms"
               "  (target p99 5 ms)")  # fmt: skip
-    public_first = first[: len(public)] or [0.0]
+    public_first = figures["first sight, wall"][: len(public)] or [0.0]
     print(f"  public questions alone, first sight: p99 {percentile(public_first, 0.99):.2f} ms")
     collections, idle, busy, handled = asyncio.run(loop_stalls(messages))
     print(f"full garbage collection of the running bot: {collections[0]:.0f} ms, "
