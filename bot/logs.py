@@ -56,3 +56,5 @@ def configure_logging(
         "bm25s",
     ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    # slack_sdk's debug lines print whole Web API bodies: what members wrote.
+    logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLevelName(level)))

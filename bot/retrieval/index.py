@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.knowledge import KnowledgeBase
 from bot.core.ports import SearchHit
+from bot.retrieval.spelling import SpellingRepair
 from bot.retrieval.text import Analyzer
 
 log = logging.getLogger(__name__)
@@ -22,20 +23,6 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 DOMAIN_WORDS = "backend developer developers development become becoming"
 CONTEXT_WEIGHT = 0.35  # how much the whole message counts when ranking one part of it
-MIN_TYPO_LENGTH = 4  # shorter words have too many near neighbours to repair safely
-TYPO_CUTOFF = 80.0
-# A word this common in English is a real word the roadmap does not use ("trip", "square"),
-# not a typo of one it does ("dokcer", "lern"): leave it alone.
-COMMON_WORD_ZIPF = 3.0
-
-
-def _english_frequency(word: str) -> float:
-    """Return how common word is in English (Zipf scale: 0 never seen, 7 "the")."""
-    # Imported on first use: loading the word lists costs a few hundred milliseconds,
-    # which a one-shot `roadmap-bot ask` with no misspelling should not pay.
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, "en"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +79,7 @@ class BM25KnowledgeIndex:
         count = len(self._docs)
         self._idf = {t: math.log(1 + (count - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
         self._unknown_idf = math.log(1 + (count + 0.5) / 0.5)
-        self._vocabulary = sorted(self._words(kb))
-        self._known_words = frozenset(self._vocabulary)
+        self.spelling = SpellingRepair(self._words(kb))
         self._topic_phrases = self._phrases(kb)
         self._phrases_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for phrase, topic_id in self._topic_phrases:  # longest first, kept per first word
@@ -122,19 +108,7 @@ class BM25KnowledgeIndex:
 
     def repair(self, words: Sequence[str]) -> list[str]:
         """Replace misspelt words by the closest word the knowledge base uses."""
-        repaired = []
-        for word in words:
-            if word in self._known_words or len(word) < MIN_TYPO_LENGTH or word.isdigit():
-                repaired.append(word)
-                continue
-            match = process.extractOne(
-                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
-            )
-            if match and _english_frequency(word) < COMMON_WORD_ZIPF:
-                repaired.append(match[0])
-            else:
-                repaired.append(word)
-        return repaired
+        return self.spelling.words(words)
 
     def query_terms(self, text: str) -> list[str]:
         """Return the repaired, stemmed terms of a question, synonyms added."""

@@ -13,6 +13,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.http import SlackHttpListener
 from bot.adapters.slack.ids import member_id
 from bot.adapters.slack.listeners import register
 from bot.adapters.slack.notifier import SlackNotifier
@@ -41,6 +42,14 @@ class SlackOptions:
     path: str = "/slack/events"
     command: str = "/roadmap"
     moderator_group: str | None = None  # a user group id whose members moderate
+
+
+def _bolt_logger() -> logging.Logger:
+    """Return the logger bolt and its middleware log to: never below INFO."""
+    # Bolt's debug lines carry whole response and request bodies (user text, ids).
+    bolt_log = logging.getLogger(f"{__name__}.bolt")
+    bolt_log.setLevel(max(logging.INFO, logging.getLogger().getEffectiveLevel()))
+    return bolt_log
 
 
 class _Directory:
@@ -87,8 +96,11 @@ class SlackAdapter:
         self.app = AsyncApp(
             client=client,
             signing_secret=options.signing_secret,
-            # Socket Mode requests are not signed; HTTP requests always are.
-            request_verification_enabled=options.mode == "http",
+            # The HTTP listener verifies signatures itself, on the raw bytes before bolt parses
+            # them; bolt's own check ran after parsing and logged refused bodies in full.
+            # Socket Mode requests are not signed.
+            request_verification_enabled=False,
+            logger=_bolt_logger(),
         )
         self.directory = _Directory(client, options.moderator_group)
         self.notifier = SlackNotifier(client)
@@ -133,7 +145,10 @@ class SlackAdapter:
             self._socket = AsyncSocketModeHandler(self.app, self.options.app_token)
             await self._socket.connect_async()
         else:
-            self._runner = web.AppRunner(self.app.web_app(path=self.options.path))
+            if not self.options.signing_secret:
+                raise ValueError("Slack HTTP mode needs a signing secret")
+            listener = SlackHttpListener(self.app, self.options.signing_secret)
+            self._runner = web.AppRunner(listener.web_app(self.options.path))
             await self._runner.setup()
             site = web.TCPSite(self._runner, self.options.host, self.options.port)
             await site.start()
