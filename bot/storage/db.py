@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +44,25 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 async def ping(engine: AsyncEngine) -> None:
     """Run SELECT 1, raising if the database cannot be reached."""
-    async with engine.connect() as conn:
-        await conn.execute(text("SELECT 1"))
+    before = _sqlite_workers()
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception:
+        # aiosqlite stops the thread of a connection that failed to open without waiting for
+        # it; if the loop closes first (a CLI exiting on the error), that thread prints an
+        # "Event loop is closed" traceback. Wait for it here, off the loop.
+        await asyncio.to_thread(_join, _sqlite_workers() - before, 2.0)
+        raise
+
+
+def _sqlite_workers() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.endswith("(_connection_worker_thread)")}
+
+
+def _join(threads: set[threading.Thread], timeout: float) -> None:
+    for thread in threads:
+        thread.join(timeout)
 
 
 def _make_sqlite_folder(url: URL) -> None:

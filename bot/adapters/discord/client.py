@@ -20,6 +20,7 @@ from bot.adapters.discord.commands import Completer, register
 from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.references import DISCORD_REFERENCES
 from bot.adapters.discord.render import Rendered, command_of, render
+from bot.adapters.inflight import InFlight
 from bot.core.commands import CommandTable
 from bot.core.messages import Actor, Call, Incoming, Platform, Reply
 
@@ -108,6 +109,7 @@ class DiscordAdapter:
         intents.message_content = options.message_content
         configure_endpoints(options)
         self.client = RoadmapClient(self, intents)
+        self.in_flight = InFlight()
         self.notifier = DiscordNotifier(self.client)
 
     async def run(self) -> None:
@@ -115,8 +117,15 @@ class DiscordAdapter:
         async with self.client:
             await self.client.start(self.options.token)
 
-    async def close(self) -> None:
-        """Disconnect."""
+    async def close(self, drain_seconds: float = 10.0) -> None:
+        """Stop intake, let replies in flight finish, then disconnect."""
+        await self.in_flight.drain(drain_seconds)
+        # discord.py leaves its guild-ready timer running on close; when it fires later it
+        # schedules events on a loop the client has already let go of.
+        ready = getattr(self.client._connection, "_ready_task", None)
+        if ready is not None:
+            ready.cancel()
+            await asyncio.gather(ready, return_exceptions=True)
         await self.client.close()
 
     # -- who is talking ------------------------------------------------------------------------
@@ -149,6 +158,14 @@ class DiscordAdapter:
         self, interaction: discord.Interaction[Any], what: Call | str, share: bool = False
     ) -> None:
         """Answer an interaction: quickly when the core is fast, deferring when it is not."""
+        if self.in_flight.closing:
+            return
+        async with self.in_flight.track():
+            await self._answer_interaction(interaction, what, share)
+
+    async def _answer_interaction(
+        self, interaction: discord.Interaction[Any], what: Call | str, share: bool
+    ) -> None:
         actor = self.actor(
             interaction.user, interaction.channel_id, interaction.guild, interaction.permissions
         )
@@ -188,6 +205,12 @@ class DiscordAdapter:
 
     async def on_message(self, message: discord.Message) -> None:
         """Answer a DM, or a message that mentions the bot, in a thread on that message."""
+        if self.in_flight.closing:
+            return
+        async with self.in_flight.track():
+            await self._answer_message(message)
+
+    async def _answer_message(self, message: discord.Message) -> None:
         me = self.client.user
         if me is None or message.author.bot:
             return

@@ -13,6 +13,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.inflight import InFlight
 from bot.adapters.slack.http import SlackHttpListener
 from bot.adapters.slack.ids import member_id
 from bot.adapters.slack.listeners import register
@@ -107,6 +108,7 @@ class SlackAdapter:
         self._runner: web.AppRunner | None = None
         self._stopped = asyncio.Event()
         self._socket: Any = None
+        self.in_flight = InFlight()
         register(self)
 
     async def actor(self, team_id: str, user_id: str, channel_id: str) -> Actor:
@@ -156,10 +158,11 @@ class SlackAdapter:
                      self.options.path)  # fmt: skip
         await self._stopped.wait()
 
-    async def close(self) -> None:
-        """Stop serving."""
-        if self._runner is not None:
-            await self._runner.cleanup()
+    async def close(self, drain_seconds: float = 10.0) -> None:
+        """Stop intake, let replies in flight finish, then stop serving."""
         if self._socket is not None:
             await self._socket.close_async()
+        if self._runner is not None:
+            await self._runner.cleanup()  # no new requests; acks already sent
+        await self.in_flight.drain(drain_seconds)
         self._stopped.set()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+P = ParamSpec("P")
 HELP_HINT = "On Slack, type `/roadmap <command>`, for example `/roadmap next`."
 
 
@@ -30,10 +33,29 @@ def strip_bot_mention(text: str, bot_user_id: str | None) -> str:
     return text.strip()
 
 
+def tracked(
+    adapter: SlackAdapter,
+) -> Callable[[Callable[P, Awaitable[None]]], Callable[P, Awaitable[None]]]:
+    """Run a listener's work as in flight: a closing adapter waits for it, and starts no more."""
+
+    def wrap(work: Callable[P, Awaitable[None]]) -> Callable[P, Awaitable[None]]:
+        @functools.wraps(work)
+        async def run(*args: P.args, **kwargs: P.kwargs) -> None:
+            if adapter.in_flight.closing:
+                return
+            async with adapter.in_flight.track():
+                await work(*args, **kwargs)
+
+        return run
+
+    return wrap
+
+
 def register(adapter: SlackAdapter) -> None:
     """Register every listener of the adapter on its bolt app."""
     app = adapter.app
 
+    @tracked(adapter)
     async def answer_command(
         team_id: str, user_id: str, channel_id: str, line: str, event_id: str,
         respond: AsyncRespond, client: AsyncWebClient,
@@ -82,6 +104,7 @@ def register(adapter: SlackAdapter) -> None:
     async def on_link(ack: AsyncAck) -> None:
         await ack()  # link buttons open in the browser; Slack still sends the click
 
+    @tracked(adapter)
     async def answer_in_thread(
         body: dict[str, Any], event: dict[str, Any], text: str, client: AsyncWebClient
     ) -> None:
@@ -119,4 +142,4 @@ def register(adapter: SlackAdapter) -> None:
     @app.event("app_home_opened")
     async def on_home(body: dict[str, Any], event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home":
-            await adapter.publish_home(body.get("team_id", ""), event["user"])
+            await tracked(adapter)(adapter.publish_home)(body.get("team_id", ""), event["user"])
