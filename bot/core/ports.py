@@ -119,6 +119,10 @@ class MemberRepository(Protocol):
         """Return the member, or None if the bot has never stored them."""
         ...
 
+    async def get_fresh(self, key: MemberKey) -> Member | None:
+        """Return the member as stored now (uncached): for choices that must hold at once."""
+        ...
+
     async def set_timezone(self, key: MemberKey, display_name: str, timezone: str) -> Member:
         """Create or update the member with this timezone and return it."""
         ...
@@ -251,28 +255,19 @@ class StudyDay:
 
 
 @dataclass(frozen=True, slots=True)
-class StudyProfile:
-    """What a member's stored streak totals are computed with when an event is recorded."""
-
-    display_name: str
-    timezone: str
-    rules: ForgivenessRules
-    hidden: bool = False  # left out of leaderboards
-
-
-@dataclass(frozen=True, slots=True)
 class Recorded:
     """The outcome of recording a learning event."""
 
     stored: bool  # False: an event with its platform and source was stored before
     days: tuple[StudyDay, ...] = ()  # when stored: the member's study days, oldest first
+    minutes: int = 0  # minutes counted: the event's, less what went over 24 h on its local day
 
 
 class LearningEventRepository(Protocol):
     """Stores learning events; a redelivered event (same platform and source) is kept once."""
 
-    async def record(self, event: LearningEvent, profile: StudyProfile) -> Recorded:
-        """Store event and refresh the member's totals (and return their study days)."""
+    async def record(self, event: LearningEvent, display_name: str) -> Recorded:
+        """Store event (minutes capped per local day) and refresh the member's totals."""
         ...
 
     async def days(self, key: MemberKey, since: date | None = None) -> list[StudyDay]:

@@ -48,6 +48,10 @@ class SqlMemberRepository:
         cached, member = self._cache.get(key)
         if cached:
             return member
+        return await self.get_fresh(key)
+
+    async def get_fresh(self, key: MemberKey) -> Member | None:
+        """Return the member as stored now (uncached): for choices that must hold at once."""
         query = select(MemberRow).where(
             MemberRow.platform == key.platform.value, MemberRow.user_id == key.user_id
         )

@@ -220,8 +220,9 @@ class MemberStatsRow(Base):
     """A member's streak and study totals in one space, kept current on every learning event.
 
     Leaderboards rank these rows with an index each, instead of aggregating events: a
-    space of 100,000 members answers in milliseconds. The numbers describe the member as a
-    whole (all spaces); one row per space says on which boards they appear.
+    space of 100,000 members answers in milliseconds. A member's study days are theirs in
+    every space; each row counts them under its own space's rules and timezone, so it says
+    what `streak` says in that space.
     """
 
     __tablename__ = "member_stats"

@@ -12,12 +12,13 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.core.clock import FixedClock
 from bot.core.messages import Platform
-from bot.core.ports import Board, LearningEvent, MemberKey, StudyProfile
-from bot.core.streaks import ForgivenessRules
+from bot.core.ports import Board, LearningEvent, MemberKey
 from bot.storage.db import create_sessionmaker
 from bot.storage.leaderboard import SqlLeaderboard, SqlReminderLog
 from bot.storage.migrate import upgrade
+from bot.storage.repositories import SqlMemberRepository
 from bot.storage.streaks import SqlLearningEventRepository
 from bot.storage.tables import MemberStatsRow
 
@@ -39,8 +40,8 @@ def event(
     return LearningEvent(**fields)  # type: ignore[arg-type]
 
 
-def profile(user: int, hidden: bool = False) -> StudyProfile:
-    return StudyProfile(f"user {user}", "UTC", ForgivenessRules(), hidden)
+def profile(user: int) -> str:
+    return f"user {user}"
 
 
 def board(period: str = "all", metric: str = "minutes", now: datetime = NOON) -> Board:
@@ -120,8 +121,11 @@ async def test_standing_counts_those_strictly_ahead(sessions: Sessions) -> None:
 
 async def test_hidden_members_stay_hidden_when_they_study_again(sessions: Sessions) -> None:
     events = SqlLearningEventRepository(sessions)
-    await events.record(event(1, "a"), profile(1, hidden=True))
+    members = SqlMemberRepository(sessions, FixedClock(NOON))
+    await members.set_preferences(key(1), "user 1", leaderboard_hidden=True)
+    await events.record(event(1, "a"), profile(1))  # a new row takes the stored choice
     await events.record(event(2, "b"), profile(2))
+    await events.record(event(1, "c", MONDAY + timedelta(days=1)), profile(1))
     assert [s.user_id for s in await SqlLeaderboard(sessions).top(board())] == ["2"]
 
 
