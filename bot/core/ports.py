@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -143,6 +143,16 @@ class MemberRepository(Protocol):
         """Return the members who asked for streak reminders."""
         ...
 
+    async def due_for_reminders(
+        self, now: datetime, platforms: Collection[Platform]
+    ) -> list[Member]:
+        """Return opted-in members on these platforms whose next reminder time has come."""
+        ...
+
+    async def schedule_reminder(self, key: MemberKey, at: datetime) -> None:
+        """Set when the reminder timer should next look at the member."""
+        ...
+
 
 class SpaceRepository(Protocol):
     """Stores the communities the bot has seen."""
@@ -153,6 +163,10 @@ class SpaceRepository(Protocol):
 
     async def get(self, platform: Platform, external_id: str) -> Space | None:
         """Return the space, or None if it was never seen."""
+        ...
+
+    async def get_fresh(self, platform: Platform, external_id: str) -> Space | None:
+        """Return the space as stored now (uncached)."""
         ...
 
     async def configure_streaks(
@@ -318,6 +332,10 @@ class ReminderLog(Protocol):
 
     async def claim(self, key: MemberKey, day: date, now: datetime) -> bool:
         """Record the member's reminder for their local day; False when it was sent."""
+        ...
+
+    async def prune(self, before: date) -> int:
+        """Forget reminders for local dates before this one; return how many were dropped."""
         ...
 
 

@@ -100,10 +100,17 @@ class StudyService:
         # Filled in when platform adapters start, so it is read at each use, not copied.
         self._granters = role_granters if role_granters is not None else {}
 
-    async def context(self, key: MemberKey, space_id: str) -> StudyContext:
-        """Return the member, their space and the timezone their days are counted in."""
-        member = await self._members.get(key)
-        space = await self._spaces.get(key.platform, space_id)
+    async def context(self, key: MemberKey, space_id: str, *, fresh: bool = False) -> StudyContext:
+        """Return the member, their space and the timezone their days are counted in.
+
+        fresh reads both from the database now instead of from a short cache.
+        """
+        if fresh:
+            member = await self._members.get_fresh(key)
+            space = await self._spaces.get_fresh(key.platform, space_id)
+        else:
+            member = await self._members.get(key)
+            space = await self._spaces.get(key.platform, space_id)
         timezone = (
             (member.timezone if member else None)
             or (space.default_timezone if space else None)

@@ -12,6 +12,7 @@ from sqlalchemy import (
     CursorResult,
     Date,
     and_,
+    delete,
     false,
     func,
     literal,
@@ -221,6 +222,19 @@ class SqlReminderLog:
                 ).returning(StreakReminderRow.id)
             )
             return claimed.scalar_one_or_none() is not None
+
+    async def prune(self, before: date) -> int:
+        """Forget reminders for local dates before this one; return how many were dropped.
+
+        Only today's row (per member) stops a second reminder, so a few days are plenty.
+        """
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                delete(StreakReminderRow)
+                .where(StreakReminderRow.local_date < before)
+                .execution_options(synchronize_session=False)
+            )
+        return int(cast(CursorResult[Any], result).rowcount)
 
 
 def _board(board: Board) -> tuple[Any, str | None, list[ColumnElement[bool]]]:

@@ -170,3 +170,29 @@ async def test_period_boards_keep_only_the_current_period(sessions: Sessions, pe
     start = MONDAY if period == "week" else MONDAY.replace(day=1)
     current = Board(Platform.DISCORD, "g1", period, "streak", start, NOON)
     assert [s.user_id for s in await SqlLeaderboard(sessions).top(current)] == ["2"]
+
+
+async def test_prune_forgets_reminders_of_earlier_days(sessions: Sessions) -> None:
+    sent = SqlReminderLog(sessions)
+    for offset in range(5):
+        assert await sent.claim(key(1), MONDAY + timedelta(days=offset), NOON)
+    assert await sent.prune(MONDAY + timedelta(days=3)) == 3
+    assert await sent.prune(MONDAY + timedelta(days=3)) == 0
+    # The days kept still stop a second reminder; the pruned ones are free again.
+    assert not await sent.claim(key(1), MONDAY + timedelta(days=3), NOON)
+    assert await sent.claim(key(1), MONDAY, NOON)
+
+
+async def test_due_for_reminders_is_one_range_of_the_schedule(sessions: Sessions) -> None:
+    members = SqlMemberRepository(sessions, FixedClock(NOON))
+    for user in range(4):
+        await members.set_preferences(key(user), f"user {user}", reminders=user != 3)
+    await members.schedule_reminder(key(1), NOON + timedelta(hours=1))
+    slack = MemberKey(Platform.SLACK, "U9")
+    await members.set_preferences(slack, "slacker", reminders=True)
+
+    due = await members.due_for_reminders(NOON, [Platform.DISCORD])
+    assert sorted(m.key.user_id for m in due) == ["0", "2"]
+    later = await members.due_for_reminders(NOON + timedelta(hours=1), list(Platform))
+    assert sorted(m.key.user_id for m in later) == ["0", "1", "2", "U9"]
+    assert await members.due_for_reminders(NOON, []) == []
