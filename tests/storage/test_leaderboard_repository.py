@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.core.clock import FixedClock
 from bot.core.messages import Platform
 from bot.core.ports import Board, LearningEvent, MemberKey
+from bot.storage import leaderboard as leaderboard_module
 from bot.storage.db import create_sessionmaker
 from bot.storage.leaderboard import SqlLeaderboard, SqlReminderLog
 from bot.storage.migrate import upgrade
@@ -196,3 +199,21 @@ async def test_due_for_reminders_is_one_range_of_the_schedule(sessions: Sessions
     later = await members.due_for_reminders(NOON + timedelta(hours=1), list(Platform))
     assert sorted(m.key.user_id for m in later) == ["0", "1", "2", "U9"]
     assert await members.due_for_reminders(NOON, []) == []
+
+
+async def test_refresh_computes_off_the_event_loop(
+    sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = SqlLearningEventRepository(sessions)
+    await asyncio.gather(*(events.record(event(u, f"r{u}"), profile(u)) for u in range(5)))
+    threads: list[str] = []
+    compute = leaderboard_module.compute_totals
+
+    def spy(*args: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return compute(*args)
+
+    monkeypatch.setattr(leaderboard_module, "compute_totals", spy)
+    monkeypatch.setattr(leaderboard_module, "REFRESH_CHUNK", 2)
+    assert await SqlLeaderboard(sessions).refresh_space(Platform.DISCORD, "g1", NOON, "UTC") == 5
+    assert len(threads) == 3 and threading.main_thread().name not in threads
