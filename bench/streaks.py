@@ -1,134 +1,56 @@
 """Streak speed: check-in throughput against a bare aiosqlite floor, leaderboard and streak p99.
 
 Run: .venv/bin/python bench/streaks.py [--members 100000] [--checkin-members 1000]
-Targets (issue 6, on the 2-core machine): check-ins >= 2,000/s and within 2x the floor;
-leaderboard p99 <= 50 ms and `streak` p99 <= 10 ms for a space of 100,000 members with a
-year of history; heatmap render <= 50 ms.
+Targets (issues 6 and 10, on the 2-core machine): a batch of check-ins within 1.5x of a plain
+sqlite3 floor storing the same rows; one sequential stream of check-ins p50 <= 2 ms;
+leaderboard p99 <= 50 ms, the asker's place on every board p99 <= 5 ms and `streak` p99
+<= 10 ms for a space of 100,000 members with a year of history; a reminder tick with
+100,000 opted-in members and nobody due <= 100 ms; heatmap render <= 50 ms.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
-import aiosqlite
+from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.streak_checkins import (
+    NOW,
+    QUERIES,
+    SPACE,
+    actor,
+    batch_against_floor,
+    checkin_throughput,
+    floor_per_row,
+    percentile,
+    sequential_stream,
+    services,
+)
 from bot.core.clock import FixedClock
-from bot.core.commands import CHECKIN, LEADERBOARD, STREAK
+from bot.core.commands import LEADERBOARD, STREAK
 from bot.core.heatmap import heatmap_png
-from bot.core.leaderboard import LeaderboardService
-from bot.core.messages import Actor, Platform
+from bot.core.messages import Platform
+from bot.core.ports import Board
+from bot.core.reminders import ReminderService
 from bot.core.requests import Request
-from bot.core.study import StudyService
-from bot.storage.db import create_engine, create_sessionmaker
-from bot.storage.leaderboard import SqlLeaderboard
-from bot.storage.migrate import upgrade
-from bot.storage.repositories import SqlMemberRepository, SqlSpaceRepository
-from bot.storage.streaks import SqlLearningEventRepository
-
-NOW = datetime(2026, 11, 20, 18, tzinfo=UTC)
-SPACE = "guild-bench"
-CHECKINS_EACH = 20
-QUERIES = 300  # per measured command, after a warm-up
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def actor(user: int) -> Actor:
-    return Actor(Platform.DISCORD, SPACE, "c1", str(user), f"member {user}", False, "Bench")
-
-
-async def services(url: str) -> tuple[StudyService, LeaderboardService, SqlLeaderboard, object]:
-    engine = create_engine(url)
-    await upgrade(engine)
-    sessions = create_sessionmaker(engine)
-    clock = FixedClock(NOW)
-    members = SqlMemberRepository(sessions, clock)
-    study = StudyService(
-        SqlLearningEventRepository(sessions),
-        members,
-        SqlSpaceRepository(sessions, clock),
-        clock,
-        "UTC",
-    )
-    boards = SqlLeaderboard(sessions)
-    return study, LeaderboardService(boards, members, study, clock), boards, engine
-
-
-# --- check-in throughput -----------------------------------------------------------------
-
-
-def checkin(user: int, event_id: str, minutes: int = 0) -> Request:
-    """Return the typed request of `checkin <minutes> sql` from user."""
-    values = {"minutes": timedelta(minutes=minutes), "note": "sql"} if minutes else {}
-    return Request(actor(user), CHECKIN, values, event_id)
-
-
-async def checkin_throughput(folder: Path, members: int) -> tuple[float, float, int]:
-    """Return (service check-ins/s, wall seconds, rows stored)."""
-    url = f"sqlite+aiosqlite:///{folder / 'checkins.db'}"
-    study, _, _, engine = await services(url)
-
-    async def member_sends(user: int) -> None:
-        for n in range(CHECKINS_EACH):
-            reply = await study.checkin(checkin(user, f"evt-{user}-{n}", minutes=15))
-            if reply.title != "Check-in saved":
-                raise AssertionError(f"check-in {user}/{n} was not stored once: {reply.title}")
-
-    started = time.perf_counter()
-    await asyncio.gather(*(member_sends(u) for u in range(members)))
-    elapsed = time.perf_counter() - started
-    # Every one recorded exactly once, and a redelivery of each is refused.
-    again = await asyncio.gather(*(study.checkin(checkin(u, f"evt-{u}-0")) for u in range(members)))
-    if any(r.title != "Already counted" for r in again):
-        raise AssertionError("a redelivered check-in was counted twice")
-    await engine.dispose()  # type: ignore[attr-defined]
-    rows = _count(folder / "checkins.db", "learning_events")
-    if rows != members * CHECKINS_EACH:
-        raise AssertionError(f"{rows} rows stored for {members * CHECKINS_EACH} check-ins")
-    return members * CHECKINS_EACH / elapsed, elapsed, rows
-
-
-async def bare_floor(folder: Path, members: int) -> float:
-    """Insert the same rows with bare aiosqlite, one commit per check-in; return rows/s."""
-    path = folder / "floor.db"
-    url = f"sqlite+aiosqlite:///{path}"
-    _, _, _, engine = await services(url)  # the same schema, indexes and constraints
-    await engine.dispose()  # type: ignore[attr-defined]
-    async with aiosqlite.connect(path) as db:
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000"):
-            await db.execute(f"PRAGMA {pragma}")  # the bot's durability settings
-        started = time.perf_counter()
-        for user in range(members):
-            for n in range(CHECKINS_EACH):
-                await db.execute(
-                    "INSERT INTO learning_events (platform, user_id, space_id, kind, source,"
-                    " occurred_at, local_date, minutes, note) VALUES (?,?,?,?,?,?,?,?,?)",
-                    ("discord", str(user), SPACE, "checkin", f"evt-{user}-{n}",
-                     NOW.isoformat(), NOW.date().isoformat(), 15, "sql"),
-                )  # fmt: skip
-                await db.commit()
-        elapsed = time.perf_counter() - started
-    return members * CHECKINS_EACH / elapsed
-
-
-def _count(path: Path, table: str) -> int:
-    with sqlite3.connect(path) as db:
-        return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
-
+from bot.core.streaks import week_start
+from bot.storage.db import create_sessionmaker
+from bot.storage.leaderboard import SqlReminderLog
+from bot.storage.repositories import SqlMemberRepository
+from bot.storage.tables import MemberRow
 
 # --- a big space -------------------------------------------------------------------------
 
@@ -168,8 +90,13 @@ async def big_space(folder: Path, members: int) -> dict[str, object]:
         )
     loaded = time.perf_counter() - started
     started = time.perf_counter()
-    totals = await boards.backfill(NOW, "UTC")  # the real path: streak_totals per member
+    async with watching_the_loop() as backfill_stall:
+        totals = await boards.backfill(NOW, "UTC")  # the real path: streak_totals per member
     backfilled = time.perf_counter() - started
+    started = time.perf_counter()
+    async with watching_the_loop() as refresh_stall:
+        await boards.refresh_space(Platform.DISCORD, SPACE, NOW, "UTC")  # a rule change
+    refreshed = time.perf_counter() - started
     with sqlite3.connect(path) as db:
         db.execute("ANALYZE")
     users = sorted({int(r[1]) for r in rows})  # type: ignore[call-overload]
@@ -194,8 +121,14 @@ async def big_space(folder: Path, members: int) -> dict[str, object]:
         await study.streak(Request(asker, STREAK))
         if index >= 20:
             streak_times.append((time.perf_counter() - started) * 1000)
+    places = await standings(boards, users)
+    tick = await reminder_tick(engine, study, members)
     await engine.dispose()  # type: ignore[attr-defined]
     return {
+        "refresh_s": refreshed,
+        "stall_ms": (max(backfill_stall), max(refresh_stall)),
+        "places": places,
+        "tick": tick,
         "events": len(rows),
         "members": totals,
         "load_s": loaded,
@@ -203,6 +136,85 @@ async def big_space(folder: Path, members: int) -> dict[str, object]:
         "boards": boards_measured,
         "streak": streak_times,
     }
+
+
+@contextlib.asynccontextmanager
+async def watching_the_loop() -> AsyncIterator[list[float]]:
+    """Collect how late a 5 ms sleep wakes up (ms) while the block runs: the loop's stalls."""
+    stalls = [0.0]
+    done = asyncio.Event()
+
+    async def beat() -> None:
+        while not done.is_set():
+            started = time.perf_counter()
+            await asyncio.sleep(0.005)
+            stalls.append((time.perf_counter() - started - 0.005) * 1000)
+
+    task = asyncio.create_task(beat())
+    try:
+        yield stalls
+    finally:
+        done.set()
+        await task
+
+
+async def standings(boards: object, users: list[int]) -> dict[str, list[float]]:
+    """Time SqlLeaderboard.standing (the asker's place) for random members on every board."""
+    rng = random.Random(8)
+    measured: dict[str, list[float]] = {}
+    for period in ("week", "month", "all"):
+        for metric in ("streak", "minutes"):
+            start = week_start(NOW.date()) if period == "week" else NOW.date().replace(day=1)
+            board = Board(Platform.DISCORD, SPACE, period, metric, start, NOW)
+            times = []
+            for index in range(QUERIES + 20):
+                user = str(rng.choice(users))
+                started = time.perf_counter()
+                await boards.standing(board, user)  # type: ignore[attr-defined]
+                if index >= 20:
+                    times.append((time.perf_counter() - started) * 1000)
+            measured[f"{period} {metric}"] = times
+    return measured
+
+
+class _Nobody:
+    async def post(self, *args: object) -> None:
+        raise AssertionError("no posts")
+
+    async def direct(self, *args: object) -> None:
+        raise AssertionError("nobody is due")
+
+
+async def reminder_tick(engine: object, study: object, members: int) -> list[float]:
+    """Opt every member in, due tomorrow; return ms per ReminderService.send_due tick."""
+    sessions = create_sessionmaker(engine)  # type: ignore[arg-type]
+    tomorrow = NOW + timedelta(days=1)
+    async with sessions.begin() as session:
+        for first in range(0, members, 10_000):
+            await session.execute(
+                insert(MemberRow),
+                [
+                    {"platform": "discord", "user_id": f"r{u}", "display_name": f"r{u}",
+                     "created_at": NOW, "updated_at": NOW, "reminders": True,
+                     "reminder_space_id": SPACE, "next_reminder_at": tomorrow}
+                    for u in range(first, min(members, first + 10_000))
+                ],
+            )  # fmt: skip
+    clock = FixedClock(NOW)
+    service = ReminderService(
+        SqlMemberRepository(sessions, clock),
+        study,  # type: ignore[arg-type]
+        SqlReminderLog(sessions),
+        clock,
+        {Platform.DISCORD: _Nobody()},  # type: ignore[dict-item]
+    )
+    times = []
+    for index in range(120):
+        started = time.perf_counter()
+        assert await service.send_due() == 0
+        if index >= 20:
+            times.append((time.perf_counter() - started) * 1000)
+    return times
 
 
 def heatmap_ms() -> list[float]:
@@ -224,12 +236,20 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         rate, wall, rows = await checkin_throughput(folder, args.checkin_members)
-        floor = await bare_floor(folder, args.checkin_members)
-        print(f"check-ins: {args.checkin_members} members x {CHECKINS_EACH}, concurrently, "
-              f"through StudyService.checkin on SQLite: {rows} stored once each")  # fmt: skip
-        print(f"  {rate:,.0f} check-ins/s ({wall:.1f} s)  floor (bare aiosqlite, a commit "
-              f"each): {floor:,.0f} rows/s  ratio floor/ours {floor / rate:.2f}x  "
-              "(target >= 2,000/s and <= 2x)")  # fmt: skip
+        floor = await floor_per_row(folder, args.checkin_members)
+        print(f"check-ins: {args.checkin_members} members x 20, concurrently, through "
+              f"StudyService.checkin on SQLite: {rows} stored once each")  # fmt: skip
+        print(f"  {rate:,.0f} check-ins/s ({wall:.1f} s); plain sqlite3, a commit per row: "
+              f"{floor:,.0f} rows/s (ratio {floor / rate:.1f}x)")  # fmt: skip
+        batch = await batch_against_floor(folder)
+        print(f"  one batch of 256 check-ins (256 members), median: ours {batch['ours_ms']:.1f}"
+              f" ms, plain sqlite3 inserting the same rows in one transaction "
+              f"{batch['floor_ms']:.2f} ms: ratio {batch['ours_ms'] / batch['floor_ms']:.1f}x"
+              " (target <= 1.5x)")  # fmt: skip
+        stream = await sequential_stream(folder)
+        print(f"  one sequential stream through StudyService.checkin: p50 "
+              f"{percentile(stream, 0.5):.2f} ms  p99 {percentile(stream, 0.99):.2f} ms"
+              " (target p50 <= 2 ms)")  # fmt: skip
         space = await big_space(folder, args.members)
         print(f"big space: {space['members']:,} members, {space['events']:,} events over a year "
               f"(loaded in {space['load_s']:.0f} s; totals computed in "
@@ -239,6 +259,20 @@ async def main() -> None:
         for name, times in boards.items():
             print(f"  leaderboard {name:<13} p50 {percentile(times, 0.5):5.1f} ms  "
                   f"p99 {percentile(times, 0.99):5.1f} ms  (target p99 50 ms)")  # fmt: skip
+        places = space["places"]
+        assert isinstance(places, dict)
+        for name, times in places.items():
+            print(f"  asker's place {name:<13} p50 {percentile(times, 0.5):5.2f} ms  "
+                  f"p99 {percentile(times, 0.99):5.2f} ms  (target p99 5 ms)")  # fmt: skip
+        tick = space["tick"]
+        assert isinstance(tick, list)
+        print(f"  reminder tick, {args.members:,} opted in, nobody due: p50 "
+              f"{percentile(tick, 0.5):.2f} ms  max {max(tick):.2f} ms"
+              "  (target 100 ms)")  # fmt: skip
+        stall = space["stall_ms"]
+        assert isinstance(stall, tuple)
+        print(f"  refresh_space (a rule change) {space['refresh_s']:.0f} s; longest event-loop "
+              f"stall: backfill {stall[0]:.0f} ms, refresh {stall[1]:.0f} ms")  # fmt: skip
         streak = space["streak"]
         assert isinstance(streak, list)
         print(f"  streak (with heatmap)   p50 {percentile(streak, 0.5):5.1f} ms  "

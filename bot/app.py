@@ -120,7 +120,7 @@ async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncItera
         notifiers: dict[Platform, Notifier] = {}
         role_granters: dict[Platform, RoleGranter] = {}
         study = StudyService(
-            SqlLearningEventRepository(sessions),
+            SqlLearningEventRepository(sessions, settings.default_timezone),
             members,
             spaces,
             clock,

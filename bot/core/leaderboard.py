@@ -69,7 +69,8 @@ class LeaderboardService:
         return Board(actor.platform, actor.space_id, period, metric, start, now)
 
     async def _hidden(self, actor: Actor) -> bool:
-        member = await self._members.get(member_key(actor))
+        # Uncached: the choice may have been changed through another process a moment ago.
+        member = await self._members.get_fresh(member_key(actor))
         return bool(member and member.leaderboard_hidden)
 
     async def privacy(self, request: Request) -> Reply:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -119,6 +119,10 @@ class MemberRepository(Protocol):
         """Return the member, or None if the bot has never stored them."""
         ...
 
+    async def get_fresh(self, key: MemberKey) -> Member | None:
+        """Return the member as stored now (uncached): for choices that must hold at once."""
+        ...
+
     async def set_timezone(self, key: MemberKey, display_name: str, timezone: str) -> Member:
         """Create or update the member with this timezone and return it."""
         ...
@@ -139,6 +143,16 @@ class MemberRepository(Protocol):
         """Return the members who asked for streak reminders."""
         ...
 
+    async def due_for_reminders(
+        self, now: datetime, platforms: Collection[Platform]
+    ) -> list[Member]:
+        """Return opted-in members on these platforms whose next reminder time has come."""
+        ...
+
+    async def schedule_reminder(self, key: MemberKey, at: datetime) -> None:
+        """Set when the reminder timer should next look at the member."""
+        ...
+
 
 class SpaceRepository(Protocol):
     """Stores the communities the bot has seen."""
@@ -149,6 +163,10 @@ class SpaceRepository(Protocol):
 
     async def get(self, platform: Platform, external_id: str) -> Space | None:
         """Return the space, or None if it was never seen."""
+        ...
+
+    async def get_fresh(self, platform: Platform, external_id: str) -> Space | None:
+        """Return the space as stored now (uncached)."""
         ...
 
     async def configure_streaks(
@@ -251,28 +269,19 @@ class StudyDay:
 
 
 @dataclass(frozen=True, slots=True)
-class StudyProfile:
-    """What a member's stored streak totals are computed with when an event is recorded."""
-
-    display_name: str
-    timezone: str
-    rules: ForgivenessRules
-    hidden: bool = False  # left out of leaderboards
-
-
-@dataclass(frozen=True, slots=True)
 class Recorded:
     """The outcome of recording a learning event."""
 
     stored: bool  # False: an event with its platform and source was stored before
     days: tuple[StudyDay, ...] = ()  # when stored: the member's study days, oldest first
+    minutes: int = 0  # minutes counted: the event's, less what went over 24 h on its local day
 
 
 class LearningEventRepository(Protocol):
     """Stores learning events; a redelivered event (same platform and source) is kept once."""
 
-    async def record(self, event: LearningEvent, profile: StudyProfile) -> Recorded:
-        """Store event and refresh the member's totals (and return their study days)."""
+    async def record(self, event: LearningEvent, display_name: str) -> Recorded:
+        """Store event (minutes capped per local day) and refresh the member's totals."""
         ...
 
     async def days(self, key: MemberKey, since: date | None = None) -> list[StudyDay]:
@@ -323,6 +332,10 @@ class ReminderLog(Protocol):
 
     async def claim(self, key: MemberKey, day: date, now: datetime) -> bool:
         """Record the member's reminder for their local day; False when it was sent."""
+        ...
+
+    async def prune(self, before: date) -> int:
+        """Forget reminders for local dates before this one; return how many were dropped."""
         ...
 
 

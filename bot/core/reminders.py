@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.members import member_key
@@ -63,31 +64,39 @@ class ReminderService:
 
     async def send_due(self) -> int:
         """Send every reminder that is due now and not sent today; return how many were sent."""
+        now = self._clock.now()
         sent = 0
-        for member in await self._members.with_reminders():
+        # One indexed query: only members whose next look is due, on platforms running here.
+        for member in await self._members.due_for_reminders(now, list(self._notifiers)):
             try:
-                sent += await self._remind(member)
+                sent += await self._remind(member, now)
             except Exception:
                 # One member's failure (a closed DM, a platform outage) must not stop the rest.
                 log.exception("streak reminder for %s failed", member.key)
         return sent
 
-    async def _remind(self, member: Member) -> bool:
+    async def _remind(self, member: Member, now: datetime) -> bool:
         notifier = self._notifiers.get(member.key.platform)
         if notifier is None:
-            return False  # that platform is not running in this process
-        context = await self._study.context(member.key, member.reminder_space_id or "")
-        now = self._clock.now()
-        local = now.astimezone(ZoneInfo(context.timezone))
-        if local.hour < context.settings.reminder_hour:
+            return False  # that platform stopped since the query
+        # Fresh: the settings were possibly changed a moment ago through another process.
+        context = await self._study.context(member.key, member.reminder_space_id or "", fresh=True)
+        zone, hour = context.timezone, context.settings.reminder_hour
+        local = now.astimezone(ZoneInfo(zone))
+        if local.hour < hour:
+            # Looked at early (a setting changed): come back at today's reminder hour.
+            await self._members.schedule_reminder(
+                member.key, reminder_time(local.date(), hour, zone)
+            )
             return False
+        tomorrow = reminder_time(local.date() + timedelta(days=1), hour, zone)
         snapshot = await self._study.snapshot(member.key, context)
         status = snapshot.status
-        if status.today_counted:
-            return False
         # Claim first: a crash after this line loses one reminder rather than sending two.
-        if not await self._sent.claim(member.key, local.date(), now):
+        if status.today_counted or not await self._sent.claim(member.key, local.date(), now):
+            await self._members.schedule_reminder(member.key, tomorrow)
             return False
+        await self._members.schedule_reminder(member.key, tomorrow)
         hours_left = 24 - local.hour
         if status.current and status.freezes_banked:
             text = (f"Your {status.current}-day streak is safe today thanks to a freeze, but "
@@ -106,3 +115,12 @@ class ReminderService:
             ),
         )
         return True
+
+
+def reminder_time(day: date, hour: int, timezone: str) -> datetime:
+    """Return the UTC instant of hour on day in timezone.
+
+    zoneinfo resolves a wall time a DST change skips to just after the gap, and a repeated
+    one to its first occurrence, so the instant never falls before the reminder hour.
+    """
+    return datetime.combine(day, time(hour), tzinfo=ZoneInfo(timezone)).astimezone(UTC)

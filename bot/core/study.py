@@ -23,7 +23,6 @@ from bot.core.ports import (
     SpaceRepository,
     StreakSettings,
     StudyDay,
-    StudyProfile,
 )
 from bot.core.requests import Request
 from bot.core.sanitize import quote_user_text
@@ -90,10 +89,17 @@ class StudyService:
         # Filled in when platform adapters start, so it is read at each use, not copied.
         self._granters = role_granters if role_granters is not None else {}
 
-    async def context(self, key: MemberKey, space_id: str) -> StudyContext:
-        """Return the member, their space and the timezone their days are counted in."""
-        member = await self._members.get(key)
-        space = await self._spaces.get(key.platform, space_id)
+    async def context(self, key: MemberKey, space_id: str, *, fresh: bool = False) -> StudyContext:
+        """Return the member, their space and the timezone their days are counted in.
+
+        fresh reads both from the database now instead of from a short cache.
+        """
+        if fresh:
+            member = await self._members.get_fresh(key)
+            space = await self._spaces.get_fresh(key.platform, space_id)
+        else:
+            member = await self._members.get(key)
+            space = await self._spaces.get(key.platform, space_id)
         timezone = (
             (member.timezone if member else None)
             or (space.default_timezone if space else None)
@@ -131,13 +137,8 @@ class StudyService:
             minutes=minutes,
             note=note,
         )
-        profile = StudyProfile(
-            display_name=actor.display_name,
-            timezone=context.timezone,
-            rules=context.settings.rules,
-            hidden=bool(context.member and context.member.leaderboard_hidden),
-        )
-        return await self._events.record(event, profile), day
+        # Totals, rules and the privacy flag are decided by storage from current data.
+        return await self._events.record(event, actor.display_name), day
 
     async def checkin(self, request: Request) -> Reply:
         """Answer `checkin [minutes] [what I studied]`."""
@@ -158,6 +159,8 @@ class StudyService:
         )
         status = snapshot.status
         text = f"Checked in for {day:%a %d %b}" + (f" ({minutes} min)" if minutes else "") + "."
+        if new and recorded.minutes < minutes:
+            text = _capped(day, minutes, recorded)
         if not new:
             text = "That check-in was already counted."
         fields = [
@@ -210,7 +213,9 @@ class StudyService:
             key = MemberKey(named.platform, named.user_id)
         context = await self.context(key, actor.space_id)
         if named and key != member_key(actor):
-            if context.member is not None and context.member.leaderboard_hidden:
+            # Read uncached: a member who just went private is private in every process.
+            fresh = await self._members.get_fresh(key)
+            if fresh is not None and fresh.leaderboard_hidden:
                 return Reply(
                     text="That member keeps their streak private.", error="private",
                     ephemeral=True,
@@ -250,6 +255,17 @@ def _streak_reply(snapshot: StreakSnapshot, whose: str) -> Reply:
         fields=fields,
         image=image,
         ephemeral=True,
+    )
+
+
+def _capped(day: date, asked: int, recorded: Recorded) -> str:
+    """Say that a day holds 24 hours: how much was logged before and how much counted."""
+    total = next((d.minutes for d in recorded.days if d.day == day), recorded.minutes)
+    before = total - recorded.minutes
+    logged = f"{before // 60} h" + (f" {before % 60} min" if before % 60 else "")
+    return (
+        f"Checked in for {day:%a %d %b}. You've already logged {logged} that day, and a day "
+        f"holds 24 h: I counted {recorded.minutes} of the {asked} minutes."
     )
 
 

@@ -2,24 +2,43 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, false, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Date,
+    and_,
+    delete,
+    false,
+    func,
+    literal,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.messages import Platform
-from bot.core.ports import Board, MemberKey, Standing, StudyProfile
-from bot.core.streaks import ForgivenessRules, local_date, streak_totals
+from bot.core.ports import Board, MemberKey, Standing
 from bot.storage.repositories import dialect_insert
-from bot.storage.streaks import EVENTS, STATS, Member, study_days, write_totals
-from bot.storage.tables import MemberRow, MemberStatsRow, SpaceRow, StreakReminderRow
+from bot.storage.tables import MemberStatsRow, StreakReminderRow, UtcDateTime
+from bot.storage.totals import (
+    EVENTS,
+    MEMBERS,
+    STATS,
+    compute_totals,
+    stats_rows,
+    study_days,
+    write_totals,
+)
 
 log = logging.getLogger(__name__)
 
-REFRESH_CHUNK = 500  # members recomputed per query when a space's rules change
+REFRESH_CHUNK = 250  # members per transaction (and thread job) when a space's rules change
 
 # (period, metric) -> (ranked column, tie-break column or None, period-start column or None);
 # each triple has its own index in member_stats, so the top ten is an index scan.
@@ -95,110 +114,89 @@ class SqlLeaderboard:
             if await session.scalar(select(EVENTS.c.id).limit(1)) is None:
                 return 0
         async with self._sessions.begin() as session:
-            members = (
-                await session.execute(
-                    select(EVENTS.c.platform, EVENTS.c.space_id, EVENTS.c.user_id).distinct()
-                )
-            ).all()
-            names = {
-                (platform, user_id): name
-                for platform, user_id, name in await session.execute(
-                    select(MemberRow.platform, MemberRow.user_id, MemberRow.display_name)
-                )
-            }
             connection = await session.connection()
-            await connection.execute(
-                dialect_insert(connection, STATS).on_conflict_do_nothing(),
-                [
-                    {
-                        "platform": platform,
-                        "space_id": space_id,
-                        "user_id": user_id,
-                        "display_name": names.get((platform, user_id), user_id),
-                        "alive_until": now,
-                        "last_day": now.date(),
-                        "week_start": now.date(),
-                        "month_start": now.date(),
-                        "updated_at": now,
-                    }
-                    for platform, space_id, user_id in members
-                ],
+            # One INSERT ... SELECT: the database finds every (member, space) pair, not Python.
+            pairs = (
+                select(EVENTS.c.platform, EVENTS.c.space_id, EVENTS.c.user_id).distinct().subquery()
             )
-        spaces = {(platform, space_id) for platform, space_id, _ in members}
+            rows = (
+                select(
+                    pairs.c.platform,
+                    pairs.c.space_id,
+                    pairs.c.user_id,
+                    func.coalesce(MEMBERS.c.display_name, pairs.c.user_id),
+                    func.coalesce(MEMBERS.c.leaderboard_hidden, false()),
+                    literal(now, UtcDateTime()),
+                    literal(now.date(), Date()),
+                    literal(now.date(), Date()),
+                    literal(now.date(), Date()),
+                    literal(now, UtcDateTime()),
+                )
+                .select_from(
+                    pairs.outerjoin(
+                        MEMBERS,
+                        and_(
+                            MEMBERS.c.platform == pairs.c.platform,
+                            MEMBERS.c.user_id == pairs.c.user_id,
+                        ),
+                    )
+                )
+                .where(true())  # SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT
+            )
+            columns = ["platform", "space_id", "user_id", "display_name", "hidden", "alive_until",
+                       "last_day", "week_start", "month_start", "updated_at"]  # fmt: skip
+            created = await connection.execute(
+                dialect_insert(connection, STATS)
+                .from_select(columns, rows)
+                .on_conflict_do_nothing()
+            )
+            spaces = (
+                await connection.execute(select(STATS.c.platform, STATS.c.space_id).distinct())
+            ).all()
         for platform, space_id in sorted(spaces):
             await self.refresh_space(Platform(platform), space_id, now, fallback_timezone)
-        log.info("computed streak totals for %d members' earlier events", len(members))
-        return len(members)
+        count = int(cast(CursorResult[Any], created).rowcount)
+        log.info("computed streak totals for %d members' earlier events", count)
+        return count
 
     async def refresh_space(
         self, platform: Platform, space_id: str, now: datetime, fallback_timezone: str
     ) -> int:
-        """Recompute the totals of every member with a row in the space; return how many.
+        """Recompute the space's rows under its current rules; return how many members.
 
         Run after moderators change the space's forgiveness rules, so leaderboards follow
-        the new rules at once instead of at each member's next check-in.
+        the new rules at once instead of at each member's next check-in. Only this space's
+        rows change. The arithmetic runs in a worker thread, a chunk at a time, so the event
+        loop keeps serving messages meanwhile.
         """
         async with self._sessions() as session:
-            space = (
-                await session.execute(
-                    select(SpaceRow).where(
-                        SpaceRow.platform == platform.value, SpaceRow.external_id == space_id
-                    )
+            user_ids = list(
+                await session.scalars(
+                    select(STATS.c.user_id)
+                    .where(STATS.c.platform == platform.value, STATS.c.space_id == space_id)
+                    .order_by(STATS.c.user_id)
                 )
-            ).scalar_one_or_none()
-            members = (
-                await session.execute(
-                    select(STATS.c.user_id, STATS.c.display_name, STATS.c.hidden).where(
-                        STATS.c.platform == platform.value, STATS.c.space_id == space_id
-                    )
-                )
-            ).all()
-        rules = (
-            ForgivenessRules(space.days_per_freeze, space.max_freezes)
-            if space
-            else ForgivenessRules()
-        )
-        default = (space.default_timezone if space else None) or fallback_timezone
-        for start in range(0, len(members), REFRESH_CHUNK):
-            await self._refresh_chunk(
-                platform, members[start : start + REFRESH_CHUNK], rules, default, now
             )
-        return len(members)
-
-    async def _refresh_chunk(
-        self,
-        platform: Platform,
-        chunk: Sequence[Any],
-        rules: ForgivenessRules,
-        default_timezone: str,
-        now: datetime,
-    ) -> None:
-        ids = [user_id for user_id, _, _ in chunk]
-        async with self._sessions.begin() as session:
-            zones = dict(
-                (
-                    await session.execute(
-                        select(MemberRow.user_id, MemberRow.timezone).where(
-                            MemberRow.platform == platform.value, MemberRow.user_id.in_(ids)
-                        )
+        for start in range(0, len(user_ids), REFRESH_CHUNK):
+            chunk = [(platform.value, u) for u in user_ids[start : start + REFRESH_CHUNK]]
+            async with self._sessions.begin() as session:
+                connection = await session.connection()
+                # Write first: it takes the rows' locks (the whole database's on SQLite),
+                # so no check-in changes these members' days until this chunk commits.
+                await connection.execute(
+                    update(STATS)
+                    .where(
+                        STATS.c.platform == platform.value,
+                        STATS.c.space_id == space_id,
+                        STATS.c.user_id.in_([u for _, u in chunk]),
                     )
-                ).all()
-            )
-            connection = await session.connection()
-            days = await study_days(connection, [(platform.value, i) for i in ids])
-            totals = []
-            for user_id, name, hidden in chunk:
-                member: Member = (platform.value, user_id)
-                if not days.get(member):
-                    continue
-                minutes = {d.day: d.minutes for d in days[member]}
-                timezone = zones.get(user_id) or default_timezone
-                profile = StudyProfile(name, timezone, rules, hidden)
-                today = local_date(now, timezone)
-                totals.append(
-                    (member, profile, streak_totals(minutes, today, timezone, rules), now)
+                    .values(updated_at=now)
                 )
-            await write_totals(connection, totals)
+                rows = await stats_rows(connection, chunk, fallback_timezone, space_id)
+                days = await study_days(connection, chunk)
+                totals = await asyncio.to_thread(compute_totals, rows, days, now)
+                await write_totals(connection, totals, now)
+        return len(user_ids)
 
 
 class SqlReminderLog:
@@ -224,6 +222,19 @@ class SqlReminderLog:
                 ).returning(StreakReminderRow.id)
             )
             return claimed.scalar_one_or_none() is not None
+
+    async def prune(self, before: date) -> int:
+        """Forget reminders for local dates before this one; return how many were dropped.
+
+        Only today's row (per member) stops a second reminder, so a few days are plenty.
+        """
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                delete(StreakReminderRow)
+                .where(StreakReminderRow.local_date < before)
+                .execution_options(synchronize_session=False)
+            )
+        return int(cast(CursorResult[Any], result).rowcount)
 
 
 def _board(board: Board) -> tuple[Any, str | None, list[ColumnElement[bool]]]:

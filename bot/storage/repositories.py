@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, delete, select
+from sqlalchemy import CursorResult, Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
@@ -48,6 +49,10 @@ class SqlMemberRepository:
         cached, member = self._cache.get(key)
         if cached:
             return member
+        return await self.get_fresh(key)
+
+    async def get_fresh(self, key: MemberKey) -> Member | None:
+        """Return the member as stored now (uncached): for choices that must hold at once."""
         query = select(MemberRow).where(
             MemberRow.platform == key.platform.value, MemberRow.user_id == key.user_id
         )
@@ -68,6 +73,7 @@ class SqlMemberRepository:
                 timezone=timezone,
                 created_at=now,
                 updated_at=now,
+                next_reminder_at=now,  # the reminder hour moved: the next tick reschedules
             )
             # One statement, so two first-time writers cannot both try to insert.
             await session.execute(
@@ -77,6 +83,7 @@ class SqlMemberRepository:
                         "display_name": insert.excluded.display_name,
                         "timezone": insert.excluded.timezone,
                         "updated_at": insert.excluded.updated_at,
+                        "next_reminder_at": insert.excluded.next_reminder_at,
                     },
                 )
             )
@@ -100,6 +107,8 @@ class SqlMemberRepository:
             changes["reminders"] = reminders
         if reminder_space_id is not None:
             changes["reminder_space_id"] = reminder_space_id
+        if reminders is not None or reminder_space_id is not None:
+            changes["next_reminder_at"] = now  # the next tick decides when, and reschedules
         async with self._sessions.begin() as session:
             insert = dialect_insert(session, MemberRow).values(
                 platform=key.platform.value, user_id=key.user_id, created_at=now, **changes
@@ -124,6 +133,36 @@ class SqlMemberRepository:
         async with self._sessions() as session:
             rows = (await session.execute(query)).scalars().all()
         return [_member(row) for row in rows]
+
+    async def due_for_reminders(
+        self, now: datetime, platforms: Collection[Platform]
+    ) -> list[Member]:
+        """Return opted-in members on these platforms whose next reminder time has come."""
+        if not platforms:
+            return []
+        # One range scan of ix_members_reminders_next, however many members opted in.
+        query = (
+            select(MemberRow)
+            .where(
+                MemberRow.reminders.is_(True),
+                MemberRow.next_reminder_at <= now,
+                MemberRow.platform.in_([p.value for p in platforms]),
+            )
+            .order_by(MemberRow.next_reminder_at)
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).scalars().all()
+        return [_member(row) for row in rows]
+
+    async def schedule_reminder(self, key: MemberKey, at: datetime) -> None:
+        """Set when the reminder timer should next look at the member."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(MemberRow)
+                .where(MemberRow.platform == key.platform.value, MemberRow.user_id == key.user_id)
+                .values(next_reminder_at=at)
+                .execution_options(synchronize_session=False)
+            )
 
 
 def _member(row: MemberRow) -> Member:
@@ -175,6 +214,10 @@ class SqlSpaceRepository:
         cached, space = self._cache.get((platform, external_id))
         if cached:
             return space
+        return await self.get_fresh(platform, external_id)
+
+    async def get_fresh(self, platform: Platform, external_id: str) -> Space | None:
+        """Return the space as stored now (uncached)."""
         space = await self._read(platform, external_id)
         self._cache.put((platform, external_id), space)
         return space
@@ -228,7 +271,23 @@ class SqlSpaceRepository:
         }
         changes = {name: value for name, value in given.items() if value is not None}
         await self._upsert(platform, external_id, changes)
+        if default_timezone is not None or reminder_hour is not None:
+            await self._reschedule_reminders(platform, external_id)
         return await self._written(platform, external_id)
+
+    async def _reschedule_reminders(self, platform: Platform, external_id: str) -> None:
+        """Make the reminder timer look again at members whose reminders follow this space."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(MemberRow)
+                .where(
+                    MemberRow.platform == platform.value,
+                    MemberRow.reminder_space_id == external_id,
+                    MemberRow.reminders.is_(True),
+                )
+                .values(next_reminder_at=self._clock.now())
+                .execution_options(synchronize_session=False)
+            )
 
     async def set_milestone_role(
         self, platform: Platform, external_id: str, days: int, role_id: str | None

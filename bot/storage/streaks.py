@@ -5,34 +5,38 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, fields
-from datetime import date, datetime
-from typing import Any, cast
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from bot.core.ports import LearningEvent, MemberKey, Recorded, StudyDay, StudyProfile
-from bot.core.streaks import StreakTotals, streak_totals
+from bot.core.ports import LearningEvent, MemberKey, Recorded, StudyDay
 from bot.storage.repositories import NAME_LENGTH, dialect_insert
-from bot.storage.tables import LearningEventRow, MemberStatsRow
+from bot.storage.tables import LearningEventRow
+from bot.storage.totals import (
+    EVENTS,
+    MEMBERS,
+    STATS,
+    Member,
+    compute_totals,
+    stats_rows,
+    study_days,
+    write_totals,
+)
 
 log = logging.getLogger(__name__)
 
 NOTE_LENGTH = 200  # the note column's size: PostgreSQL refuses longer text, SQLite would keep it
 BATCH_LIMIT = 256  # events written in one transaction when many arrive at once
-
-Member = tuple[str, str]  # (platform, user_id), the stored identity
-# Core tables for executemany statements that are not about ORM objects.
-STATS = cast(Table, MemberStatsRow.__table__)
-EVENTS = cast(Table, LearningEventRow.__table__)
+DAY_MINUTES = 1440  # a member's minutes per local day are capped at 24 hours
 
 
 @dataclass(slots=True)
 class _Pending:
     event: LearningEvent
-    profile: StudyProfile
+    display_name: str
     done: asyncio.Future[Recorded]
 
 
@@ -45,17 +49,21 @@ class SqlLearningEventRepository:
     """
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], batch_limit: int = BATCH_LIMIT
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        default_timezone: str = "UTC",
+        batch_limit: int = BATCH_LIMIT,
     ) -> None:
         self._sessions = sessions
+        self._default_timezone = default_timezone  # for members and spaces that set none
         self._batch_limit = batch_limit
         self._queue: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
 
-    async def record(self, event: LearningEvent, profile: StudyProfile) -> Recorded:
-        """Store event and refresh the member's totals (and return their study days)."""
+    async def record(self, event: LearningEvent, display_name: str) -> Recorded:
+        """Store event (minutes capped per local day) and refresh the member's totals."""
         done: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Pending(event, profile, done))
+        self._queue.append(_Pending(event, display_name, done))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain())
         return await done
@@ -88,30 +96,71 @@ class SqlLearningEventRepository:
 
     async def _write(self, batch: list[_Pending]) -> list[Recorded]:
         """Store a batch in one transaction; return for each event whether it is new."""
-        rows = [_event_row(p.event) for p in batch]
         async with self._sessions.begin() as session:
-            insert = dialect_insert(session, LearningEventRow)
-            # The unique key decides, so a redelivery racing the first delivery (in this
-            # process or another) is dropped; CHECK constraints refuse a bad kind or minutes.
-            inserted = await session.execute(
-                insert.on_conflict_do_nothing(
-                    index_elements=[LearningEventRow.platform, LearningEventRow.source]
-                ).returning(LearningEventRow.platform, LearningEventRow.source),
-                rows,
+            connection = await session.connection()
+            # First, so it is the lock: see _lock_members.
+            hidden = await _lock_members(connection, batch)
+            inserted = await connection.execute(
+                # The unique key decides, so a redelivery racing the first delivery (in this
+                # process or another) is dropped; CHECK constraints refuse a bad kind or minutes.
+                dialect_insert(connection, EVENTS)
+                .on_conflict_do_nothing(index_elements=[EVENTS.c.platform, EVENTS.c.source])
+                .returning(EVENTS.c.platform, EVENTS.c.source, EVENTS.c.id),
+                [_event_row(p.event) for p in batch],
             )
-            new_keys = set(map(tuple, inserted.all()))
-            stored, latest = _first_deliveries(batch, new_keys)
+            new_ids = {(platform, source): id_ for platform, source, id_ in inserted}
+            stored, latest = _first_deliveries(batch, set(new_ids))
             days: dict[Member, list[StudyDay]] = {}
+            counted: list[int] = [p.event.minutes for p in batch]
             if latest:
-                connection = await session.connection()
-                days = await _refresh_totals(connection, latest)
+                days = await study_days(connection, latest)
+                counted = await _cap_minutes(connection, batch, stored, new_ids, days)
+                await self._refresh_totals(connection, batch, stored, hidden, latest, days)
         results = []
-        for pending, new in zip(batch, stored, strict=True):
+        for pending, new, minutes in zip(batch, stored, counted, strict=True):
             if not new:
                 log.debug("dropping repeated learning event %s", pending.event.source)
             member = (pending.event.key.platform.value, pending.event.key.user_id)
-            results.append(Recorded(new, tuple(days.get(member, ())) if new else ()))
+            study = tuple(days.get(member, ())) if new else ()
+            results.append(Recorded(new, study, minutes if new else 0))
         return results
+
+    async def _refresh_totals(
+        self,
+        connection: AsyncConnection,
+        batch: list[_Pending],
+        stored: list[bool],
+        hidden: dict[Member, bool],
+        latest: dict[Member, _Pending],
+        days: dict[Member, list[StudyDay]],
+    ) -> None:
+        """Create the member's row in the event's space, then recompute all their rows.
+
+        A member's study days are theirs in every space, so a new day changes each of their
+        rows; each row is computed with its own space's rules and timezone.
+        """
+        spaces = {
+            (p.event.key.platform.value, p.event.space_id, p.event.key.user_id): p
+            for p, new in zip(batch, stored, strict=True)
+            if new
+        }
+        insert = dialect_insert(connection, STATS)
+        # Sorted, so two writers lock rows in the same order. A new row takes the privacy
+        # choice read under the member lock; an existing row's flag is never written here.
+        await connection.execute(
+            insert.on_conflict_do_update(
+                index_elements=[STATS.c.platform, STATS.c.space_id, STATS.c.user_id],
+                set_={"display_name": insert.excluded.display_name},
+            ),
+            [
+                _placeholder_row(space, pending, hidden.get((platform, user), False))
+                for (platform, space, user), pending in sorted(spaces.items())
+            ],
+        )
+        rows = await stats_rows(connection, latest, self._default_timezone)
+        now = {member: pending.event.occurred_at for member, pending in latest.items()}
+        at = max(now.values())
+        await write_totals(connection, compute_totals(rows, days, now), at)
 
     async def days(self, key: MemberKey, since: date | None = None) -> list[StudyDay]:
         """Return the member's study days (optionally from since on), oldest first."""
@@ -168,8 +217,8 @@ def _first_deliveries(
 ) -> tuple[list[bool], dict[Member, _Pending]]:
     """Return which events are new, and each member's latest new event.
 
-    A source twice in one batch counts once. The latest event's profile (name, timezone,
-    rules) is what the member's totals are computed with.
+    A source twice in one batch counts once. The latest event's moment is the "now" the
+    member's totals are computed at.
     """
     results: list[bool] = []
     latest: dict[Member, _Pending] = {}
@@ -186,119 +235,93 @@ def _first_deliveries(
     return results, latest
 
 
-async def _refresh_totals(
-    connection: AsyncConnection, latest: dict[Member, _Pending]
-) -> dict[Member, list[StudyDay]]:
-    """Refresh the totals of the members of these events; return their study days.
+async def _lock_members(connection: AsyncConnection, batch: list[_Pending]) -> dict[Member, bool]:
+    """Create or lock the batch's members rows (sorted); return their privacy choice.
 
-    Creates the member's row for the event's space first, then rewrites all their rows.
+    Every writer for a member passes here first: on PostgreSQL the row lock makes a
+    concurrent batch (of any process) or a privacy change wait, then read committed data;
+    on SQLite this first write takes the database's write lock. So the daily cap and the
+    privacy flag of new rows are decided on current data, never on a cached copy.
     """
-    stats = STATS
-    touched = sorted(
-        {
-            (p.event.key.platform.value, p.event.space_id, p.event.key.user_id): p
-            for p in latest.values()
-        }.items()
-    )
-    insert = dialect_insert(connection, stats)
-    # Sorted, so two processes lock rows in the same order; on PostgreSQL the row lock also
-    # makes a concurrent writer for the same member wait, then read our committed events.
-    await connection.execute(
+    members = {(p.event.key.platform.value, p.event.key.user_id): p for p in batch}
+    insert = dialect_insert(connection, MEMBERS)
+    locked = await connection.execute(
         insert.on_conflict_do_update(
-            index_elements=[stats.c.platform, stats.c.space_id, stats.c.user_id],
-            set_={"display_name": insert.excluded.display_name},
-        ),
-        [_placeholder_row(space, pending) for (_, space, _), pending in touched],
+            index_elements=[MEMBERS.c.platform, MEMBERS.c.user_id],
+            set_={"updated_at": MEMBERS.c.updated_at},  # unchanged: the row is only locked
+        ).returning(MEMBERS.c.platform, MEMBERS.c.user_id, MEMBERS.c.leaderboard_hidden),
+        [
+            {
+                "platform": platform,
+                "user_id": user_id,
+                "display_name": pending.display_name[:NAME_LENGTH],
+                "created_at": pending.event.occurred_at,
+                "updated_at": pending.event.occurred_at,
+            }
+            for (platform, user_id), pending in sorted(members.items())
+        ],
     )
-    days = await study_days(connection, latest)
-    minutes = {member: {d.day: d.minutes for d in study} for member, study in days.items()}
-    await write_totals(
-        connection,
-        (
-            (
-                member,
-                pending.profile,
-                streak_totals(
-                    minutes[member],
-                    pending.event.local_date,
-                    pending.profile.timezone,
-                    pending.profile.rules,
-                ),
-                pending.event.occurred_at,
+    return {(platform, user_id): bool(hidden) for platform, user_id, hidden in locked}
+
+
+async def _cap_minutes(
+    connection: AsyncConnection,
+    batch: list[_Pending],
+    stored: list[bool],
+    new_ids: dict[tuple[str, str], int],
+    days: dict[Member, list[StudyDay]],
+) -> list[int]:
+    """Cut new events' minutes so no local day holds more than 24 hours; return those counted.
+
+    days (read under the member lock, so no other writer can add to them meanwhile) already
+    holds the new events at their full minutes; they are counted in batch order.
+    """
+    asked: dict[tuple[Member, date], int] = defaultdict(int)
+    for pending, new in zip(batch, stored, strict=True):
+        if new:
+            event = pending.event
+            asked[((event.key.platform.value, event.key.user_id), event.local_date)] += (
+                event.minutes
             )
-            for member, pending in latest.items()
-        ),
-    )
-    return days
+    totals = {(member, d.day): d.minutes for member, study in days.items() for d in study}
+    room = {key: max(0, DAY_MINUTES - (totals[key] - minutes)) for key, minutes in asked.items()}
+    counted: list[int] = []
+    cut: list[dict[str, Any]] = []
+    for pending, new in zip(batch, stored, strict=True):
+        event = pending.event
+        if not new:
+            counted.append(0)
+            continue
+        key = ((event.key.platform.value, event.key.user_id), event.local_date)
+        allowed = min(event.minutes, room[key])
+        room[key] -= allowed
+        counted.append(allowed)
+        if allowed < event.minutes:
+            cut.append({"b_id": new_ids[(key[0][0], event.source)], "b_minutes": allowed})
+            totals[key] -= event.minutes - allowed
+    if cut:
+        await connection.execute(
+            update(EVENTS)
+            .where(EVENTS.c.id == bindparam("b_id"))
+            .values(minutes=bindparam("b_minutes")),
+            cut,
+        )
+        for member, study in days.items():
+            study[:] = [StudyDay(d.day, totals[(member, d.day)], d.events) for d in study]
+    return counted
 
 
-def _placeholder_row(space_id: str, pending: _Pending) -> dict[str, Any]:
+def _placeholder_row(space_id: str, pending: _Pending, hidden: bool) -> dict[str, Any]:
     event = pending.event
     return {
         "platform": event.key.platform.value,
         "space_id": space_id,
         "user_id": event.key.user_id,
-        "display_name": pending.profile.display_name[:NAME_LENGTH],
-        "hidden": pending.profile.hidden,
+        "display_name": pending.display_name[:NAME_LENGTH],
+        "hidden": hidden,
         "alive_until": event.occurred_at,
         "last_day": event.local_date,
         "week_start": event.local_date,
         "month_start": event.local_date,
         "updated_at": event.occurred_at,
     }
-
-
-async def study_days(
-    connection: AsyncConnection, members: Iterable[Member]
-) -> dict[Member, list[StudyDay]]:
-    """Return each member's study days (minutes and events per date), oldest first."""
-    events = EVENTS
-    by_platform: dict[str, list[str]] = defaultdict(list)
-    for platform, user_id in members:
-        by_platform[platform].append(user_id)
-    days: dict[Member, list[StudyDay]] = defaultdict(list)
-    for platform, user_ids in by_platform.items():
-        # `platform = ? AND user_id IN (...)` walks the (platform, user_id, local_date) index;
-        # SQLite would scan the table for a row-value IN over both columns.
-        query = (
-            select(events.c.user_id, events.c.local_date, func.sum(events.c.minutes), func.count())
-            .where(events.c.platform == platform, events.c.user_id.in_(user_ids))
-            .group_by(events.c.user_id, events.c.local_date)
-            .order_by(events.c.user_id, events.c.local_date)
-        )
-        for user_id, day, minutes, count in await connection.execute(query):
-            days[(platform, user_id)].append(StudyDay(day, int(minutes), int(count)))
-    return days
-
-
-async def write_totals(
-    connection: AsyncConnection,
-    totals: Iterable[tuple[Member, StudyProfile, StreakTotals, datetime]],
-) -> None:
-    """Write each member's totals (and name, and leaderboard choice) to all their rows."""
-    stats = STATS
-    names = [f.name for f in fields(StreakTotals)]
-    statement = (
-        update(stats)
-        .where(stats.c.platform == bindparam("b_platform"))
-        .where(stats.c.user_id == bindparam("b_user_id"))
-        .values(
-            {
-                name: bindparam(f"b_{name}")
-                for name in ("display_name", "hidden", "updated_at", *names)
-            }
-        )
-    )
-    params = [
-        {
-            "b_platform": platform,
-            "b_user_id": user_id,
-            "b_display_name": profile.display_name[:NAME_LENGTH],
-            "b_hidden": profile.hidden,
-            "b_updated_at": at,
-            **{f"b_{name}": getattr(total, name) for name in names},
-        }
-        for (platform, user_id), profile, total, at in totals
-    ]
-    if params:
-        await connection.execute(statement, params)

@@ -109,7 +109,11 @@ class MemberRow(Base):
     """A person on one platform and their settings."""
 
     __tablename__ = "members"
-    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "user_id"),
+        # The reminder timer's one query: opted-in members whose next reminder is due.
+        Index("ix_members_reminders_next", "reminders", "next_reminder_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(16))
@@ -119,11 +123,11 @@ class MemberRow(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     leaderboard_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    # Indexed: the reminder timer reads the (few) members who asked, every few minutes.
-    reminders: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=false(), index=True
-    )
+    reminders: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reminder_space_id: Mapped[str | None] = mapped_column(String(64))
+    # When the timer should next look at this member (UTC): never later than their reminder
+    # hour; settings that could move it set it to "now", and each look sets the next one.
+    next_reminder_at: Mapped[datetime | None]
 
 
 class ProcessedEventRow(Base):
@@ -220,16 +224,18 @@ class MemberStatsRow(Base):
     """A member's streak and study totals in one space, kept current on every learning event.
 
     Leaderboards rank these rows with an index each, instead of aggregating events: a
-    space of 100,000 members answers in milliseconds. The numbers describe the member as a
-    whole (all spaces); one row per space says on which boards they appear.
+    space of 100,000 members answers in milliseconds. A member's study days are theirs in
+    every space; each row counts them under its own space's rules and timezone, so it says
+    what `streak` says in that space.
     """
 
     __tablename__ = "member_stats"
     __table_args__ = (
         UniqueConstraint("platform", "space_id", "user_id"),
+        # alive_until last: counting who is ahead of the asker never reads the table.
         Index(
             "ix_member_stats_streak",
-            "platform", "space_id", "hidden", "current_streak", "longest_streak",
+            "platform", "space_id", "hidden", "current_streak", "longest_streak", "alive_until",
         ),
         Index(
             "ix_member_stats_week_days",
@@ -250,7 +256,6 @@ class MemberStatsRow(Base):
         Index("ix_member_stats_total_minutes", "platform", "space_id", "hidden", "total_minutes"),
         # Finding a member's rows (one per space) to update them together.
         Index("ix_member_stats_platform_user_id", "platform", "user_id"),
-        Index("ix_member_stats_alive_until", "alive_until"),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(
@@ -282,7 +287,10 @@ class StreakReminderRow(Base):
     """A streak-at-risk reminder sent; the unique key makes it at most one a local day."""
 
     __tablename__ = "streak_reminders"
-    __table_args__ = (UniqueConstraint("platform", "user_id", "local_date"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "user_id", "local_date"),
+        Index("ix_streak_reminders_local_date", "local_date"),  # pruning old days
+    )
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), primary_key=True

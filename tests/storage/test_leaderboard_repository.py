@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -12,12 +14,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.core.clock import FixedClock
 from bot.core.messages import Platform
-from bot.core.ports import Board, LearningEvent, MemberKey, StudyProfile
-from bot.core.streaks import ForgivenessRules
+from bot.core.ports import Board, LearningEvent, MemberKey
+from bot.storage import leaderboard as leaderboard_module
 from bot.storage.db import create_sessionmaker
 from bot.storage.leaderboard import SqlLeaderboard, SqlReminderLog
 from bot.storage.migrate import upgrade
+from bot.storage.repositories import SqlMemberRepository
 from bot.storage.streaks import SqlLearningEventRepository
 from bot.storage.tables import MemberStatsRow
 
@@ -39,8 +43,8 @@ def event(
     return LearningEvent(**fields)  # type: ignore[arg-type]
 
 
-def profile(user: int, hidden: bool = False) -> StudyProfile:
-    return StudyProfile(f"user {user}", "UTC", ForgivenessRules(), hidden)
+def profile(user: int) -> str:
+    return f"user {user}"
 
 
 def board(period: str = "all", metric: str = "minutes", now: datetime = NOON) -> Board:
@@ -120,8 +124,11 @@ async def test_standing_counts_those_strictly_ahead(sessions: Sessions) -> None:
 
 async def test_hidden_members_stay_hidden_when_they_study_again(sessions: Sessions) -> None:
     events = SqlLearningEventRepository(sessions)
-    await events.record(event(1, "a"), profile(1, hidden=True))
+    members = SqlMemberRepository(sessions, FixedClock(NOON))
+    await members.set_preferences(key(1), "user 1", leaderboard_hidden=True)
+    await events.record(event(1, "a"), profile(1))  # a new row takes the stored choice
     await events.record(event(2, "b"), profile(2))
+    await events.record(event(1, "c", MONDAY + timedelta(days=1)), profile(1))
     assert [s.user_id for s in await SqlLeaderboard(sessions).top(board())] == ["2"]
 
 
@@ -166,3 +173,47 @@ async def test_period_boards_keep_only_the_current_period(sessions: Sessions, pe
     start = MONDAY if period == "week" else MONDAY.replace(day=1)
     current = Board(Platform.DISCORD, "g1", period, "streak", start, NOON)
     assert [s.user_id for s in await SqlLeaderboard(sessions).top(current)] == ["2"]
+
+
+async def test_prune_forgets_reminders_of_earlier_days(sessions: Sessions) -> None:
+    sent = SqlReminderLog(sessions)
+    for offset in range(5):
+        assert await sent.claim(key(1), MONDAY + timedelta(days=offset), NOON)
+    assert await sent.prune(MONDAY + timedelta(days=3)) == 3
+    assert await sent.prune(MONDAY + timedelta(days=3)) == 0
+    # The days kept still stop a second reminder; the pruned ones are free again.
+    assert not await sent.claim(key(1), MONDAY + timedelta(days=3), NOON)
+    assert await sent.claim(key(1), MONDAY, NOON)
+
+
+async def test_due_for_reminders_is_one_range_of_the_schedule(sessions: Sessions) -> None:
+    members = SqlMemberRepository(sessions, FixedClock(NOON))
+    for user in range(4):
+        await members.set_preferences(key(user), f"user {user}", reminders=user != 3)
+    await members.schedule_reminder(key(1), NOON + timedelta(hours=1))
+    slack = MemberKey(Platform.SLACK, "U9")
+    await members.set_preferences(slack, "slacker", reminders=True)
+
+    due = await members.due_for_reminders(NOON, [Platform.DISCORD])
+    assert sorted(m.key.user_id for m in due) == ["0", "2"]
+    later = await members.due_for_reminders(NOON + timedelta(hours=1), list(Platform))
+    assert sorted(m.key.user_id for m in later) == ["0", "1", "2", "U9"]
+    assert await members.due_for_reminders(NOON, []) == []
+
+
+async def test_refresh_computes_off_the_event_loop(
+    sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = SqlLearningEventRepository(sessions)
+    await asyncio.gather(*(events.record(event(u, f"r{u}"), profile(u)) for u in range(5)))
+    threads: list[str] = []
+    compute = leaderboard_module.compute_totals
+
+    def spy(*args: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return compute(*args)
+
+    monkeypatch.setattr(leaderboard_module, "compute_totals", spy)
+    monkeypatch.setattr(leaderboard_module, "REFRESH_CHUNK", 2)
+    assert await SqlLeaderboard(sessions).refresh_space(Platform.DISCORD, "g1", NOON, "UTC") == 5
+    assert len(threads) == 3 and threading.main_thread().name not in threads

@@ -14,8 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.messages import Platform
-from bot.core.ports import LearningEvent, MemberKey, StudyDay, StudyProfile
-from bot.core.streaks import ForgivenessRules
+from bot.core.ports import LearningEvent, MemberKey, StudyDay
 from bot.storage.db import create_sessionmaker
 from bot.storage.migrate import upgrade
 from bot.storage.streaks import NOTE_LENGTH, SqlLearningEventRepository
@@ -27,7 +26,7 @@ ADA = MemberKey(Platform.SLACK, "U1")
 BOB = MemberKey(Platform.SLACK, "U2")
 ADA_ON_DISCORD = MemberKey(Platform.DISCORD, "U1")  # same user id, another platform
 MONDAY = date(2025, 3, 31)
-PROFILE = StudyProfile("Ada", "Europe/Berlin", ForgivenessRules())
+PROFILE = "Ada"  # the display name a record is made under
 
 
 def _event(

@@ -1,0 +1,189 @@
+"""Check-in speed: the batch writer against a plain sqlite3 floor, and one sequential stream.
+
+Used by bench/streaks.py, which prints the figures (see docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.core.clock import FixedClock
+from bot.core.commands import CHECKIN
+from bot.core.leaderboard import LeaderboardService
+from bot.core.messages import Actor, Platform
+from bot.core.ports import LearningEvent, MemberKey
+from bot.core.requests import Request
+from bot.core.study import StudyService
+from bot.storage.db import create_engine, create_sessionmaker
+from bot.storage.leaderboard import SqlLeaderboard
+from bot.storage.migrate import upgrade
+from bot.storage.repositories import SqlMemberRepository, SqlSpaceRepository
+from bot.storage.streaks import SqlLearningEventRepository
+
+NOW = datetime(2026, 11, 20, 18, tzinfo=UTC)
+SPACE = "guild-bench"
+CHECKINS_EACH = 20
+QUERIES = 300  # per measured command, after a warm-up
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def actor(user: int) -> Actor:
+    return Actor(Platform.DISCORD, SPACE, "c1", str(user), f"member {user}", False, "Bench")
+
+
+async def services(url: str) -> tuple[StudyService, LeaderboardService, SqlLeaderboard, object]:
+    engine = create_engine(url)
+    await upgrade(engine)
+    sessions = create_sessionmaker(engine)
+    clock = FixedClock(NOW)
+    members = SqlMemberRepository(sessions, clock)
+    study = StudyService(
+        SqlLearningEventRepository(sessions, "UTC"),
+        members,
+        SqlSpaceRepository(sessions, clock),
+        clock,
+        "UTC",
+    )
+    boards = SqlLeaderboard(sessions)
+    return study, LeaderboardService(boards, members, study, clock), boards, engine
+
+
+# --- check-in throughput -----------------------------------------------------------------
+
+
+def checkin(user: int, event_id: str, minutes: int = 0) -> Request:
+    """Return the typed request of `checkin <minutes> sql` from user."""
+    values = {"minutes": timedelta(minutes=minutes), "note": "sql"} if minutes else {}
+    return Request(actor(user), CHECKIN, values, event_id)
+
+
+async def checkin_throughput(folder: Path, members: int) -> tuple[float, float, int]:
+    """Return (service check-ins/s, wall seconds, rows stored)."""
+    url = f"sqlite+aiosqlite:///{folder / 'checkins.db'}"
+    study, _, _, engine = await services(url)
+
+    async def member_sends(user: int) -> None:
+        for n in range(CHECKINS_EACH):
+            reply = await study.checkin(checkin(user, f"evt-{user}-{n}", minutes=15))
+            if reply.title != "Check-in saved":
+                raise AssertionError(f"check-in {user}/{n} was not stored once: {reply.title}")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(member_sends(u) for u in range(members)))
+    elapsed = time.perf_counter() - started
+    # Every one recorded exactly once, and a redelivery of each is refused.
+    again = await asyncio.gather(*(study.checkin(checkin(u, f"evt-{u}-0")) for u in range(members)))
+    if any(r.title != "Already counted" for r in again):
+        raise AssertionError("a redelivered check-in was counted twice")
+    await engine.dispose()  # type: ignore[attr-defined]
+    rows = _count(folder / "checkins.db", "learning_events")
+    if rows != members * CHECKINS_EACH:
+        raise AssertionError(f"{rows} rows stored for {members * CHECKINS_EACH} check-ins")
+    return members * CHECKINS_EACH / elapsed, elapsed, rows
+
+
+def _count(path: Path, table: str) -> int:
+    with sqlite3.connect(path) as db:
+        return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
+
+
+INSERT = ("INSERT INTO learning_events (platform, user_id, space_id, kind, source, occurred_at,"
+          " local_date, minutes, note) VALUES (?,?,?,?,?,?,?,?,?)")  # fmt: skip
+
+
+def _floor_connection(path: Path) -> sqlite3.Connection:
+    """Return a plain sqlite3 connection with the bot's durability settings."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000"):
+        db.execute(f"PRAGMA {pragma}")
+    return db
+
+
+def _event_row(user: int, source: str) -> tuple[object, ...]:
+    return ("discord", str(user), SPACE, "checkin", source, NOW.isoformat(),
+            NOW.date().isoformat(), 15, "sql")  # fmt: skip
+
+
+async def _schema(path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    await upgrade(engine)  # the same schema, indexes and constraints as the bot's
+    await engine.dispose()
+
+
+async def floor_per_row(folder: Path, members: int) -> float:
+    """Insert the throughput run's rows with plain sqlite3, a commit each; return rows/s."""
+    path = folder / "floor_rows.db"
+    await _schema(path)
+    db = _floor_connection(path)
+    started = time.perf_counter()
+    for user in range(members):
+        for n in range(CHECKINS_EACH):
+            db.execute("BEGIN")
+            db.execute(INSERT, _event_row(user, f"evt-{user}-{n}"))
+            db.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    db.close()
+    return members * CHECKINS_EACH / elapsed
+
+
+async def batch_against_floor(folder: Path, size: int = 256, rounds: int = 30) -> dict[str, float]:
+    """Median ms to store one batch of size check-ins (distinct members): ours and the floor's.
+
+    Ours: SqlLearningEventRepository.record for size members at once (one transaction).
+    Floor: plain sqlite3 inserting the same rows in one transaction, same pragmas.
+    """
+    path = folder / "batch.db"
+    await _schema(path)
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    events = SqlLearningEventRepository(create_sessionmaker(engine), "UTC")
+    ours = []
+    for round_ in range(rounds + 3):
+        at = NOW + timedelta(days=round_ - rounds)
+        key = [MemberKey(Platform.DISCORD, str(u)) for u in range(size)]
+        batch = [
+            LearningEvent(key[u], SPACE, "checkin", f"b-{round_}-{u}", at, at.date(), 15, "sql")
+            for u in range(size)
+        ]
+        started = time.perf_counter()
+        results = await asyncio.gather(
+            *(events.record(e, f"member {i}") for i, e in enumerate(batch))
+        )
+        if round_ >= 3:
+            ours.append((time.perf_counter() - started) * 1000)
+        assert all(r.stored for r in results)
+    await engine.dispose()
+    floor_path = folder / "batch_floor.db"
+    await _schema(floor_path)
+    db = _floor_connection(floor_path)
+    floor = []
+    for round_ in range(rounds + 3):
+        started = time.perf_counter()
+        db.execute("BEGIN")
+        db.executemany(INSERT, [_event_row(u, f"b-{round_}-{u}") for u in range(size)])
+        db.execute("COMMIT")
+        if round_ >= 3:
+            floor.append((time.perf_counter() - started) * 1000)
+    db.close()
+    return {"ours_ms": statistics.median(ours), "floor_ms": statistics.median(floor)}
+
+
+async def sequential_stream(folder: Path, count: int = 600) -> list[float]:
+    """Return ms per check-in for one member after another, each awaited before the next."""
+    study, _, _, engine = await services(f"sqlite+aiosqlite:///{folder / 'stream.db'}")
+    times = []
+    for n in range(count + 50):
+        started = time.perf_counter()
+        await study.checkin(checkin(n % 200, f"s-{n}", minutes=5))
+        if n >= 50:
+            times.append((time.perf_counter() - started) * 1000)
+    await engine.dispose()  # type: ignore[attr-defined]
+    return times
