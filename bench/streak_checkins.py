@@ -13,12 +13,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.core.clock import FixedClock
-from bot.core.commands import CHECKIN
-from bot.core.leaderboard import LeaderboardService
 from bot.core.messages import Actor, Platform
-from bot.core.ports import LearningEvent, MemberKey
+from bot.core.ports import MemberKey
 from bot.core.requests import Request
-from bot.core.study import StudyService
+from bot.core.study.checkin import StudyService
+from bot.core.study.commands import CHECKIN
+from bot.core.study.leaderboard import LeaderboardService
+from bot.core.study.ports import LearningEvent
 from bot.storage.db import create_engine, create_sessionmaker
 from bot.storage.leaderboard import SqlLeaderboard
 from bot.storage.migrate import upgrade

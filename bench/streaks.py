@@ -40,13 +40,13 @@ from bench.streak_checkins import (
     services,
 )
 from bot.core.clock import FixedClock
-from bot.core.commands import LEADERBOARD, STREAK
-from bot.core.heatmap import heatmap_png
 from bot.core.messages import Platform
-from bot.core.ports import Board
-from bot.core.reminders import ReminderService
 from bot.core.requests import Request
-from bot.core.streaks import week_start
+from bot.core.study.commands import LEADERBOARD, STREAK
+from bot.core.study.heatmap import heatmap_png
+from bot.core.study.ports import Board
+from bot.core.study.reminders import ReminderService
+from bot.core.study.streaks import week_start
 from bot.storage.db import create_sessionmaker
 from bot.storage.leaderboard import SqlReminderLog
 from bot.storage.repositories import SqlMemberRepository

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.core.knowledge import KnowledgeBase
-from bot.core.qa import QuestionAnswerer
+from bot.core.roadmap.qa import QuestionAnswerer
 from bot.paths import resource_dir
 from bot.retrieval.index import BM25KnowledgeIndex
 from bot.storage.content import load_knowledge, load_vocabulary

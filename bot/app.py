@@ -6,49 +6,37 @@ import asyncio
 import gc
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import version
-from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
-from bot.adapters.discord.commands import Completer
-from bot.adapters.slack.adapter import SlackAdapter, SlackOptions
+from bot.adapters.discord.client import DiscordAdapter
 from bot.answering import build_answerer
 from bot.config import Settings
-from bot.core.about import AboutService
-from bot.core.chat import AskService
+from bot.core.catalog import COMMANDS
 from bot.core.clock import SystemClock
-from bot.core.commands import COMMANDS
 from bot.core.dispatcher import Dispatcher
-from bot.core.help import HelpService
-from bot.core.leaderboard import LeaderboardService
-from bot.core.members import TimezoneService
-from bot.core.messages import Platform
-from bot.core.ports import Clock, Notifier, RoleGranter
-from bot.core.progress import ProgressService
-from bot.core.reminders import ReminderService
-from bot.core.resources import ResourceService
-from bot.core.roadmap import RoadmapService
-from bot.core.router import Handler, Router
-from bot.core.space_config import ConfigService
-from bot.core.study import StudyService
-from bot.core.timezones import matching_timezones
+from bot.core.ports import Clock, Reach
+from bot.core.router import Router
 from bot.core.topics import TopicResolver
+from bot.jobs.general import general_job
+from bot.jobs.kit import Job, Shared, TimerSpec
+from bot.jobs.roadmap import roadmap_job
+from bot.jobs.study import study_job
+from bot.platform_setup import Adapter, completers, discord_adapter, reach_of, slack_adapter
 from bot.platforms import StartupError
 from bot.scheduling import Timer
 from bot.storage import migrate
 from bot.storage.db import create_engine, create_sessionmaker, ping
-from bot.storage.leaderboard import SqlLeaderboard, SqlReminderLog
-from bot.storage.learning import SqlFeedbackRepository, SqlProgressRepository
 from bot.storage.repositories import SqlEventLog, SqlMemberRepository, SqlSpaceRepository
-from bot.storage.streaks import SqlLearningEventRepository
 
 log = logging.getLogger(__name__)
+
+PRUNE_EVENTS_MINUTES = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +48,14 @@ class BotContext:
     clock: Clock
     dispatcher: Dispatcher
     topics: TopicResolver  # for platforms' topic autocomplete
-    reminders: ReminderService
-    # Filled in as platform adapters start: the services read them at each use.
-    notifiers: dict[Platform, Notifier] = field(default_factory=dict)
-    role_granters: dict[Platform, RoleGranter] = field(default_factory=dict)
+    timers: Mapping[str, TimerSpec]  # by name; run_platforms starts them
+    timer: Timer
 
-    def connect(self, platform: Platform, adapter: DiscordAdapter | SlackAdapter) -> None:
-        """Let the core reach members on a started platform (reminders, milestone roles)."""
-        self.notifiers[platform] = adapter.notifier
-        if isinstance(adapter, DiscordAdapter):
-            self.role_granters[platform] = adapter.notifier
+    def start_timers(self) -> None:
+        """Start every job's timers (a long-running bot; chat and ask leave them off)."""
+        for spec in self.timers.values():
+            self.timer.every(spec.minutes, spec.name, spec.run)
+        self.timer.start()
 
 
 @asynccontextmanager
@@ -98,139 +84,67 @@ async def upgrade_database(engine: AsyncEngine, settings: Settings) -> migrate.R
 
 
 @asynccontextmanager
-async def open_bot(settings: Settings, clock: Clock | None = None) -> AsyncIterator[BotContext]:
-    """Build the whole bot: database, repositories, services and the dispatcher."""
+async def open_bot(
+    settings: Settings, clock: Clock | None = None, reach: Reach | None = None
+) -> AsyncIterator[BotContext]:
+    """Build the whole bot: database, the jobs and the dispatcher; close it in order.
+
+    reach holds the notifiers of the platforms this process runs (see `reach_of`). On exit,
+    after the caller stopped intake: pending writes are drained, timers stopped, background
+    work cancelled, and only then is the engine closed.
+    """
     clock = clock or SystemClock()
     knowledge, index, answerer = build_answerer(settings)
     topics = TopicResolver(knowledge, index)
-    ask = AskService(answerer)
     async with open_engine(settings) as engine:
         if settings.auto_migrate:
             await upgrade_database(engine, settings)
         sessions = create_sessionmaker(engine)
         events = SqlEventLog(sessions, clock)
-        dropped = await events.forget_before(
-            clock.now() - timedelta(days=settings.event_retention_days)
-        )
-        log.debug("forgot %d old processed events", dropped)
-        members = SqlMemberRepository(sessions, clock)
         spaces = SqlSpaceRepository(sessions, clock)
-        boards = SqlLeaderboard(sessions)
-        await boards.backfill(clock.now(), settings.default_timezone)
-        notifiers: dict[Platform, Notifier] = {}
-        role_granters: dict[Platform, RoleGranter] = {}
-        study = StudyService(
-            SqlLearningEventRepository(sessions, settings.default_timezone),
-            members,
-            spaces,
-            clock,
-            settings.default_timezone,
-            role_granters,
+        shared = Shared(
+            settings, sessions, clock, knowledge, topics, answerer,
+            SqlMemberRepository(sessions, clock), spaces, reach or Reach(),
+        )  # fmt: skip
+        study = study_job(shared)
+        jobs = (
+            roadmap_job(shared, topic_done=study.topic_done),
+            study.job,
+            general_job(shared, COMMANDS),
         )
-        ranking = LeaderboardService(boards, members, study, clock)
-        reminders = ReminderService(members, study, SqlReminderLog(sessions), clock, notifiers)
-        config = ConfigService(
-            spaces,
-            lambda actor: boards.refresh_space(
-                actor.platform, actor.space_id, clock.now(), settings.default_timezone
-            ),
-        )
-        progress = ProgressService(
-            knowledge,
-            SqlProgressRepository(sessions, clock),
-            topics,
-            on_done=lambda actor, topic_id, event_id: study.record(
-                actor, "topic_done", f"topic:{topic_id}:{event_id}" if event_id else None
-            ),
-        )
-        resources = ResourceService(
-            knowledge, SqlFeedbackRepository(sessions, clock), progress, topics
-        )
-        roadmap = RoadmapService(knowledge, topics, progress, resources)
+        retention = timedelta(days=settings.event_retention_days)
 
-        handlers: dict[str, Handler] = {
-            "ask": ask.handle,
-            "roadmap": roadmap.handle,
-            "next": roadmap.next,
-            "progress": progress.handle,
-            "resources": resources.handle,
-            "checkin": study.checkin,
-            "streak": study.streak,
-            "leaderboard": ranking.leaderboard,
-            "privacy": ranking.privacy,
-            "reminders": reminders.handle,
-            "config": config.handle,
-            "help": HelpService(COMMANDS).handle,
-            "timezone": TimezoneService(members, clock, settings.default_timezone).handle,
-            "about": AboutService(
-                version(), knowledge.sources, settings.event_retention_days
-            ).handle,
-        }
-        router = Router(COMMANDS, handlers, ask.chat, topic=topics.resolve)
-        dispatcher = Dispatcher(router, events, spaces)
-        yield BotContext(
-            settings, engine, clock, dispatcher, topics, reminders, notifiers, role_granters
-        )
+        async def prune_events() -> int:
+            return await events.forget_before(clock.now() - retention)
+
+        await prune_events()
+        for job in jobs:
+            for step in job.start:
+                await step()
+        chat = next(job.chat for job in jobs if job.chat is not None)
+        handlers = {name: handler for job in jobs for name, handler in job.handlers.items()}
+        router = Router(COMMANDS, handlers, chat, topic=topics.resolve)
+        specs = [TimerSpec("prune-processed-events", PRUNE_EVENTS_MINUTES, prune_events)]
+        specs += [spec for job in jobs for spec in job.timers]
+        timer = Timer()
+        try:
+            yield BotContext(
+                settings, engine, clock, Dispatcher(router, events, spaces), topics,
+                {spec.name: spec for spec in specs}, timer,
+            )  # fmt: skip
+        finally:
+            await close_jobs(jobs, timer)
 
 
-def discord_adapter(
-    bot: BotContext, sync_guild_id: int | None = None, guild_ready_timeout: float = 2.0
-) -> DiscordAdapter:
-    """Build the Discord adapter from the settings and the running bot."""
-    settings = bot.settings
-    if settings.discord_token is None:
-        raise StartupError("BOT_DISCORD_TOKEN is not set")
-    options = DiscordOptions(
-        token=settings.discord_token.get_secret_value(),
-        api_base=settings.discord_api_base,
-        gateway_url=settings.discord_gateway_url,
-        moderator_role=settings.discord_moderator_role,
-        sync_guild_id=sync_guild_id,
-        sync_state_file=settings.data_dir / "discord_commands.sha256",
-        message_content=settings.discord_message_content,
-        guild_ready_timeout=guild_ready_timeout,
-    )
-    return DiscordAdapter(options, bot.dispatcher.handle, COMMANDS, completers(bot))
-
-
-def completers(bot: BotContext) -> dict[str, Completer]:
-    """Return the autocomplete sources platforms offer for command arguments."""
-    return {
-        "topic": lambda text: [(t.name, t.id) for t in bot.topics.complete(text)],
-        "timezone": lambda text: [(name, name) for name in matching_timezones(text)],
-        "command": lambda text: [
-            (c.name, c.name) for c in COMMANDS if c.name.startswith(text.casefold().strip())
-        ],
-    }
-
-
-def slack_adapter(bot: BotContext) -> SlackAdapter:
-    """Build the Slack adapter from the settings and the running bot."""
-    settings = bot.settings
-    if settings.slack_bot_token is None:
-        raise StartupError("BOT_SLACK_BOT_TOKEN is not set")
-    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
-    mode = settings.slack_mode
-    if mode == "auto":
-        mode = "socket" if app_token else "http"
-    secret = settings.slack_signing_secret
-    if mode == "http" and secret is None:
-        raise StartupError("Slack HTTP mode needs BOT_SLACK_SIGNING_SECRET")
-    if mode == "socket" and app_token is None:
-        raise StartupError("Slack Socket Mode needs BOT_SLACK_APP_TOKEN")
-    options = SlackOptions(
-        bot_token=settings.slack_bot_token.get_secret_value(),
-        signing_secret=secret.get_secret_value() if secret else None,
-        app_token=app_token,
-        api_base=settings.slack_api_base,
-        mode=mode,
-        host=settings.slack_host,
-        port=settings.slack_port,
-        path=settings.slack_path,
-        command=settings.slack_command,
-        moderator_group=settings.slack_moderator_group,
-    )
-    return SlackAdapter(options, bot.dispatcher.handle, COMMANDS)
+async def close_jobs(jobs: Sequence[Job], timer: Timer) -> None:
+    """Drain writes, stop the timers, then cancel background work (the engine closes last)."""
+    for job in jobs:
+        for step in job.drain:
+            await step()
+    await timer.stop()
+    for job in jobs:
+        for step in job.cancel:
+            await step()
 
 
 def freeze_startup_heap() -> None:
@@ -242,23 +156,27 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
+async def serve(adapter: Adapter, bot: BotContext) -> None:
+    """Run one adapter against the bot until it is closed."""
+    if isinstance(adapter, DiscordAdapter):
+        await adapter.run(bot.dispatcher.handle, completers(bot.topics))
+    else:
+        await adapter.run(bot.dispatcher.handle)
+
+
 async def run_platforms(
     settings: Settings, platforms: list[str], sync_guild_id: int | None
 ) -> None:
     """Run the configured platform adapters until one stops or the process is interrupted."""
-    async with open_bot(settings) as bot:
-        adapters: list[DiscordAdapter | SlackAdapter] = []
-        if "discord" in platforms:
-            adapters.append(discord_adapter(bot, sync_guild_id))
-            bot.connect(Platform.DISCORD, adapters[-1])
-        if "slack" in platforms:
-            adapters.append(slack_adapter(bot))
-            bot.connect(Platform.SLACK, adapters[-1])
+    adapters: list[Adapter] = []
+    if "discord" in platforms:
+        adapters.append(discord_adapter(settings, sync_guild_id))
+    if "slack" in platforms:
+        adapters.append(slack_adapter(settings))
+    async with open_bot(settings, reach=reach_of(adapters)) as bot:
         freeze_startup_heap()
-        tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
-        timer = Timer()
-        timer.every(settings.reminder_check_minutes, "streak-reminders", bot.reminders.send_due)
-        timer.start()
+        tasks = [asyncio.create_task(serve(adapter, bot)) for adapter in adapters]
+        bot.start_timers()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGTERM, signal.SIGINT):
@@ -272,7 +190,7 @@ async def run_platforms(
                     task.result()  # surface the error of an adapter that stopped
             log.info("shutting down")
         finally:
-            await timer.stop()
+            # Stop intake first: each adapter lets its replies in flight finish, then closes.
             for adapter in adapters:
                 await adapter.close()
             for task in (*tasks, stopping):

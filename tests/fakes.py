@@ -6,12 +6,13 @@ import difflib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from bot.core.commands import COMMANDS
+from bot.core.catalog import COMMANDS
 from bot.core.converters import ConvertContext
 from bot.core.knowledge import KnowledgeBase
 from bot.core.messages import NO_REFERENCES, Actor, Platform, References
-from bot.core.ports import Feedback, Member, MemberKey, SearchHit, Space
+from bot.core.ports import Member, MemberKey, SearchHit, Space
 from bot.core.requests import Request, parse_text
+from bot.core.roadmap.ports import Feedback
 
 
 class FakeMemberRepository:

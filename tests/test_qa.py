@@ -10,7 +10,7 @@ import pytest
 
 from bot.answering import build_answerer
 from bot.config import Settings
-from bot.core.qa import Answer, QuestionAnswerer, clean_question, split_parts
+from bot.core.roadmap.qa import Answer, QuestionAnswerer, clean_question, split_parts
 from tests.devset import evaluate, load_questions, pass_rates
 
 # The target: at least 95% on the public sample (no special-casing of its questions).

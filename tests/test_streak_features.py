@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,10 +14,10 @@ import pytest_asyncio
 
 from bot.adapters.discord.references import DISCORD_REFERENCES
 from bot.app import BotContext, open_bot
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.core.clock import FixedClock
 from bot.core.messages import Actor, Incoming, Platform, Reply
-from bot.core.ports import MemberKey
+from bot.core.ports import MemberKey, Reach
 
 GUILD = "guild-1"
 START = datetime(2026, 3, 2, 12, tzinfo=UTC)  # a Monday, noon UTC
@@ -53,11 +54,8 @@ class Sent:
 
 
 class Running:
-    def __init__(self, bot: BotContext, clock: FixedClock) -> None:
-        self.bot, self.clock = bot, clock
-        self.sent = Sent()
-        bot.notifiers[Platform.DISCORD] = self.sent
-        bot.role_granters[Platform.DISCORD] = self.sent
+    def __init__(self, bot: BotContext, clock: FixedClock, sent: Sent) -> None:
+        self.bot, self.clock, self.sent = bot, clock, sent
         self._ids = 0
 
     async def say(self, actor: Actor, text: str, event_id: str | None = None) -> Reply:
@@ -73,6 +71,15 @@ class Running:
         self.clock.advance(timedelta(**delta))
 
 
+@asynccontextmanager
+async def open_running(settings: Settings, clock: FixedClock) -> AsyncIterator[Running]:
+    """Open the composed bot with a recording notifier and role granter on Discord."""
+    sent = Sent()
+    reach = Reach({Platform.DISCORD: sent}, {Platform.DISCORD: sent})
+    async with open_bot(settings, clock, reach) as bot:
+        yield Running(bot, clock, sent)
+
+
 @pytest_asyncio.fixture(loop_scope="function")
 async def running(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -80,8 +87,8 @@ async def running(
     monkeypatch.chdir(tmp_path)
     settings = load_settings(database_url=database_url, data_dir=tmp_path / "data")
     clock = FixedClock(START)
-    async with open_bot(settings, clock) as bot:
-        yield Running(bot, clock)
+    async with open_running(settings, clock) as running:
+        yield running
 
 
 def board(reply: Reply) -> list[tuple[int, str, int]]:
@@ -241,19 +248,19 @@ async def test_reminders_go_out_once_a_local_day_when_today_is_not_counted(
     await running.say(BOB, "reminders on")  # UTC: 12:00, before the 20:00 reminder hour
     await running.say(CY, "checkin")  # never asked: never reminded
 
-    assert await running.bot.reminders.send_due() == 1
-    assert await running.bot.reminders.send_due() == 0  # the next tick: already sent
+    assert await running.bot.timers["streak-reminders"].run() == 1
+    assert await running.bot.timers["streak-reminders"].run() == 0  # the next tick: already sent
     assert [key.user_id for key, _ in running.sent.direct_messages] == ["1"]
 
     running.advance(hours=8)  # 20:00 UTC: Bob's hour; Ada's next day (05:00) is too early
     await running.say(BOB, "checkin")  # ...but Bob already studied today
-    assert await running.bot.reminders.send_due() == 0
+    assert await running.bot.timers["streak-reminders"].run() == 0
 
     running.advance(hours=16)  # Tuesday 12:00 UTC, 21:00 in Tokyo
     await running.say(ADA, "reminders off")
-    assert await running.bot.reminders.send_due() == 0
+    assert await running.bot.timers["streak-reminders"].run() == 0
     await running.say(ADA, "reminders on")
-    assert await running.bot.reminders.send_due() == 1
+    assert await running.bot.timers["streak-reminders"].run() == 1
     assert len(running.sent.direct_messages) == 2
 
 

@@ -12,11 +12,10 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import event
 
-from bot.app import open_bot
 from bot.config import load_settings
 from bot.core.clock import FixedClock
-from bot.core.reminders import reminder_time
-from tests.test_streak_features import ADA, BOB, MOD, START, Running, member
+from bot.core.study.reminders import reminder_time
+from tests.test_streak_features import ADA, BOB, MOD, START, Running, member, open_running
 
 
 @pytest_asyncio.fixture(loop_scope="function")
@@ -26,8 +25,8 @@ async def running(
     monkeypatch.chdir(tmp_path)
     settings = load_settings(database_url=database_url, data_dir=tmp_path / "data")
     clock = FixedClock(START)
-    async with open_bot(settings, clock) as bot:
-        yield Running(bot, clock)
+    async with open_running(settings, clock) as running:
+        yield running
 
 
 @contextmanager
@@ -49,34 +48,38 @@ def statements(bot: Running) -> Iterator[list[str]]:
 async def test_a_tick_with_nobody_due_is_one_query(running: Running) -> None:
     for user in range(30):
         await running.say(member(str(500 + user)), "reminders on")  # noon: 20:00 is ahead
-    assert await running.bot.reminders.send_due() == 0  # looks once at each, schedules 20:00
+    assert (
+        await running.bot.timers["streak-reminders"].run() == 0
+    )  # looks once at each, schedules 20:00
 
     with statements(running) as seen:
-        assert await running.bot.reminders.send_due() == 0
+        assert await running.bot.timers["streak-reminders"].run() == 0
     assert len([s for s in seen if s.lstrip().upper().startswith("SELECT")]) == 1, seen
 
     running.advance(hours=8)  # 20:00 UTC: everybody's hour
-    assert await running.bot.reminders.send_due() == 30
+    assert await running.bot.timers["streak-reminders"].run() == 30
     with statements(running) as seen:
-        assert await running.bot.reminders.send_due() == 0  # next look: tomorrow 20:00
+        assert await running.bot.timers["streak-reminders"].run() == 0  # next look: tomorrow 20:00
     assert len(seen) == 1
 
 
 async def test_a_timezone_change_moves_a_scheduled_reminder(running: Running) -> None:
     await running.say(ADA, "reminders on")
-    assert await running.bot.reminders.send_due() == 0  # 12:00 UTC; scheduled for 20:00 UTC
+    assert (
+        await running.bot.timers["streak-reminders"].run() == 0
+    )  # 12:00 UTC; scheduled for 20:00 UTC
     await running.say(ADA, "timezone Asia/Tokyo")  # it is 21:00 there: due now
-    assert await running.bot.reminders.send_due() == 1
+    assert await running.bot.timers["streak-reminders"].run() == 1
 
 
 async def test_a_reminder_hour_change_moves_scheduled_reminders(running: Running) -> None:
     await running.say(ADA, "reminders on")
     await running.say(BOB, "reminders on")
     await running.say(BOB, "checkin")
-    assert await running.bot.reminders.send_due() == 0
+    assert await running.bot.timers["streak-reminders"].run() == 0
     await running.say(MOD, "config streaks reminder-hour 13")
     running.advance(hours=1)  # 13:00 UTC
-    assert await running.bot.reminders.send_due() == 1  # Ada; Bob studied today
+    assert await running.bot.timers["streak-reminders"].run() == 1  # Ada; Bob studied today
     assert [key.user_id for key, _ in running.sent.direct_messages] == ["1"]
 
 

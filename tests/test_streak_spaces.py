@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.app import open_bot
 from bot.config import load_settings
 from bot.core.clock import FixedClock
 from bot.core.messages import Actor, Platform
-from tests.test_streak_features import START, Running, board, field_value
+from tests.test_streak_features import START, Running, board, field_value, open_running
 
 
 def in_space(space: str, user_id: str, name: str, *, moderator: bool = False) -> Actor:
@@ -29,7 +28,7 @@ class Prefixed(Running):
     """A running bot whose event ids do not collide with another bot's on the same database."""
 
     def __init__(self, running: Running, prefix: str) -> None:
-        super().__init__(running.bot, running.clock)
+        super().__init__(running.bot, running.clock, running.sent)
         self._prefix = prefix
 
     async def say(self, actor: Actor, text: str, event_id: str | None = None) -> object:
@@ -45,11 +44,11 @@ async def two_bots(
     monkeypatch.chdir(tmp_path)
     settings = load_settings(database_url=database_url, data_dir=tmp_path / "data")
     clocks = FixedClock(START), FixedClock(START)
-    async with open_bot(settings, clocks[0]) as first, open_bot(settings, clocks[1]) as second:
-        yield (
-            Prefixed(Running(first, clocks[0]), "p1"),
-            Prefixed(Running(second, clocks[1]), "p2"),
-        )
+    async with (
+        open_running(settings, clocks[0]) as first,
+        open_running(settings, clocks[1]) as second,
+    ):
+        yield Prefixed(first, "p1"), Prefixed(second, "p2")
 
 
 def advance(bots: tuple[Running, Running], **delta: float) -> None:

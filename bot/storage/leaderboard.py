@@ -23,7 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.messages import Platform
-from bot.core.ports import Board, MemberKey, Standing
+from bot.core.ports import MemberKey
+from bot.core.study.ports import Board, Standing
 from bot.storage.repositories import dialect_insert
 from bot.storage.tables import MemberStatsRow, StreakReminderRow, UtcDateTime
 from bot.storage.totals import (

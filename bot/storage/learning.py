@@ -9,7 +9,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.ports import Clock, Feedback, MemberKey
+from bot.core.ports import Clock, MemberKey
+from bot.core.roadmap.ports import Feedback
 from bot.storage.repositories import dialect_insert
 from bot.storage.tables import ProgressRow, ResourceFeedbackRow
 

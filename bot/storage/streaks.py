@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from bot.core.ports import LearningEvent, MemberKey, Recorded, StudyDay
+from bot.core.ports import MemberKey
+from bot.core.study.ports import LearningEvent, Recorded, StudyDay
 from bot.storage.repositories import NAME_LENGTH, dialect_insert
 from bot.storage.tables import LearningEventRow
 from bot.storage.totals import (
@@ -67,6 +68,11 @@ class SqlLearningEventRepository:
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain())
         return await done
+
+    async def aclose(self) -> None:
+        """Finish writing what is queued: its callers are waiting for the commit."""
+        if self._writer is not None:
+            await asyncio.gather(self._writer, return_exceptions=True)
 
     async def _drain(self) -> None:
         while self._queue:

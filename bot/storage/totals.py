@@ -12,8 +12,8 @@ from typing import cast
 from sqlalchemy import Table, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.core.ports import StudyDay
-from bot.core.streaks import ForgivenessRules, StreakTotals, local_date, streak_totals
+from bot.core.study.ports import StudyDay
+from bot.core.study.streaks import ForgivenessRules, StreakTotals, local_date, streak_totals
 from bot.storage.tables import LearningEventRow, MemberRow, MemberStatsRow, SpaceRow
 
 log = logging.getLogger(__name__)

@@ -15,13 +15,15 @@ import pytest
 import pytest_asyncio
 
 from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
-from bot.app import BotContext, completers, discord_adapter, open_bot
+from bot.app import BotContext, open_bot, serve
 from bot.config import load_settings
-from bot.core.commands import COMMANDS, Access, Command, CommandTable
+from bot.core.catalog import COMMANDS
+from bot.core.commands import Access, Command, CommandTable
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Actor, Reply
 from bot.core.requests import Request
 from bot.core.router import Router
+from bot.platform_setup import completers, discord_adapter, reach_of
 from tests.discord_fake import FakeDiscord, make_client_overrides
 from tests.fakes import FakeEventLog, FakeSpaceRepository
 
@@ -65,9 +67,9 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
                 discord_api_base=fake.rest_base,
                 discord_gateway_url=str(fake.gateway_url),
             )
-            async with open_bot(settings) as bot:
-                adapter = discord_adapter(bot, guild_ready_timeout=0.1)
-                task = asyncio.create_task(adapter.run())
+            adapter = discord_adapter(settings, guild_ready_timeout=0.1)
+            async with open_bot(settings, reach=reach_of([adapter])) as bot:
+                task = asyncio.create_task(serve(adapter, bot))
                 try:
                     await fake.wait_until_identified()
                     yield Running(fake, adapter, bot)
@@ -202,8 +204,8 @@ async def small_bot(
                 guild_ready_timeout=0.1,
                 ack_window=ack_window,
             )
-            adapter = DiscordAdapter(options, dispatcher.handle, table, {})
-            task = asyncio.create_task(adapter.run())
+            adapter = DiscordAdapter(options, table)
+            task = asyncio.create_task(adapter.run(dispatcher.handle, {}))
             try:
                 await fake.wait_until_identified()
                 yield fake
@@ -250,7 +252,7 @@ async def test_slow_work_is_deferred_then_followed_up(tmp_path: Path) -> None:
 
 async def test_completers_cover_every_autocomplete_argument(running: Running) -> None:
     wanted = {a.autocomplete for c in COMMANDS for a in c.arguments if a.autocomplete}
-    assert wanted <= set(completers(running.bot))
+    assert wanted <= set(completers(running.bot.topics))
 
 
 async def test_roadmap_bot_run_serves_discord_as_a_subprocess(tmp_path: Path) -> None:

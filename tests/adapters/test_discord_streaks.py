@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.messages import Platform
 from tests.adapters.test_discord import Running, running
 
 __all__ = ["running"]  # the fixture, shared with test_discord.py
@@ -54,7 +53,6 @@ async def test_privacy_off_keeps_a_member_off_the_board(running: Running) -> Non
 
 async def test_reminder_is_sent_as_a_dm_once(running: Running) -> None:
     fake = running.fake
-    running.bot.connect(Platform.DISCORD, running.adapter)
     config = await answer(
         running, "config",
         options={"section": "streaks", "setting": "reminder-hour", "value": "0"},
@@ -63,8 +61,8 @@ async def test_reminder_is_sent_as_a_dm_once(running: Running) -> None:
     assert "error" not in str(config["data"]["embeds"][0].get("title", "")).lower()
     await answer(running, "reminders", options={"switch": "on"})
 
-    assert await running.bot.reminders.send_due() == 1
-    assert await running.bot.reminders.send_due() == 0
+    assert await running.bot.timers["streak-reminders"].run() == 1
+    assert await running.bot.timers["streak-reminders"].run() == 0
 
     opened = fake.requests_matching("POST", r"/users/@me/channels")
     assert [str(r.json["recipient_id"]) for r in opened] == [str(fake.member_user["id"])]

@@ -21,7 +21,8 @@ import pytest
 from bot.adapters.console import ConsoleAdapter, console_actor
 from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
 from bot.adapters.slack.adapter import SlackAdapter, SlackOptions
-from bot.core.commands import COMMANDS, Access, Argument, Command, CommandTable
+from bot.core.catalog import COMMANDS
+from bot.core.commands import Access, Argument, Command, CommandTable
 from bot.core.converters import Channel, Day, Duration, Integer, Role, TimeOfDay, Weekdays
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Actor, ChannelRef, MemberRef, Platform, Reply, RoleRef
@@ -211,8 +212,11 @@ async def test_slack_parity() -> None:
             host="127.0.0.1",
             port=port,
         )
-        adapter = SlackAdapter(options, dispatcher.handle, TABLE)
-        async with serving(adapter, port) as endpoint, slack.signed_requests(endpoint) as sender:
+        adapter = SlackAdapter(options, TABLE)
+        async with (
+            serving(adapter, port, dispatcher.handle) as endpoint,
+            slack.signed_requests(endpoint) as sender,
+        ):
             for count, sample in enumerate(SAMPLES.values(), start=1):
                 status, _ = await sender.slash_command("/roadmap", sample.slack, user_id="U_ADMIN")
                 assert status == 200
@@ -235,8 +239,8 @@ async def discord_on(tmp_path: Path, dispatcher: Dispatcher) -> AsyncIterator[Fa
                 sync_state_file=tmp_path / "sync",
                 guild_ready_timeout=0.1,
             )
-            adapter = DiscordAdapter(options, dispatcher.handle, TABLE, {})
-            task = asyncio.create_task(adapter.run())
+            adapter = DiscordAdapter(options, TABLE)
+            task = asyncio.create_task(adapter.run(dispatcher.handle, {}))
             try:
                 await fake.wait_until_identified()
                 yield fake

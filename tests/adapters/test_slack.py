@@ -15,14 +15,16 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.adapters.slack.adapter import SlackAdapter, SlackOptions
-from bot.app import BotContext, open_bot, slack_adapter
+from bot.adapters.slack.adapter import Handle, SlackAdapter, SlackOptions
+from bot.app import BotContext, open_bot
 from bot.config import load_settings
-from bot.core.commands import COMMANDS, Access, Command, CommandTable
+from bot.core.catalog import COMMANDS
+from bot.core.commands import Access, Command, CommandTable
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Actor, Reply
 from bot.core.requests import Request
 from bot.core.router import Router
+from bot.platform_setup import reach_of, slack_adapter
 from tests.fakes import FakeEventLog, FakeSpaceRepository
 from tests.slack_fake import FakeSlack, SlackRequests
 
@@ -84,8 +86,8 @@ class Running:
 
 
 @asynccontextmanager
-async def serving(adapter: SlackAdapter, port: int) -> AsyncIterator[str]:
-    task = asyncio.create_task(adapter.run())
+async def serving(adapter: SlackAdapter, port: int, handle: Handle) -> AsyncIterator[str]:
+    task = asyncio.create_task(adapter.run(handle))
     try:
         await wait_for_port(port)
         yield f"http://127.0.0.1:{port}/slack/events"
@@ -107,13 +109,13 @@ async def bot_on(slack: FakeSlack, tmp_path: Path) -> AsyncIterator[Running]:
         slack_host="127.0.0.1",
         slack_port=port,
     )
-    async with open_bot(settings) as bot:
-        adapter = slack_adapter(bot)
-        async with (
-            serving(adapter, port) as endpoint,
-            slack.signed_requests(endpoint) as sender,
-        ):
-            yield Running(slack, sender, bot, adapter)
+    adapter = slack_adapter(settings)
+    async with (
+        open_bot(settings, reach=reach_of([adapter])) as bot,
+        serving(adapter, port, bot.dispatcher.handle) as endpoint,
+        slack.signed_requests(endpoint) as sender,
+    ):
+        yield Running(slack, sender, bot, adapter)
 
 
 @pytest_asyncio.fixture(loop_scope="function")
@@ -227,8 +229,11 @@ async def test_non_admins_are_refused_moderator_commands(tmp_path: Path) -> None
             port=port,
             moderator_group="S_MODS",
         )
-        adapter = SlackAdapter(options, dispatcher.handle, table)
-        async with serving(adapter, port) as endpoint, slack.signed_requests(endpoint) as sender:
+        adapter = SlackAdapter(options, table)
+        async with (
+            serving(adapter, port, dispatcher.handle) as endpoint,
+            slack.signed_requests(endpoint) as sender,
+        ):
             running = Running(slack, sender, None)
             refused = await running.command("purge", user_id="U_MEMBER")
             assert "moderators" in str(refused["blocks"]).lower()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.core.messages import Platform
 from tests.adapters.test_slack import Running, running
 from tests.slack_fake.world import ADMIN_USER_ID, MEMBER_USER_ID
 
@@ -36,10 +35,9 @@ async def test_reminder_is_sent_as_a_dm_once(running: Running) -> None:
     assert running.bot is not None and running.adapter is not None
     await running.command("config streaks reminder-hour 0", user_id=ADMIN_USER_ID, count=1)
     await running.command("reminders on", user_id=MEMBER_USER_ID, count=2)
-    running.bot.connect(Platform.SLACK, running.adapter)  # as `run` does
 
-    assert await running.bot.reminders.send_due() == 1
-    assert await running.bot.reminders.send_due() == 0
+    assert await running.bot.timers["streak-reminders"].run() == 1
+    assert await running.bot.timers["streak-reminders"].run() == 0
 
     opened = running.slack.calls_to("conversations.open")
     assert [c.args.get("users") for c in opened] == [MEMBER_USER_ID]

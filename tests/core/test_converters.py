@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.commands import COMMANDS
+from bot.core.catalog import COMMANDS
 from bot.core.converters import (
     BadValue,
     Choice,

@@ -6,7 +6,7 @@ import struct
 import zlib
 from datetime import date, timedelta
 
-from bot.core.heatmap import CELL, GAP, LEVELS, MARGIN, WEEKS, heatmap_png, level
+from bot.core.study.heatmap import CELL, GAP, LEVELS, MARGIN, WEEKS, heatmap_png, level
 
 
 def decode(png: bytes) -> tuple[int, int, bytes]:

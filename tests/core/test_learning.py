@@ -8,9 +8,9 @@ from bot.core.errors import BotError, UsageError
 from bot.core.knowledge import KnowledgeBase
 from bot.core.members import member_key
 from bot.core.messages import Reply
-from bot.core.progress import ProgressService
-from bot.core.resources import ResourceService, learner_level
-from bot.core.roadmap import RoadmapService
+from bot.core.roadmap.path import RoadmapService
+from bot.core.roadmap.progress import ProgressService
+from bot.core.roadmap.resources import ResourceService, learner_level
 from bot.core.topics import TopicResolver, UnknownTopicError
 from tests.core.small_kb import small_kb
 from tests.fakes import (

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.commands import COMMANDS, Access, Argument, Command, CommandTable
+from bot.core.catalog import COMMANDS
+from bot.core.commands import Access, Argument, Command, CommandTable
 from bot.core.converters import Choice
 from bot.core.errors import PermissionDeniedError, UnknownCommandError, UsageError
 from bot.core.messages import Actor, Incoming, Reply

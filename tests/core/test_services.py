@@ -6,15 +6,18 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.core.about import AboutService
 from bot.core.clock import FixedClock
-from bot.core.commands import ABOUT, ASK, HELP, TIMEZONE, CommandTable
+from bot.core.commands import CommandTable
 from bot.core.dispatcher import Dispatcher
-from bot.core.help import HelpService
-from bot.core.members import TimezoneService, member_key
+from bot.core.general.about import AboutService
+from bot.core.general.commands import ABOUT, HELP, TIMEZONE
+from bot.core.general.help import HelpService
+from bot.core.general.timezone import TimezoneService
+from bot.core.members import member_key
 from bot.core.messages import Actor, Incoming, Reply
 from bot.core.ports import Source
 from bot.core.requests import Request
+from bot.core.roadmap.commands import ASK
 from bot.core.router import Router
 from tests.fakes import FakeEventLog, FakeMemberRepository, FakeSpaceRepository, make_actor
 

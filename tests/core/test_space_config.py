@@ -7,7 +7,7 @@ import dataclasses
 
 from bot.core.messages import Actor, Platform
 from bot.core.ports import Space, StreakSettings
-from bot.core.space_config import ConfigService
+from bot.core.study.settings import ConfigService
 from tests.fakes import request
 
 MOD = Actor(Platform.DISCORD, "g1", "c1", "9", "Mo", True, "Guild")

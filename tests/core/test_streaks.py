@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.streaks import (
+from bot.core.study.streaks import (
     ForgivenessRules,
     compute_streak,
     explain,

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.clock import FixedClock
 from bot.core.messages import Platform
-from bot.core.ports import Board, LearningEvent, MemberKey
+from bot.core.ports import MemberKey
+from bot.core.study.ports import Board, LearningEvent
 from bot.storage import leaderboard as leaderboard_module
 from bot.storage.db import create_sessionmaker
 from bot.storage.leaderboard import SqlLeaderboard, SqlReminderLog

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.clock import FixedClock
 from bot.core.messages import Platform
-from bot.core.ports import Feedback, MemberKey
+from bot.core.ports import MemberKey
+from bot.core.roadmap.ports import Feedback
 from bot.storage.db import create_sessionmaker
 from bot.storage.learning import SqlFeedbackRepository, SqlProgressRepository
 from bot.storage.migrate import upgrade

@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.messages import Platform
-from bot.core.ports import LearningEvent, MemberKey, StudyDay
+from bot.core.ports import MemberKey
+from bot.core.study.ports import LearningEvent, StudyDay
 from bot.storage.db import create_sessionmaker
 from bot.storage.migrate import upgrade
 from bot.storage.streaks import NOTE_LENGTH, SqlLearningEventRepository

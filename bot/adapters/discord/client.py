@@ -91,17 +91,12 @@ class RoadmapClient(discord.Client):
 class DiscordAdapter:
     """Run the bot on Discord."""
 
-    def __init__(
-        self,
-        options: DiscordOptions,
-        handle: Handle,
-        table: CommandTable,
-        completers: Mapping[str, Completer],
-    ) -> None:
+    def __init__(self, options: DiscordOptions, table: CommandTable) -> None:
         self.options = options
-        self.handle = handle
         self.table = table
-        self.completers = dict(completers)
+        # Given by run(): the adapter (and its notifier) exists before the bot it serves.
+        self.handle: Handle = _not_running
+        self.completers: dict[str, Completer] = {}
         intents = discord.Intents.none()
         intents.guilds = True
         intents.guild_messages = True
@@ -112,8 +107,10 @@ class DiscordAdapter:
         self.in_flight = InFlight()
         self.notifier = DiscordNotifier(self.client)
 
-    async def run(self) -> None:
-        """Connect and serve until closed."""
+    async def run(self, handle: Handle, completers: Mapping[str, Completer]) -> None:
+        """Connect and serve until closed, answering through handle."""
+        self.handle = handle
+        self.completers = dict(completers)
         async with self.client:
             await self.client.start(self.options.token)
 
@@ -266,6 +263,10 @@ class DiscordAdapter:
         if state is not None:
             state.parent.mkdir(parents=True, exist_ok=True)
             state.write_text(digest)
+
+
+async def _not_running(incoming: Incoming) -> Reply | None:
+    raise RuntimeError("the Discord adapter was not started with run()")
 
 
 def _shared(rendered: Rendered, share: bool) -> Rendered:

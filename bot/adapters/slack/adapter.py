@@ -89,10 +89,11 @@ class _Directory:
 class SlackAdapter:
     """Run the bot on Slack."""
 
-    def __init__(self, options: SlackOptions, handle: Handle, table: CommandTable) -> None:
+    def __init__(self, options: SlackOptions, table: CommandTable) -> None:
         self.options = options
-        self.handle = handle
         self.table = table
+        # Given by run(): the adapter (and its notifier) exists before the bot it serves.
+        self.handle: Handle = _not_running
         client = AsyncWebClient(token=options.bot_token, base_url=options.api_base)
         self.app = AsyncApp(
             client=client,
@@ -137,8 +138,9 @@ class SlackAdapter:
             user_id=user_id, view={"type": "home", "blocks": view_blocks[:100]}
         )
 
-    async def run(self) -> None:
-        """Serve Slack until closed: HTTP listener or Socket Mode, as configured."""
+    async def run(self, handle: Handle) -> None:
+        """Serve Slack until closed (HTTP listener or Socket Mode), answering through handle."""
+        self.handle = handle
         if self.options.mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import (
                 AsyncSocketModeHandler,
@@ -166,3 +168,7 @@ class SlackAdapter:
             await self._runner.cleanup()  # no new requests; acks already sent
         await self.in_flight.drain(drain_seconds)
         self._stopped.set()
+
+
+async def _not_running(incoming: Incoming) -> Reply | None:
+    raise RuntimeError("the Slack adapter was not started with run()")

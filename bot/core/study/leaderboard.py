@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from bot.core.members import member_key
 from bot.core.messages import Actor, Field, Reply
-from bot.core.ports import Board, Clock, LeaderboardRepository, MemberRepository, Standing
+from bot.core.ports import Clock, MemberRepository
 from bot.core.requests import Request
 from bot.core.sanitize import quote_user_text
-from bot.core.streaks import local_date, week_start
-from bot.core.study import StudyService
+from bot.core.study.context import StudyContexts
+from bot.core.study.ports import Board, LeaderboardRepository, Standing
+from bot.core.study.streaks import local_date, week_start
 
 TOP = 10
 NAME_LENGTH = 32
@@ -29,12 +30,12 @@ class LeaderboardService:
         self,
         boards: LeaderboardRepository,
         members: MemberRepository,
-        study: StudyService,
+        contexts: StudyContexts,
         clock: Clock,
     ) -> None:
         self._boards = boards
         self._members = members
-        self._study = study
+        self._contexts = contexts
         self._clock = clock
 
     async def leaderboard(self, request: Request) -> Reply:
@@ -62,7 +63,7 @@ class LeaderboardService:
 
     async def _board(self, actor: Actor, period: str, metric: str) -> Board:
         # Periods follow the asker's calendar: "this week" starts on their Monday.
-        context = await self._study.context(member_key(actor), actor.space_id)
+        context = await self._contexts.of(member_key(actor), actor.space_id)
         now = self._clock.now()
         today = local_date(now, context.timezone)
         start = week_start(today) if period == "week" else today.replace(day=1)

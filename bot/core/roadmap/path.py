@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.core.knowledge import KnowledgeBase, Topic
 from bot.core.members import member_key
 from bot.core.messages import Actor, Button, Field, Reply
-from bot.core.progress import DONE, MARKS, SKIP, ProgressService
 from bot.core.requests import Request
-from bot.core.resources import ResourceService, Wanted
+from bot.core.roadmap.progress import DONE, MARKS, SKIP, ProgressService
+from bot.core.roadmap.resources import ResourceService, Wanted
 from bot.core.topics import TopicResolver
 
 NEXT_COUNT = 3

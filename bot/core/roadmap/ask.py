@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.core.messages import Actor, Reply
-from bot.core.qa import QuestionAnswerer
 from bot.core.requests import Request
+from bot.core.roadmap.qa import QuestionAnswerer
 
 
 class AskService:

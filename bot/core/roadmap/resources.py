@@ -10,9 +10,10 @@ from bot.core.errors import BotError, UsageError
 from bot.core.knowledge import KnowledgeBase, Resource, Topic
 from bot.core.members import member_key
 from bot.core.messages import Actor, Button, Field, Reply
-from bot.core.ports import Feedback, FeedbackRepository, MemberKey
-from bot.core.progress import DONE, ProgressService
+from bot.core.ports import MemberKey
 from bot.core.requests import Request
+from bot.core.roadmap.ports import Feedback, FeedbackRepository
+from bot.core.roadmap.progress import DONE, ProgressService
 from bot.core.sanitize import quote_user_text
 from bot.core.topics import TopicResolver
 

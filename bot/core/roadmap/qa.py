@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.core.knowledge import KnowledgeBase
 from bot.core.ports import KnowledgeIndex, SearchHit, Source
-from bot.core.qa_render import Part, Renderer
+from bot.core.roadmap.qa_render import Part, Renderer
 
 MAX_QUESTION_CHARS = 600  # longer messages are read up to here; questions are short
 MIN_COVERAGE = 0.5  # share of a question's meaning a document must contain to be trusted

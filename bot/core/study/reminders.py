@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from bot.core.members import member_key
 from bot.core.messages import Field, Platform, Reply
-from bot.core.ports import Clock, Member, MemberRepository, Notifier, ReminderLog
+from bot.core.ports import Clock, Member, MemberRepository, Notifier
 from bot.core.requests import Request
-from bot.core.study import StudyService
+from bot.core.study.context import StreakReader, StudyContexts
+from bot.core.study.ports import ReminderLog
 
 log = logging.getLogger(__name__)
 
@@ -22,13 +23,15 @@ class ReminderService:
     def __init__(
         self,
         members: MemberRepository,
-        study: StudyService,
+        contexts: StudyContexts,
+        streaks: StreakReader,
         sent: ReminderLog,
         clock: Clock,
         notifiers: Mapping[Platform, Notifier],
     ) -> None:
         self._members = members
-        self._study = study
+        self._contexts = contexts
+        self._streaks = streaks
         self._sent = sent
         self._clock = clock
         # Filled in when platform adapters start, so it is read at each run, not copied.
@@ -38,7 +41,7 @@ class ReminderService:
         """Answer `reminders [on|off]`."""
         actor, choice = request.actor, request.text("switch")
         key = member_key(actor)
-        context = await self._study.context(key, actor.space_id)
+        context = await self._contexts.of(key, actor.space_id)
         hour = context.settings.reminder_hour
         when = f"at {hour:02d}:00 your time ({context.timezone})"
         if choice is None:
@@ -80,7 +83,7 @@ class ReminderService:
         if notifier is None:
             return False  # that platform stopped since the query
         # Fresh: the settings were possibly changed a moment ago through another process.
-        context = await self._study.context(member.key, member.reminder_space_id or "", fresh=True)
+        context = await self._contexts.of(member.key, member.reminder_space_id or "", fresh=True)
         zone, hour = context.timezone, context.settings.reminder_hour
         local = now.astimezone(ZoneInfo(zone))
         if local.hour < hour:
@@ -90,7 +93,7 @@ class ReminderService:
             )
             return False
         tomorrow = reminder_time(local.date() + timedelta(days=1), hour, zone)
-        snapshot = await self._study.snapshot(member.key, context)
+        snapshot = await self._streaks.snapshot(member.key, context)
         status = snapshot.status
         # Claim first: a crash after this line loses one reminder rather than sending two.
         if status.today_counted or not await self._sent.claim(member.key, local.date(), now):

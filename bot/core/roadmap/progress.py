@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from bot.core.knowledge import KnowledgeBase, Topic
 from bot.core.members import member_key
 from bot.core.messages import Actor, Button, Field, Reply
-from bot.core.ports import MemberKey, ProgressRepository
+from bot.core.ports import MemberKey
 from bot.core.requests import Request
+from bot.core.roadmap.ports import ProgressRepository
 from bot.core.topics import TopicResolver
 
 DONE, LEARNING, SKIP = "done", "learning", "skip"

@@ -1,0 +1,1 @@
+"""General commands: help, timezone and about."""

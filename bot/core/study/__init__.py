@@ -1,0 +1,1 @@
+"""The study job: check-ins, streaks, leaderboards, reminders and the streak settings."""

@@ -1,0 +1,54 @@
+"""What every job is built from (Shared) and what it gives back (Job)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.core.knowledge import KnowledgeBase
+from bot.core.ports import Clock, MemberRepository, Reach, SpaceRepository
+from bot.core.roadmap.qa import QuestionAnswerer
+from bot.core.router import ChatHandler, Handler
+from bot.core.topics import TopicResolver
+
+Step = Callable[[], Awaitable[object]]
+
+
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """The pieces every job may use; built once by the app."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    knowledge: KnowledgeBase
+    topics: TopicResolver
+    answerer: QuestionAnswerer
+    members: MemberRepository
+    spaces: SpaceRepository
+    reach: Reach  # notifiers and role granters of the platforms this process runs
+
+
+@dataclass(frozen=True, slots=True)
+class TimerSpec:
+    """A job's timer: run every few minutes; the tables decide what is due."""
+
+    name: str
+    minutes: float
+    run: Callable[[], Awaitable[int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What a job gives the app: handlers by command name, timers, and its lifecycle steps."""
+
+    name: str
+    handlers: Mapping[str, Handler]
+    chat: ChatHandler | None = None  # plain messages (one job answers them)
+    timers: tuple[TimerSpec, ...] = ()
+    start: tuple[Step, ...] = ()  # before any message is taken (e.g. a backfill)
+    drain: tuple[Step, ...] = ()  # on shutdown, after intake stopped: finish pending writes
+    cancel: tuple[Step, ...] = ()  # on shutdown, after timers stopped: end background work

@@ -1,0 +1,88 @@
+"""Platform adapters built from the settings, and what the core may reach through them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
+from bot.adapters.discord.commands import Completer
+from bot.adapters.slack.adapter import SlackAdapter, SlackOptions
+from bot.config import Settings
+from bot.core.catalog import COMMANDS
+from bot.core.messages import Platform
+from bot.core.ports import Notifier, Reach, RoleGranter
+from bot.core.timezones import matching_timezones
+from bot.core.topics import TopicResolver
+from bot.platforms import StartupError
+
+Adapter = DiscordAdapter | SlackAdapter
+
+
+def discord_adapter(
+    settings: Settings, sync_guild_id: int | None = None, guild_ready_timeout: float = 2.0
+) -> DiscordAdapter:
+    """Build the Discord adapter from the settings (it starts serving with run())."""
+    if settings.discord_token is None:
+        raise StartupError("BOT_DISCORD_TOKEN is not set")
+    options = DiscordOptions(
+        token=settings.discord_token.get_secret_value(),
+        api_base=settings.discord_api_base,
+        gateway_url=settings.discord_gateway_url,
+        moderator_role=settings.discord_moderator_role,
+        sync_guild_id=sync_guild_id,
+        sync_state_file=settings.data_dir / "discord_commands.sha256",
+        message_content=settings.discord_message_content,
+        guild_ready_timeout=guild_ready_timeout,
+    )
+    return DiscordAdapter(options, COMMANDS)
+
+
+def completers(topics: TopicResolver) -> dict[str, Completer]:
+    """Return the autocomplete sources platforms offer for command arguments."""
+    return {
+        "topic": lambda text: [(t.name, t.id) for t in topics.complete(text)],
+        "timezone": lambda text: [(name, name) for name in matching_timezones(text)],
+        "command": lambda text: [
+            (c.name, c.name) for c in COMMANDS if c.name.startswith(text.casefold().strip())
+        ],
+    }
+
+
+def slack_adapter(settings: Settings) -> SlackAdapter:
+    """Build the Slack adapter from the settings (it starts serving with run())."""
+    if settings.slack_bot_token is None:
+        raise StartupError("BOT_SLACK_BOT_TOKEN is not set")
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+    mode = settings.slack_mode
+    if mode == "auto":
+        mode = "socket" if app_token else "http"
+    secret = settings.slack_signing_secret
+    if mode == "http" and secret is None:
+        raise StartupError("Slack HTTP mode needs BOT_SLACK_SIGNING_SECRET")
+    if mode == "socket" and app_token is None:
+        raise StartupError("Slack Socket Mode needs BOT_SLACK_APP_TOKEN")
+    options = SlackOptions(
+        bot_token=settings.slack_bot_token.get_secret_value(),
+        signing_secret=secret.get_secret_value() if secret else None,
+        app_token=app_token,
+        api_base=settings.slack_api_base,
+        mode=mode,
+        host=settings.slack_host,
+        port=settings.slack_port,
+        path=settings.slack_path,
+        command=settings.slack_command,
+        moderator_group=settings.slack_moderator_group,
+    )
+    return SlackAdapter(options, COMMANDS)
+
+
+def reach_of(adapters: Sequence[Adapter]) -> Reach:
+    """Return the notifiers (and Discord's role granter) of the adapters this process runs."""
+    notifiers: dict[Platform, Notifier] = {}
+    granters: dict[Platform, RoleGranter] = {}
+    for adapter in adapters:
+        if isinstance(adapter, DiscordAdapter):
+            notifiers[Platform.DISCORD] = granters[Platform.DISCORD] = adapter.notifier
+        else:
+            notifiers[Platform.SLACK] = adapter.notifier
+    return Reach(notifiers, granters)
