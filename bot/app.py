@@ -127,12 +127,13 @@ async def open_bot(
         specs = [TimerSpec("prune-processed-events", PRUNE_EVENTS_MINUTES, prune_events)]
         specs += [spec for job in jobs for spec in job.timers]
         timer = Timer()
+        dispatcher = Dispatcher(router, events, spaces)
         try:
             yield BotContext(
-                settings, engine, clock, Dispatcher(router, events, spaces), topics,
-                {spec.name: spec for spec in specs}, timer,
-            )  # fmt: skip
+                settings, engine, clock, dispatcher, topics, {s.name: s for s in specs}, timer
+            )
         finally:
+            await dispatcher.close()  # intake stops; messages being handled finish
             await close_jobs(jobs, timer)
 
 

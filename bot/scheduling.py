@@ -49,6 +49,11 @@ class Timer:
             misfire_grace_time=None,
         )
 
+    @property
+    def running(self) -> bool:
+        """Say whether the timer ticks."""
+        return bool(self._scheduler.running)
+
     def start(self) -> None:
         """Start ticking (needs a running event loop)."""
         self._scheduler.start()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.app import open_bot
 from bot.config import load_settings
+from bot.core.clock import FixedClock
 from bot.core.messages import Actor, Incoming, Platform
 from bot.logs import configure_logging
 
@@ -56,3 +59,38 @@ def test_json_log_lines_carry_extras_and_exceptions(tmp_path: Path) -> None:
     assert [r["message"] for r in records] == ["hello world", "failed"]
     assert records[0]["ref"] == "abc123" and records[0]["level"] == "INFO"
     assert "ValueError: boom" in records[1]["exception"]
+
+
+async def test_shutdown_drains_a_check_in_still_being_written(settings) -> None:
+    """Leaving open_bot while a check-in waits in the writer's queue stores it, then closes."""
+    async with open_bot(settings) as bot:
+        pending = asyncio.ensure_future(
+            bot.dispatcher.handle(Incoming(DISCORD_USER, "checkin 25", "m-1"))
+        )
+        await asyncio.sleep(0)  # the check-in is queued, not yet committed
+    reply = await pending
+    assert reply is not None and reply.title == "Check-in saved", reply
+    async with open_bot(settings) as bot:
+        again = await bot.dispatcher.handle(Incoming(DISCORD_USER, "streak", "m-2"))
+    assert again is not None
+    assert next(f.value for f in again.fields if f.name == "Total") == "25 min"
+
+
+async def test_timers_prune_processed_events_and_stop_on_exit(settings) -> None:
+    clock = FixedClock(datetime(2026, 3, 2, 12, tzinfo=UTC))
+    async with open_bot(settings, clock) as bot:
+        assert await bot.dispatcher.handle(Incoming(DISCORD_USER, "help", "m-1")) is not None
+        clock.advance(timedelta(days=settings.event_retention_days + 1))
+        assert set(bot.timers) >= {
+            "prune-processed-events",
+            "streak-reminders",
+            "prune-streak-reminders",
+        }
+        bot.start_timers()  # each timer runs once at start: the old event is forgotten
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if await bot.dispatcher.handle(Incoming(DISCORD_USER, "help", "m-1")) is not None:
+                break
+        else:
+            raise AssertionError("the processed event was never pruned")
+    assert not bot.timer.running

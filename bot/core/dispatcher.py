@@ -6,6 +6,7 @@ import logging
 import uuid
 
 from bot.core.errors import BotError
+from bot.core.inflight import InFlight
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import EventLog, SpaceRepository
 from bot.core.router import Router
@@ -28,6 +29,11 @@ class Dispatcher:
         self._router = router
         self._events = events
         self._spaces = spaces
+        self._in_flight = InFlight()
+
+    async def close(self, timeout: float = 10.0) -> None:
+        """Take no more messages and wait for those being handled (before storage closes)."""
+        await self._in_flight.drain(timeout)
 
     @property
     def router(self) -> Router:
@@ -36,6 +42,14 @@ class Dispatcher:
 
     async def handle(self, incoming: Incoming) -> Reply | None:
         """Answer incoming; return None when it is a redelivery that was already handled."""
+        if self._in_flight.closing:
+            return Reply(
+                text="I'm restarting; please send that again in a minute.", error="closing"
+            )
+        async with self._in_flight.track():
+            return await self._handle(incoming)
+
+    async def _handle(self, incoming: Incoming) -> Reply | None:
         actor = incoming.actor
         try:
             if incoming.event_id is not None and not await self._events.claim(

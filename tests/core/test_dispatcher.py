@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -114,3 +115,26 @@ async def test_space_is_recorded_once_per_space() -> None:
     await dispatcher.handle(Incoming(make_actor("ada"), "count"))
     await dispatcher.handle(Incoming(make_actor("bob"), "count"))
     assert list(spaces.spaces) == [(Platform.CONSOLE, "space-1")]
+
+
+async def test_close_waits_for_messages_in_flight_and_refuses_new_ones() -> None:
+    release = asyncio.Event()
+
+    async def slow(request: Request) -> Reply:
+        await release.wait()
+        return Reply(text="done")
+
+    table = CommandTable([Command("slow", "Takes a while.")])
+    dispatcher = Dispatcher(
+        Router(table, {"slow": slow}, chat), FakeEventLog(), FakeSpaceRepository()
+    )
+    working = asyncio.ensure_future(dispatcher.handle(Incoming(make_actor(), "slow")))
+    await asyncio.sleep(0.01)
+    closing = asyncio.ensure_future(dispatcher.close(timeout=5))
+    await asyncio.sleep(0.01)
+    assert not closing.done()  # still waiting for the slow one
+    refused = await dispatcher.handle(Incoming(make_actor(), "slow"))
+    assert refused is not None and refused.error == "closing"
+    release.set()
+    await closing
+    assert (await working) == Reply(text="done")

@@ -20,8 +20,8 @@ from bot.adapters.discord.commands import Completer, register
 from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.references import DISCORD_REFERENCES
 from bot.adapters.discord.render import Rendered, command_of, render
-from bot.adapters.inflight import InFlight
 from bot.core.commands import CommandTable
+from bot.core.inflight import InFlight
 from bot.core.messages import Actor, Call, Incoming, Platform, Reply
 
 log = logging.getLogger(__name__)

@@ -13,13 +13,13 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.inflight import InFlight
 from bot.adapters.slack.http import SlackHttpListener
 from bot.adapters.slack.ids import member_id
 from bot.adapters.slack.listeners import register
 from bot.adapters.slack.notifier import SlackNotifier
 from bot.adapters.slack.render import blocks
 from bot.core.commands import CommandTable
+from bot.core.inflight import InFlight
 from bot.core.messages import Actor, Incoming, Platform, Reply
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Work in flight on an adapter, so closing can stop intake and wait for replies to finish."""
+"""Work in flight, so closing can stop intake and wait for what was taken in to finish."""
 
 from __future__ import annotations
 
