@@ -21,10 +21,10 @@ from bot.core.study.commands import CHECKIN
 from bot.core.study.leaderboard import LeaderboardService
 from bot.core.study.ports import LearningEvent
 from bot.storage.db import create_engine, create_sessionmaker
-from bot.storage.leaderboard import SqlLeaderboard
 from bot.storage.migrate import upgrade
 from bot.storage.repositories import SqlMemberRepository, SqlSpaceRepository
-from bot.storage.streaks import SqlLearningEventRepository
+from bot.storage.study.leaderboard import SqlLeaderboard
+from bot.storage.study.streaks import SqlLearningEventRepository
 
 NOW = datetime(2026, 11, 20, 18, tzinfo=UTC)
 SPACE = "guild-bench"

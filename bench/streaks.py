@@ -48,8 +48,8 @@ from bot.core.study.ports import Board
 from bot.core.study.reminders import ReminderService
 from bot.core.study.streaks import week_start
 from bot.storage.db import create_sessionmaker
-from bot.storage.leaderboard import SqlReminderLog
 from bot.storage.repositories import SqlMemberRepository
+from bot.storage.study.leaderboard import SqlReminderLog
 from bot.storage.tables import MemberRow
 
 # --- a big space -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from bot.core.roadmap.path import RoadmapService
 from bot.core.roadmap.progress import ProgressService, TopicDone
 from bot.core.roadmap.resources import ResourceService
 from bot.jobs.kit import Job, Shared
-from bot.storage.learning import SqlFeedbackRepository, SqlProgressRepository
+from bot.storage.roadmap.learning import SqlFeedbackRepository, SqlProgressRepository
 
 
 def roadmap_job(shared: Shared, topic_done: TopicDone | None = None) -> Job:

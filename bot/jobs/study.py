@@ -16,8 +16,8 @@ from bot.core.study.settings import ConfigService
 from bot.core.study.streak import StreakService
 from bot.core.study.streaks import local_date
 from bot.jobs.kit import Job, Shared, TimerSpec
-from bot.storage.leaderboard import SqlLeaderboard, SqlReminderLog
-from bot.storage.streaks import SqlLearningEventRepository
+from bot.storage.study.leaderboard import SqlLeaderboard, SqlReminderLog
+from bot.storage.study.streaks import SqlLearningEventRepository
 
 REMINDER_DAYS_KEPT = 3  # a reminder row only has to outlive its local day (any timezone)
 PRUNE_MINUTES = 60.0

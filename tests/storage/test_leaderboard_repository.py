@@ -20,10 +20,10 @@ from bot.core.ports import MemberKey
 from bot.core.study.ports import Board, LearningEvent
 from bot.storage import leaderboard as leaderboard_module
 from bot.storage.db import create_sessionmaker
-from bot.storage.leaderboard import SqlLeaderboard, SqlReminderLog
 from bot.storage.migrate import upgrade
 from bot.storage.repositories import SqlMemberRepository
-from bot.storage.streaks import SqlLearningEventRepository
+from bot.storage.study.leaderboard import SqlLeaderboard, SqlReminderLog
+from bot.storage.study.streaks import SqlLearningEventRepository
 from bot.storage.tables import MemberStatsRow
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -18,8 +18,8 @@ from bot.core.messages import Platform
 from bot.core.ports import MemberKey
 from bot.core.roadmap.ports import Feedback
 from bot.storage.db import create_sessionmaker
-from bot.storage.learning import SqlFeedbackRepository, SqlProgressRepository
 from bot.storage.migrate import upgrade
+from bot.storage.roadmap.learning import SqlFeedbackRepository, SqlProgressRepository
 from bot.storage.tables import Base, ProgressRow, ResourceFeedbackRow
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -18,7 +18,7 @@ from bot.core.ports import MemberKey
 from bot.core.study.ports import LearningEvent, StudyDay
 from bot.storage.db import create_sessionmaker
 from bot.storage.migrate import upgrade
-from bot.storage.streaks import NOTE_LENGTH, SqlLearningEventRepository
+from bot.storage.study.streaks import NOTE_LENGTH, SqlLearningEventRepository
 from bot.storage.tables import LearningEventRow
 
 Sessions = async_sessionmaker[AsyncSession]

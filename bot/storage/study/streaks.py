@@ -15,8 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from bot.core.ports import MemberKey
 from bot.core.study.ports import LearningEvent, Recorded, StudyDay
 from bot.storage.repositories import NAME_LENGTH, dialect_insert
-from bot.storage.tables import LearningEventRow
-from bot.storage.totals import (
+from bot.storage.study.totals import (
     EVENTS,
     MEMBERS,
     STATS,
@@ -26,6 +25,7 @@ from bot.storage.totals import (
     study_days,
     write_totals,
 )
+from bot.storage.tables import LearningEventRow
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,7 @@ from bot.core.messages import Platform
 from bot.core.ports import MemberKey
 from bot.core.study.ports import Board, Standing
 from bot.storage.repositories import dialect_insert
-from bot.storage.tables import MemberStatsRow, StreakReminderRow, UtcDateTime
-from bot.storage.totals import (
+from bot.storage.study.totals import (
     EVENTS,
     MEMBERS,
     STATS,
@@ -36,6 +35,7 @@ from bot.storage.totals import (
     study_days,
     write_totals,
 )
+from bot.storage.tables import MemberStatsRow, StreakReminderRow, UtcDateTime
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Storage of the roadmap job: progress and resource feedback."""

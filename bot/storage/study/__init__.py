@@ -1,0 +1,1 @@
+"""Storage of the study job: learning events, totals, leaderboards and reminders."""
