@@ -18,7 +18,7 @@ from bot.core.clock import FixedClock
 from bot.core.messages import Platform
 from bot.core.ports import MemberKey
 from bot.core.study.ports import Board, LearningEvent
-from bot.storage import leaderboard as leaderboard_module
+from bot.storage.study import leaderboard as leaderboard_module
 from bot.storage.db import create_sessionmaker
 from bot.storage.migrate import upgrade
 from bot.storage.repositories import SqlMemberRepository
