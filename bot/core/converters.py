@@ -48,7 +48,7 @@ class Kind:
         """Return value checked and typed; text goes through convert."""
         if isinstance(value, str):
             return self.convert(value, context)
-        raise BadValue(f"expected {self.describe()}")
+        raise BadValue(f"must be {self.describe()}")
 
     def claims(self, word: str) -> bool:
         """Say whether an optional argument takes word, or leaves it to the next one."""
@@ -70,7 +70,7 @@ class Text(Kind):
         """Return the text, stripped; refuse it when too long."""
         text = word.strip()
         if len(text) > self.max_length:
-            raise BadValue(f"keep it under {self.max_length} characters")
+            raise BadValue(f"must be under {self.max_length} characters")
         return text
 
 
@@ -138,7 +138,7 @@ class Member(Kind):
         """Return the member the platform's references find for word."""
         member = context.references.member(word.strip())
         if member is None:
-            raise BadValue("name the member with a mention, e.g. `@ada`")
+            raise BadValue("must name a member with a mention, e.g. `@ada`")
         return member
 
     def accept(self, value: object, context: ConvertContext) -> object:
@@ -160,7 +160,7 @@ class Channel(Kind):
         """Return the channel the platform's references find for word."""
         channel = context.references.channel(word.strip())
         if channel is None:
-            raise BadValue("name the channel with a mention, e.g. `#study`")
+            raise BadValue("must name a channel with a mention, e.g. `#study`")
         return channel
 
     def accept(self, value: object, context: ConvertContext) -> object:
@@ -186,7 +186,7 @@ class Role(Kind):
         role = context.references.role(word.strip())
         if role is None:
             shown = quote_user_text(word, 40) or "nothing"
-            raise BadValue(f"`{shown}` is not a role here: mention it (@Role) or give its id")
+            raise BadValue(f"must be a role mention (@Role) or a role id, not `{shown}`")
         return role
 
     def accept(self, value: object, context: ConvertContext) -> object:
@@ -249,10 +249,12 @@ class TimeOfDay(Kind):
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
         if match.group(3):
             if not 1 <= hour <= 12:
-                raise BadValue("with am or pm, the hour runs from 1 to 12")
+                raise BadValue("must have an hour from 1 to 12 with am or pm")
             hour = hour % 12 + (12 if match.group(3) == "pm" else 0)
         if hour > 23 or minute > 59:
-            raise BadValue(f"`{quote_user_text(word, 20)}` is not a time of day")
+            raise BadValue(
+                f"must be a time of day such as 18:30, not `{quote_user_text(word, 20)}`"
+            )
         return time(hour, minute)
 
     def describe(self) -> str:
@@ -297,7 +299,9 @@ def _weekday(word: str) -> int:
     for number, name in enumerate(WEEKDAY_NAMES):
         if word[:3] == name and len(word) >= 3:
             return number
-    raise BadValue(f"`{quote_user_text(word, 12) or 'nothing'}` is not a weekday (mon … sun)")
+    raise BadValue(
+        f"must name weekdays (mon … sun), not `{quote_user_text(word, 12) or 'nothing'}`"
+    )
 
 
 _DURATION = re.compile(
@@ -388,7 +392,7 @@ class Pair(Kind):
         """Return (first value, second value)."""
         head, _, tail = word.strip().partition(" ")
         if not tail.strip():
-            raise BadValue(f"needs {self.describe()}")
+            raise BadValue(f"must be {self.describe()}")
         return (self.first.convert(head, context), self.second.convert(tail.strip(), context))
 
     def describe(self) -> str:

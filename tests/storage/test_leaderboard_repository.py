@@ -18,10 +18,10 @@ from bot.core.clock import FixedClock
 from bot.core.messages import Platform
 from bot.core.ports import MemberKey
 from bot.core.study.ports import Board, LearningEvent
-from bot.storage.study import leaderboard as leaderboard_module
 from bot.storage.db import create_sessionmaker
 from bot.storage.migrate import upgrade
 from bot.storage.repositories import SqlMemberRepository
+from bot.storage.study import leaderboard as leaderboard_module
 from bot.storage.study.leaderboard import SqlLeaderboard, SqlReminderLog
 from bot.storage.study.streaks import SqlLearningEventRepository
 from bot.storage.tables import MemberStatsRow
