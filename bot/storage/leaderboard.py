@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     CursorResult,
     Date,
     and_,
@@ -23,13 +26,16 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.messages import Platform
-from bot.core.ports import Board, MemberKey, Standing
+from bot.core.ports import Board, MemberKey, Standing, StudyDay
+from bot.storage.db import engine_of, in_transaction, off_loop
 from bot.storage.repositories import dialect_insert
 from bot.storage.tables import MemberStatsRow, StreakReminderRow, UtcDateTime
 from bot.storage.totals import (
     EVENTS,
     MEMBERS,
     STATS,
+    Member,
+    StatsRow,
     compute_totals,
     stats_rows,
     study_days,
@@ -177,26 +183,55 @@ class SqlLeaderboard:
                     .order_by(STATS.c.user_id)
                 )
             )
+        engine = engine_of(self._sessions)
         for start in range(0, len(user_ids), REFRESH_CHUNK):
             chunk = [(platform.value, u) for u in user_ids[start : start + REFRESH_CHUNK]]
-            async with self._sessions.begin() as session:
-                connection = await session.connection()
-                # Write first: it takes the rows' locks (the whole database's on SQLite),
-                # so no check-in changes these members' days until this chunk commits.
-                await connection.execute(
-                    update(STATS)
-                    .where(
-                        STATS.c.platform == platform.value,
-                        STATS.c.space_id == space_id,
-                        STATS.c.user_id.in_([u for _, u in chunk]),
-                    )
-                    .values(updated_at=now)
-                )
-                rows = await stats_rows(connection, chunk, fallback_timezone, space_id)
-                days = await study_days(connection, chunk)
+            read = partial(_read_chunk, platform.value, space_id, chunk, now, fallback_timezone)
+            if off_loop(engine):
+                # SQLite: the whole chunk (reads, arithmetic, write) in one worker thread, so
+                # the loop only waits; building rows and parameters there would stall it.
+                await in_transaction(engine, partial(_refresh_chunk, read, now))
+                continue
+            async with engine.begin() as connection:
+                rows, days = await connection.run_sync(read)
                 totals = await asyncio.to_thread(compute_totals, rows, days, now)
-                await write_totals(connection, totals, now)
+                await connection.run_sync(write_totals, totals, now)
         return len(user_ids)
+
+
+def _refresh_chunk(
+    read: Callable[[Connection], tuple[list[StatsRow], dict[Member, list[StudyDay]]]],
+    now: datetime,
+    connection: Connection,
+) -> None:
+    """Read, compute and write one chunk in the calling (worker) thread."""
+    write_totals(connection, compute_totals(*read(connection), now), now)
+
+
+def _read_chunk(
+    platform: str,
+    space_id: str,
+    chunk: list[Member],
+    now: datetime,
+    fallback_timezone: str,
+    connection: Connection,
+) -> tuple[list[StatsRow], dict[Member, list[StudyDay]]]:
+    """Lock the chunk's rows in the space; return them (with rules) and the members' days."""
+    # Write first: it takes the rows' locks (the whole database's on SQLite), so no
+    # check-in changes these members' days until this chunk commits.
+    connection.execute(
+        update(STATS)
+        .where(
+            STATS.c.platform == platform,
+            STATS.c.space_id == space_id,
+            STATS.c.user_id.in_([u for _, u in chunk]),
+        )
+        .values(updated_at=now)
+    )
+    return (
+        stats_rows(connection, chunk, fallback_timezone, space_id),
+        study_days(connection, chunk),
+    )
 
 
 class SqlReminderLog:
