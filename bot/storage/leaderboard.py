@@ -175,48 +175,61 @@ class SqlLeaderboard:
         rows change. The arithmetic runs in a worker thread, a chunk at a time, so the event
         loop keeps serving messages meanwhile.
         """
-        async with self._sessions() as session:
-            user_ids = list(
-                await session.scalars(
-                    select(STATS.c.user_id)
-                    .where(STATS.c.platform == platform.value, STATS.c.space_id == space_id)
-                    .order_by(STATS.c.user_id)
-                )
-            )
         engine = engine_of(self._sessions)
-        for start in range(0, len(user_ids), REFRESH_CHUNK):
-            chunk = [(platform.value, u) for u in user_ids[start : start + REFRESH_CHUNK]]
-            read = partial(_read_chunk, platform.value, space_id, chunk, now, fallback_timezone)
+        done, after = 0, None
+        while True:
+            # Each chunk finds its own members (the next ids after the last chunk's), so the
+            # loop never holds a list of the whole space.
+            read = partial(_read_chunk, platform.value, space_id, after, now, fallback_timezone)
             if off_loop(engine):
                 # SQLite: the whole chunk (reads, arithmetic, write) in one worker thread, so
                 # the loop only waits; building rows and parameters there would stall it.
-                await in_transaction(engine, partial(_refresh_chunk, read, now))
-                continue
-            async with engine.begin() as connection:
-                rows, days = await connection.run_sync(read)
-                totals = await asyncio.to_thread(compute_totals, rows, days, now)
-                await connection.run_sync(write_totals, totals, now)
-        return len(user_ids)
+                user_ids = await in_transaction(engine, partial(_refresh_chunk, read, now))
+            else:
+                async with engine.begin() as connection:
+                    user_ids, rows, days = await connection.run_sync(read)
+                    totals = await asyncio.to_thread(compute_totals, rows, days, now)
+                    await connection.run_sync(write_totals, totals, now)
+            done += len(user_ids)
+            if len(user_ids) < REFRESH_CHUNK:
+                return done
+            after = user_ids[-1]
+
+
+Chunk = tuple[list[str], list[StatsRow], dict[Member, list[StudyDay]]]
 
 
 def _refresh_chunk(
-    read: Callable[[Connection], tuple[list[StatsRow], dict[Member, list[StudyDay]]]],
-    now: datetime,
-    connection: Connection,
-) -> None:
-    """Read, compute and write one chunk in the calling (worker) thread."""
-    write_totals(connection, compute_totals(*read(connection), now), now)
+    read: Callable[[Connection], Chunk], now: datetime, connection: Connection
+) -> list[str]:
+    """Read, compute and write one chunk in the calling (worker) thread; return its ids."""
+    user_ids, rows, days = read(connection)
+    if user_ids:
+        write_totals(connection, compute_totals(rows, days, now), now)
+    return user_ids
 
 
 def _read_chunk(
     platform: str,
     space_id: str,
-    chunk: list[Member],
+    after: str | None,
     now: datetime,
     fallback_timezone: str,
     connection: Connection,
-) -> tuple[list[StatsRow], dict[Member, list[StudyDay]]]:
-    """Lock the chunk's rows in the space; return them (with rules) and the members' days."""
+) -> Chunk:
+    """Lock the space's next chunk of rows; return their ids, rows (with rules) and days."""
+    query = (
+        select(STATS.c.user_id)
+        .where(STATS.c.platform == platform, STATS.c.space_id == space_id)
+        .order_by(STATS.c.user_id)
+        .limit(REFRESH_CHUNK)
+    )
+    if after is not None:
+        query = query.where(STATS.c.user_id > after)
+    user_ids = list(connection.scalars(query))
+    if not user_ids:
+        return [], [], {}
+    chunk = [(platform, u) for u in user_ids]
     # Write first: it takes the rows' locks (the whole database's on SQLite), so no
     # check-in changes these members' days until this chunk commits.
     connection.execute(
@@ -224,11 +237,12 @@ def _read_chunk(
         .where(
             STATS.c.platform == platform,
             STATS.c.space_id == space_id,
-            STATS.c.user_id.in_([u for _, u in chunk]),
+            STATS.c.user_id.in_(user_ids),
         )
         .values(updated_at=now)
     )
     return (
+        user_ids,
         stats_rows(connection, chunk, fallback_timezone, space_id),
         study_days(connection, chunk),
     )
