@@ -9,17 +9,23 @@ import asyncio
 import sqlite3
 import statistics
 import time
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bench import checkin_floor as floor
 from bot.core.clock import FixedClock
 from bot.core.messages import Actor, Platform
 from bot.core.ports import MemberKey
 from bot.core.requests import Request
-from bot.core.study.checkin import StudyService
+from bot.core.router import Handler
+from bot.core.study.checkin import CheckinService
 from bot.core.study.commands import CHECKIN
+from bot.core.study.context import StreakReader, StudyContexts
 from bot.core.study.leaderboard import LeaderboardService
 from bot.core.study.ports import LearningEvent
+from bot.core.study.recording import StudyRecorder
+from bot.core.study.streak import StreakService
 from bot.storage.db import create_engine, create_sessionmaker
 from bot.storage.migrate import upgrade
 from bot.storage.repositories import SqlMemberRepository, SqlSpaceRepository
@@ -41,21 +47,30 @@ def actor(user: int) -> Actor:
     return Actor(Platform.DISCORD, SPACE, "c1", str(user), f"member {user}", False, "Bench")
 
 
-async def services(url: str) -> tuple[StudyService, LeaderboardService, SqlLeaderboard, object]:
+@dataclass(frozen=True)
+class Study:
+    """The study job's two commands, wired as the app wires them."""
+
+    checkin: Handler
+    streak: Handler
+
+
+async def services(url: str) -> tuple[Study, LeaderboardService, SqlLeaderboard, object]:
     engine = create_engine(url)
     await upgrade(engine)
     sessions = create_sessionmaker(engine)
     clock = FixedClock(NOW)
     members = SqlMemberRepository(sessions, clock)
-    study = StudyService(
-        SqlLearningEventRepository(sessions, "UTC"),
-        members,
-        SqlSpaceRepository(sessions, clock),
-        clock,
-        "UTC",
+    events = SqlLearningEventRepository(sessions, "UTC")
+    contexts = StudyContexts(members, SqlSpaceRepository(sessions, clock), "UTC")
+    streaks = StreakReader(events, clock)
+    recorder = StudyRecorder(events, contexts, clock)
+    study = Study(
+        CheckinService(recorder, contexts, streaks, {}).checkin,
+        StreakService(contexts, streaks, members).streak,
     )
     boards = SqlLeaderboard(sessions)
-    return study, LeaderboardService(boards, members, study, clock), boards, engine
+    return study, LeaderboardService(boards, members, contexts, clock), boards, engine
 
 
 # --- check-in throughput -----------------------------------------------------------------
@@ -101,14 +116,6 @@ INSERT = ("INSERT INTO learning_events (platform, user_id, space_id, kind, sourc
           " local_date, minutes, note) VALUES (?,?,?,?,?,?,?,?,?)")  # fmt: skip
 
 
-def _floor_connection(path: Path) -> sqlite3.Connection:
-    """Return a plain sqlite3 connection with the bot's durability settings."""
-    db = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000"):
-        db.execute(f"PRAGMA {pragma}")
-    return db
-
-
 def _event_row(user: int, source: str) -> tuple[object, ...]:
     return ("discord", str(user), SPACE, "checkin", source, NOW.isoformat(),
             NOW.date().isoformat(), 15, "sql")  # fmt: skip
@@ -124,7 +131,7 @@ async def floor_per_row(folder: Path, members: int) -> float:
     """Insert the throughput run's rows with plain sqlite3, a commit each; return rows/s."""
     path = folder / "floor_rows.db"
     await _schema(path)
-    db = _floor_connection(path)
+    db = floor.connect(path)
     started = time.perf_counter()
     for user in range(members):
         for n in range(CHECKINS_EACH):
@@ -137,10 +144,12 @@ async def floor_per_row(folder: Path, members: int) -> float:
 
 
 async def batch_against_floor(folder: Path, size: int = 256, rounds: int = 30) -> dict[str, float]:
-    """Median ms to store one batch of size check-ins (distinct members): ours and the floor's.
+    """Median ms to store one batch of size check-ins (distinct members): ours and the floors'.
 
     Ours: SqlLearningEventRepository.record for size members at once (one transaction).
-    Floor: plain sqlite3 inserting the same rows in one transaction, same pragmas.
+    Floor: plain sqlite3 doing the same durable work (bench/checkin_floor.py), checked to
+    leave the same rows. Events only: plain sqlite3 inserting just the event rows (the old
+    floor, kept for comparison; it does a fraction of the work).
     """
     path = folder / "batch.db"
     await _schema(path)
@@ -148,12 +157,11 @@ async def batch_against_floor(folder: Path, size: int = 256, rounds: int = 30) -
     events = SqlLearningEventRepository(create_sessionmaker(engine), "UTC")
     ours = []
     for round_ in range(rounds + 3):
-        at = NOW + timedelta(days=round_ - rounds)
-        key = [MemberKey(Platform.DISCORD, str(u)) for u in range(size)]
         batch = [
-            LearningEvent(key[u], SPACE, "checkin", f"b-{round_}-{u}", at, at.date(), 15, "sql")
-            for u in range(size)
-        ]
+            LearningEvent(MemberKey(Platform.DISCORD, c.user), c.space, "checkin", c.source,
+                          c.at, c.day, c.minutes, c.note)
+            for c in _floor_batch(round_, rounds, size)
+        ]  # fmt: skip
         started = time.perf_counter()
         results = await asyncio.gather(
             *(events.record(e, f"member {i}") for i, e in enumerate(batch))
@@ -164,22 +172,56 @@ async def batch_against_floor(folder: Path, size: int = 256, rounds: int = 30) -
     await engine.dispose()
     floor_path = folder / "batch_floor.db"
     await _schema(floor_path)
-    db = _floor_connection(floor_path)
-    floor = []
+    db = floor.connect(floor_path)
+    same_work = []
+    history: dict[str, dict[date, int]] = {}
+    for round_ in range(rounds + 3):
+        checkins = _floor_batch(round_, rounds, size)
+        totals = floor.totals_for(history, checkins)  # before the clock: no arithmetic timed
+        started = time.perf_counter()
+        assert floor.store(db, checkins, totals) == size
+        if round_ >= 3:
+            same_work.append((time.perf_counter() - started) * 1000)
+    db.close()
+    floor.same_rows(path, floor_path)
+    events_path = folder / "batch_events_only.db"
+    await _schema(events_path)
+    db = floor.connect(events_path)
+    events_only = []
     for round_ in range(rounds + 3):
         started = time.perf_counter()
         db.execute("BEGIN")
         db.executemany(INSERT, [_event_row(u, f"b-{round_}-{u}") for u in range(size)])
         db.execute("COMMIT")
         if round_ >= 3:
-            floor.append((time.perf_counter() - started) * 1000)
+            events_only.append((time.perf_counter() - started) * 1000)
     db.close()
-    return {"ours_ms": statistics.median(ours), "floor_ms": statistics.median(floor)}
+    return {
+        "ours_ms": statistics.median(ours),
+        "floor_ms": statistics.median(same_work),
+        "events_only_ms": statistics.median(events_only),
+    }
 
 
-async def sequential_stream(folder: Path, count: int = 600) -> list[float]:
-    """Return ms per check-in for one member after another, each awaited before the next."""
-    study, _, _, engine = await services(f"sqlite+aiosqlite:///{folder / 'stream.db'}")
+def _floor_batch(round_: int, rounds: int, size: int) -> list[floor.CheckIn]:
+    """Return round_'s check-ins: one by each of size members, a day later each round."""
+    at = NOW + timedelta(days=round_ - rounds)
+    return [
+        floor.CheckIn("discord", str(u), SPACE, f"b-{round_}-{u}", at, at.date(), 15, "sql",
+                      f"member {u}")
+        for u in range(size)
+    ]  # fmt: skip
+
+
+async def sequential_stream(folder: Path, count: int = 600) -> dict[str, list[float]]:
+    """Return ms per check-in for one member after another, each awaited before the next.
+
+    "ours" goes through CheckinService.checkin; "floor" stores the same check-ins with the
+    plain sqlite3 floor (bench/checkin_floor.py), one transaction each, checked to leave the
+    same rows.
+    """
+    path = folder / "stream.db"
+    study, _, _, engine = await services(f"sqlite+aiosqlite:///{path}")
     times = []
     for n in range(count + 50):
         started = time.perf_counter()
@@ -187,4 +229,19 @@ async def sequential_stream(folder: Path, count: int = 600) -> list[float]:
         if n >= 50:
             times.append((time.perf_counter() - started) * 1000)
     await engine.dispose()  # type: ignore[attr-defined]
-    return times
+    floor_path = folder / "stream_floor.db"
+    await _schema(floor_path)
+    db = floor.connect(floor_path)
+    floor_times = []
+    history: dict[str, dict[date, int]] = {}
+    for n in range(count + 50):
+        one = [floor.CheckIn("discord", str(n % 200), SPACE, f"s-{n}", NOW, NOW.date(), 5,
+                             "sql", f"member {n % 200}")]  # fmt: skip
+        totals = floor.totals_for(history, one)
+        started = time.perf_counter()
+        floor.store(db, one, totals)
+        if n >= 50:
+            floor_times.append((time.perf_counter() - started) * 1000)
+    db.close()
+    floor.same_rows(path, floor_path)
+    return {"ours": times, "floor": floor_times}

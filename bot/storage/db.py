@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import weakref
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event, text
+from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import create_engine as _create_sync_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
@@ -35,6 +38,65 @@ def create_engine(url: str) -> AsyncEngine:
         return engine
     # A server may drop idle connections (restarts, failovers); test each one on checkout.
     return _create_async_engine(parsed, pool_pre_ping=True)
+
+
+T = TypeVar("T")
+# Each SQLite file engine's synchronous twin (see in_transaction), keyed by the async engine.
+_TWINS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+async def in_transaction(engine: AsyncEngine, work: Callable[[Connection], T]) -> T:
+    """Run work (synchronous SQLAlchemy calls) in one transaction and return its result.
+
+    On a SQLite file it runs in a worker thread on a connection of its own: aiosqlite crosses
+    threads two or three times per statement, this once per transaction, and the Python work
+    of building parameters and reading rows stays off the event loop. Elsewhere (PostgreSQL)
+    it runs on the async connection through run_sync.
+    """
+    twin = _sqlite_twin(engine)
+    if twin is not None:
+        return await asyncio.to_thread(_run_in, twin, work)
+    async with engine.begin() as connection:
+        return await connection.run_sync(work)
+
+
+def engine_of(sessions: async_sessionmaker[AsyncSession]) -> AsyncEngine:
+    """Return the engine a session factory is bound to."""
+    bind = sessions.kw.get("bind")
+    if not isinstance(bind, AsyncEngine):
+        raise TypeError("the session factory is not bound to an AsyncEngine")
+    return bind
+
+
+def off_loop(engine: AsyncEngine) -> bool:
+    """Return whether in_transaction runs work in a worker thread (a SQLite file)."""
+    return _sqlite_twin(engine) is not None
+
+
+def _run_in(engine: Engine, work: Callable[[Connection], T]) -> T:
+    with engine.begin() as connection:
+        return work(connection)
+
+
+def _sqlite_twin(engine: AsyncEngine) -> Engine | None:
+    """Return a synchronous engine on the same SQLite file (made once), or None."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or _in_memory(url):
+        return None  # another database, or a memory database only its own connection sees
+    twin = _TWINS.get(engine.sync_engine)
+    if twin is not None:
+        return twin
+    made = _create_sync_engine(url.set(drivername="sqlite"))
+    event.listen(made, "connect", _set_sqlite_pragmas)
+    # Closed with the async engine, so no connection outlives the bot.
+    event.listen(engine.sync_engine, "engine_disposed", lambda _engine: made.dispose())
+    _TWINS[engine.sync_engine] = made
+    return made
+
+
+def _in_memory(url: URL) -> bool:
+    database = url.database or ""
+    return database in ("", ":memory:") or "mode=memory" in database + str(url.query)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -15,6 +15,7 @@ from bot.core.study.streaks import (
     compute_streak,
     explain,
     local_date,
+    streak_counts,
     streak_totals,
 )
 
@@ -214,3 +215,24 @@ def test_alive_until_agrees_with_compute_streak(
     last_alive = (totals.alive_until - timedelta(seconds=1)).astimezone(ZoneInfo(zone)).date()
     assert compute_streak(days, last_alive).current == totals.current_streak
     assert compute_streak(days, last_alive + timedelta(days=1)).current == 0
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=120), max_size=60),
+    st.integers(min_value=0, max_value=130),
+    st.integers(min_value=1, max_value=10),
+    st.integers(min_value=0, max_value=4),
+)
+def test_streak_counts_agree_with_compute_streak(
+    offsets: list[int], today_offset: int, per_freeze: int, most: int
+) -> None:
+    # Days after today included: a member who moved west can have one.
+    days = [START + timedelta(days=o) for o in offsets]
+    today = START + timedelta(days=today_offset)
+    rules = ForgivenessRules(per_freeze, most)
+    status = compute_streak(days, today, rules)
+    assert streak_counts(days, today, rules) == (
+        status.current,
+        status.longest,
+        status.freezes_banked,
+    )

@@ -136,6 +136,49 @@ def local_midnight(day: date, timezone: str) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zoneinfo.ZoneInfo(timezone))
 
 
+def streak_counts(
+    days: Iterable[date], today: date, rules: ForgivenessRules | None = None
+) -> tuple[int, int, int]:
+    """Return compute_streak's (current, longest, freezes_banked), in one pass over the days.
+
+    The same rules as compute_streak, but a run of missed days is settled at once instead of
+    day by day, so a sparse year costs its study days, not its 365 dates.
+    """
+    rules = rules or ForgivenessRules()
+    per_freeze, most = rules.days_per_freeze, rules.max_freezes
+    ordinals = sorted({d.toordinal() for d in days})
+    if not ordinals:
+        return 0, 0, 0
+    end = today.toordinal()  # missed days from today on are not over yet
+    current = longest = freezes = run = 0
+    previous = ordinals[0] - 1
+    for day in ordinals:
+        # After the first day a streak is always running here (a break is followed by
+        # this study day), so the missed days before today use freezes or end it.
+        missed = (day if day < end else end) - previous - 1
+        if missed > 0:
+            if freezes >= missed:
+                freezes -= missed
+            else:
+                current = run = freezes = 0
+        current += 1
+        run += 1
+        if run == per_freeze:
+            run = 0
+            if freezes < most:
+                freezes += 1
+        if current > longest:
+            longest = current
+        previous = day
+    missed = end - previous - 1
+    if missed > 0:
+        if freezes >= missed:
+            freezes -= missed
+        else:
+            current = freezes = 0
+    return current, longest, freezes
+
+
 def streak_totals(
     minutes: Mapping[date, int],
     today: date,
@@ -145,31 +188,37 @@ def streak_totals(
     """Return the leaderboard numbers for study days (date -> minutes) as seen on today."""
     if not minutes:
         raise ValueError("streak_totals needs at least one study day")
-    status = compute_streak(minutes, today, rules)
+    current, longest, freezes = streak_counts(minutes, today, rules)
     last = max(minutes)
-    if status.current:
+    if current:
         # The first day that may go unstudied is the day after the last study day, or today;
         # each banked freeze covers one more day, and the day after those ends the streak
         # once it is over.
-        ends = max(last + timedelta(days=1), today) + timedelta(days=status.freezes_banked)
+        ends = max(last + timedelta(days=1), today) + timedelta(days=freezes)
         alive_until = local_midnight(ends + timedelta(days=1), timezone)
     else:
         alive_until = local_midnight(today, timezone)
     monday = week_start(today)
     first_of_month = today.replace(day=1)
-    week = [m for d, m in minutes.items() if monday <= d <= today]
-    month = [m for d, m in minutes.items() if first_of_month <= d <= today]
+    week_days = week_minutes = month_days = month_minutes = 0
+    for day, spent in minutes.items():
+        if first_of_month <= day <= today:
+            month_days += 1
+            month_minutes += spent
+        if monday <= day <= today:
+            week_days += 1
+            week_minutes += spent
     return StreakTotals(
-        current_streak=status.current,
-        longest_streak=status.longest,
+        current_streak=current,
+        longest_streak=longest,
         alive_until=alive_until,
         last_day=last,
         week_start=monday,
-        week_days=len(week),
-        week_minutes=sum(week),
+        week_days=week_days,
+        week_minutes=week_minutes,
         month_start=first_of_month,
-        month_days=len(month),
-        month_minutes=sum(month),
+        month_days=month_days,
+        month_minutes=month_minutes,
         total_days=len(minutes),
         total_minutes=sum(minutes.values()),
     )

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     CursorResult,
     Date,
     and_,
@@ -24,12 +27,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.messages import Platform
 from bot.core.ports import MemberKey
-from bot.core.study.ports import Board, Standing
+from bot.core.study.ports import Board, Standing, StudyDay
+from bot.storage.db import engine_of, in_transaction, off_loop
 from bot.storage.repositories import dialect_insert
 from bot.storage.study.totals import (
     EVENTS,
     MEMBERS,
     STATS,
+    Member,
+    StatsRow,
     compute_totals,
     stats_rows,
     study_days,
@@ -170,34 +176,77 @@ class SqlLeaderboard:
         rows change. The arithmetic runs in a worker thread, a chunk at a time, so the event
         loop keeps serving messages meanwhile.
         """
-        async with self._sessions() as session:
-            user_ids = list(
-                await session.scalars(
-                    select(STATS.c.user_id)
-                    .where(STATS.c.platform == platform.value, STATS.c.space_id == space_id)
-                    .order_by(STATS.c.user_id)
-                )
-            )
-        for start in range(0, len(user_ids), REFRESH_CHUNK):
-            chunk = [(platform.value, u) for u in user_ids[start : start + REFRESH_CHUNK]]
-            async with self._sessions.begin() as session:
-                connection = await session.connection()
-                # Write first: it takes the rows' locks (the whole database's on SQLite),
-                # so no check-in changes these members' days until this chunk commits.
-                await connection.execute(
-                    update(STATS)
-                    .where(
-                        STATS.c.platform == platform.value,
-                        STATS.c.space_id == space_id,
-                        STATS.c.user_id.in_([u for _, u in chunk]),
-                    )
-                    .values(updated_at=now)
-                )
-                rows = await stats_rows(connection, chunk, fallback_timezone, space_id)
-                days = await study_days(connection, chunk)
-                totals = await asyncio.to_thread(compute_totals, rows, days, now)
-                await write_totals(connection, totals, now)
-        return len(user_ids)
+        engine = engine_of(self._sessions)
+        done, after = 0, None
+        while True:
+            # Each chunk finds its own members (the next ids after the last chunk's), so the
+            # loop never holds a list of the whole space.
+            read = partial(_read_chunk, platform.value, space_id, after, now, fallback_timezone)
+            if off_loop(engine):
+                # SQLite: the whole chunk (reads, arithmetic, write) in one worker thread, so
+                # the loop only waits; building rows and parameters there would stall it.
+                user_ids = await in_transaction(engine, partial(_refresh_chunk, read, now))
+            else:
+                async with engine.begin() as connection:
+                    user_ids, rows, days = await connection.run_sync(read)
+                    totals = await asyncio.to_thread(compute_totals, rows, days, now)
+                    await connection.run_sync(write_totals, totals, now)
+            done += len(user_ids)
+            if len(user_ids) < REFRESH_CHUNK:
+                return done
+            after = user_ids[-1]
+
+
+Chunk = tuple[list[str], list[StatsRow], dict[Member, list[StudyDay]]]
+
+
+def _refresh_chunk(
+    read: Callable[[Connection], Chunk], now: datetime, connection: Connection
+) -> list[str]:
+    """Read, compute and write one chunk in the calling (worker) thread; return its ids."""
+    user_ids, rows, days = read(connection)
+    if user_ids:
+        write_totals(connection, compute_totals(rows, days, now), now)
+    return user_ids
+
+
+def _read_chunk(
+    platform: str,
+    space_id: str,
+    after: str | None,
+    now: datetime,
+    fallback_timezone: str,
+    connection: Connection,
+) -> Chunk:
+    """Lock the space's next chunk of rows; return their ids, rows (with rules) and days."""
+    query = (
+        select(STATS.c.user_id)
+        .where(STATS.c.platform == platform, STATS.c.space_id == space_id)
+        .order_by(STATS.c.user_id)
+        .limit(REFRESH_CHUNK)
+    )
+    if after is not None:
+        query = query.where(STATS.c.user_id > after)
+    user_ids = list(connection.scalars(query))
+    if not user_ids:
+        return [], [], {}
+    chunk = [(platform, u) for u in user_ids]
+    # Write first: it takes the rows' locks (the whole database's on SQLite), so no
+    # check-in changes these members' days until this chunk commits.
+    connection.execute(
+        update(STATS)
+        .where(
+            STATS.c.platform == platform,
+            STATS.c.space_id == space_id,
+            STATS.c.user_id.in_(user_ids),
+        )
+        .values(updated_at=now)
+    )
+    return (
+        user_ids,
+        stats_rows(connection, chunk, fallback_timezone, space_id),
+        study_days(connection, chunk),
+    )
 
 
 class SqlReminderLog:

@@ -7,22 +7,29 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, partial
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql.dml import ReturningInsert
 
 from bot.core.ports import MemberKey
 from bot.core.study.ports import LearningEvent, Recorded, StudyDay
-from bot.storage.repositories import NAME_LENGTH, dialect_insert
+from bot.core.study.streaks import ForgivenessRules
+from bot.storage.db import engine_of, in_transaction
+from bot.storage.repositories import NAME_LENGTH
 from bot.storage.study.totals import (
     EVENTS,
     MEMBERS,
-    STATS,
     Member,
+    StatsRow,
     compute_totals,
+    space_rules,
     stats_rows,
     study_days,
+    upsert_totals,
     write_totals,
 )
 from bot.storage.tables import LearningEventRow
@@ -102,26 +109,25 @@ class SqlLearningEventRepository:
 
     async def _write(self, batch: list[_Pending]) -> list[Recorded]:
         """Store a batch in one transaction; return for each event whether it is new."""
-        async with self._sessions.begin() as session:
-            connection = await session.connection()
-            # First, so it is the lock: see _lock_members.
-            hidden = await _lock_members(connection, batch)
-            inserted = await connection.execute(
-                # The unique key decides, so a redelivery racing the first delivery (in this
-                # process or another) is dropped; CHECK constraints refuse a bad kind or minutes.
-                dialect_insert(connection, EVENTS)
-                .on_conflict_do_nothing(index_elements=[EVENTS.c.platform, EVENTS.c.source])
-                .returning(EVENTS.c.platform, EVENTS.c.source, EVENTS.c.id),
-                [_event_row(p.event) for p in batch],
-            )
-            new_ids = {(platform, source): id_ for platform, source, id_ in inserted}
-            stored, latest = _first_deliveries(batch, set(new_ids))
-            days: dict[Member, list[StudyDay]] = {}
-            counted: list[int] = [p.event.minutes for p in batch]
-            if latest:
-                days = await study_days(connection, latest)
-                counted = await _cap_minutes(connection, batch, stored, new_ids, days)
-                await self._refresh_totals(connection, batch, stored, hidden, latest, days)
+        return await in_transaction(engine_of(self._sessions), partial(self._store, batch))
+
+    def _store(self, batch: list[_Pending], connection: Connection) -> list[Recorded]:
+        # First, so it is the lock: see _lock_members.
+        locked = _lock_members(connection, batch)
+        inserted = connection.execute(
+            # The unique key decides, so a redelivery racing the first delivery (in this
+            # process or another) is dropped; CHECK constraints refuse a bad kind or minutes.
+            _insert_events(connection.dialect.name),
+            [_event_row(p.event) for p in batch],
+        )
+        new_ids = {(platform, source): id_ for platform, source, id_ in inserted}
+        stored, latest = _first_deliveries(batch, set(new_ids))
+        days: dict[Member, list[StudyDay]] = {}
+        counted: list[int] = [p.event.minutes for p in batch]
+        if latest:
+            days = study_days(connection, latest)
+            counted = _cap_minutes(connection, batch, stored, new_ids, days)
+            self._refresh_totals(connection, batch, stored, locked, latest, days)
         results = []
         for pending, new, minutes in zip(batch, stored, counted, strict=True):
             if not new:
@@ -131,42 +137,60 @@ class SqlLearningEventRepository:
             results.append(Recorded(new, study, minutes if new else 0))
         return results
 
-    async def _refresh_totals(
+    def _refresh_totals(
         self,
-        connection: AsyncConnection,
+        connection: Connection,
         batch: list[_Pending],
         stored: list[bool],
-        hidden: dict[Member, bool],
+        locked: dict[Member, _Locked],
         latest: dict[Member, _Pending],
         days: dict[Member, list[StudyDay]],
     ) -> None:
-        """Create the member's row in the event's space, then recompute all their rows.
+        """Write the member's row in the event's space, and recompute all their rows.
 
         A member's study days are theirs in every space, so a new day changes each of their
         rows; each row is computed with its own space's rules and timezone.
         """
-        spaces = {
-            (p.event.key.platform.value, p.event.space_id, p.event.key.user_id): p
+        names = {
+            (p.event.key.platform.value, p.event.space_id, p.event.key.user_id): (
+                p.display_name[:NAME_LENGTH]
+            )
             for p, new in zip(batch, stored, strict=True)
             if new
         }
-        insert = dialect_insert(connection, STATS)
-        # Sorted, so two writers lock rows in the same order. A new row takes the privacy
-        # choice read under the member lock; an existing row's flag is never written here.
-        await connection.execute(
-            insert.on_conflict_do_update(
-                index_elements=[STATS.c.platform, STATS.c.space_id, STATS.c.user_id],
-                set_={"display_name": insert.excluded.display_name},
-            ),
-            [
-                _placeholder_row(space, pending, hidden.get((platform, user), False))
-                for (platform, space, user), pending in sorted(spaces.items())
-            ],
-        )
-        rows = await stats_rows(connection, latest, self._default_timezone)
+        rows = stats_rows(connection, latest, self._default_timezone)
+        missing = set(names).difference((r.platform, r.space_id, r.user_id) for r in rows)
+        rows.extend(self._new_rows(connection, sorted(missing), locked))
         now = {member: pending.event.occurred_at for member, pending in latest.items()}
         at = max(now.values())
-        await write_totals(connection, compute_totals(rows, days, now), at)
+        totals = compute_totals(rows, days, now)
+        studied = sorted(
+            (t for t in totals if (t[0].platform, t[0].space_id, t[0].user_id) in names),
+            key=lambda t: (t[0].platform, t[0].space_id, t[0].user_id),
+        )
+        # Sorted, so two writers lock rows in the same order. A new row takes the privacy
+        # choice read under the member lock; an existing row's flag is never written here.
+        hidden = {member: lock.hidden for member, lock in locked.items()}
+        upsert_totals(connection, studied, names, hidden, at)
+        others = [t for t in totals if (t[0].platform, t[0].space_id, t[0].user_id) not in names]
+        write_totals(connection, others, at)
+
+    def _new_rows(
+        self,
+        connection: Connection,
+        missing: list[tuple[str, str, str]],
+        locked: dict[Member, _Locked],
+    ) -> list[StatsRow]:
+        """Return the rows to create, with their space's rules and the member's timezone."""
+        rows = []
+        for platform in sorted({p for p, _, _ in missing}):
+            rules = space_rules(connection, platform, (s for p, s, _ in missing if p == platform))
+            for _, space, user in (m for m in missing if m[0] == platform):
+                # A space never configured (no row) runs the default rules.
+                rule, zone = rules.get(space, (ForgivenessRules(), None))
+                timezone = locked[(platform, user)].timezone or zone or self._default_timezone
+                rows.append(StatsRow(platform, space, user, rule, timezone))
+        return rows
 
     async def days(self, key: MemberKey, since: date | None = None) -> list[StudyDay]:
         """Return the member's study days (optionally from since on), oldest first."""
@@ -241,8 +265,16 @@ def _first_deliveries(
     return results, latest
 
 
-async def _lock_members(connection: AsyncConnection, batch: list[_Pending]) -> dict[Member, bool]:
-    """Create or lock the batch's members rows (sorted); return their privacy choice.
+@dataclass(frozen=True, slots=True)
+class _Locked:
+    """What a member's row says, read under its lock."""
+
+    hidden: bool
+    timezone: str | None
+
+
+def _lock_members(connection: Connection, batch: list[_Pending]) -> dict[Member, _Locked]:
+    """Create or lock the batch's members rows (sorted); return their privacy and timezone.
 
     Every writer for a member passes here first: on PostgreSQL the row lock makes a
     concurrent batch (of any process) or a privacy change wait, then read committed data;
@@ -250,12 +282,8 @@ async def _lock_members(connection: AsyncConnection, batch: list[_Pending]) -> d
     privacy flag of new rows are decided on current data, never on a cached copy.
     """
     members = {(p.event.key.platform.value, p.event.key.user_id): p for p in batch}
-    insert = dialect_insert(connection, MEMBERS)
-    locked = await connection.execute(
-        insert.on_conflict_do_update(
-            index_elements=[MEMBERS.c.platform, MEMBERS.c.user_id],
-            set_={"updated_at": MEMBERS.c.updated_at},  # unchanged: the row is only locked
-        ).returning(MEMBERS.c.platform, MEMBERS.c.user_id, MEMBERS.c.leaderboard_hidden),
+    locked = connection.execute(
+        _lock_statement(connection.dialect.name),
         [
             {
                 "platform": platform,
@@ -267,11 +295,33 @@ async def _lock_members(connection: AsyncConnection, batch: list[_Pending]) -> d
             for (platform, user_id), pending in sorted(members.items())
         ],
     )
-    return {(platform, user_id): bool(hidden) for platform, user_id, hidden in locked}
+    return {
+        (platform, user_id): _Locked(bool(hidden), zone)
+        for platform, user_id, hidden, zone in locked
+    }
 
 
-async def _cap_minutes(
-    connection: AsyncConnection,
+@cache
+def _lock_statement(dialect: str) -> ReturningInsert[str, str, bool, str | None]:
+    insert = postgresql.insert(MEMBERS) if dialect == "postgresql" else sqlite.insert(MEMBERS)
+    return insert.on_conflict_do_update(
+        index_elements=[MEMBERS.c.platform, MEMBERS.c.user_id],
+        set_={"updated_at": MEMBERS.c.updated_at},  # unchanged: the row is only locked
+    ).returning(
+        MEMBERS.c.platform, MEMBERS.c.user_id, MEMBERS.c.leaderboard_hidden, MEMBERS.c.timezone
+    )
+
+
+@cache
+def _insert_events(dialect: str) -> ReturningInsert[str, str, int]:
+    insert = postgresql.insert(EVENTS) if dialect == "postgresql" else sqlite.insert(EVENTS)
+    return insert.on_conflict_do_nothing(
+        index_elements=[EVENTS.c.platform, EVENTS.c.source]
+    ).returning(EVENTS.c.platform, EVENTS.c.source, EVENTS.c.id)
+
+
+def _cap_minutes(
+    connection: Connection,
     batch: list[_Pending],
     stored: list[bool],
     new_ids: dict[tuple[str, str], int],
@@ -289,7 +339,8 @@ async def _cap_minutes(
             asked[((event.key.platform.value, event.key.user_id), event.local_date)] += (
                 event.minutes
             )
-    totals = {(member, d.day): d.minutes for member, study in days.items() for d in study}
+    # Only the days with new events matter; they are usually each member's last.
+    totals = {key: _day(days[key[0]], key[1]).minutes for key in asked}
     room = {key: max(0, DAY_MINUTES - (totals[key] - minutes)) for key, minutes in asked.items()}
     counted: list[int] = []
     cut: list[dict[str, Any]] = []
@@ -306,28 +357,19 @@ async def _cap_minutes(
             cut.append({"b_id": new_ids[(key[0][0], event.source)], "b_minutes": allowed})
             totals[key] -= event.minutes - allowed
     if cut:
-        await connection.execute(
+        connection.execute(
             update(EVENTS)
             .where(EVENTS.c.id == bindparam("b_id"))
             .values(minutes=bindparam("b_minutes")),
             cut,
         )
-        for member, study in days.items():
-            study[:] = [StudyDay(d.day, totals[(member, d.day)], d.events) for d in study]
+        for (member, day), minutes in totals.items():
+            study = days[member]
+            index = study.index(_day(study, day))
+            study[index] = StudyDay(day, minutes, study[index].events)
     return counted
 
 
-def _placeholder_row(space_id: str, pending: _Pending, hidden: bool) -> dict[str, Any]:
-    event = pending.event
-    return {
-        "platform": event.key.platform.value,
-        "space_id": space_id,
-        "user_id": event.key.user_id,
-        "display_name": pending.display_name[:NAME_LENGTH],
-        "hidden": hidden,
-        "alive_until": event.occurred_at,
-        "last_day": event.local_date,
-        "week_start": event.local_date,
-        "month_start": event.local_date,
-        "updated_at": event.occurred_at,
-    }
+def _day(study: list[StudyDay], day: date) -> StudyDay:
+    """Return the StudyDay of day, searching from the latest."""
+    return next(d for d in reversed(study) if d.day == day)

@@ -7,10 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cache
+from operator import attrgetter
 from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, Insert, Table, and_, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.core.study.ports import StudyDay
 from bot.core.study.streaks import ForgivenessRules, StreakTotals, local_date, streak_totals
@@ -43,11 +45,9 @@ class StatsRow:
         return (self.platform, self.user_id)
 
 
-async def study_days(
-    connection: AsyncConnection, members: Iterable[Member]
-) -> dict[Member, list[StudyDay]]:
+def study_days(connection: Connection, members: Iterable[Member]) -> dict[Member, list[StudyDay]]:
     """Return each member's study days (minutes and events per date), oldest first."""
-    days: dict[Member, list[StudyDay]] = defaultdict(list)
+    days: dict[Member, list[StudyDay]] = {}
     for platform, user_ids in _by_platform(members).items():
         # `platform = ? AND user_id IN (...)` walks the (platform, user_id, local_date) index;
         # SQLite would scan the table for a row-value IN over both columns.
@@ -57,13 +57,20 @@ async def study_days(
             .group_by(EVENTS.c.user_id, EVENTS.c.local_date)
             .order_by(EVENTS.c.user_id, EVENTS.c.local_date)
         )
-        for user_id, day, minutes, count in await connection.execute(query):
-            days[(platform, user_id)].append(StudyDay(day, int(minutes), int(count)))
+        current: str | None = None
+        study: list[StudyDay] = []
+        # Rows come grouped by member: one dict entry per member, not per day. all() fetches
+        # in one call; iterating the result would fetch row by row.
+        for user_id, day, minutes, count in connection.execute(query).all():
+            if user_id != current:
+                current, study = user_id, []
+                days[(platform, user_id)] = study
+            study.append(StudyDay(day, int(minutes), int(count)))
     return days
 
 
-async def stats_rows(
-    connection: AsyncConnection,
+def stats_rows(
+    connection: Connection,
     members: Iterable[Member],
     fallback_timezone: str,
     space_id: str | None = None,
@@ -100,9 +107,7 @@ async def stats_rows(
         )
         if space_id is not None:
             query = query.where(STATS.c.space_id == space_id)
-        for space, user_id, per_freeze, most, space_zone, own_zone in await connection.execute(
-            query
-        ):
+        for space, user_id, per_freeze, most, space_zone, own_zone in connection.execute(query):
             # A space never configured (no row) runs the default rules.
             rules = ForgivenessRules() if per_freeze is None else ForgivenessRules(per_freeze, most)
             timezone = own_zone or space_zone or fallback_timezone
@@ -131,33 +136,89 @@ def compute_totals(
     return computed
 
 
-async def write_totals(
-    connection: AsyncConnection, totals: Iterable[tuple[StatsRow, StreakTotals]], at: datetime
+_TOTALS_OF = attrgetter(*TOTAL_COLUMNS)  # a StreakTotals as a tuple, in TOTAL_COLUMNS order
+_BOUND_TOTALS = tuple(f"b_{name}" for name in TOTAL_COLUMNS)
+_UPDATE_TOTALS = (
+    update(STATS)
+    .where(
+        STATS.c.platform == bindparam("b_platform"),
+        STATS.c.space_id == bindparam("b_space_id"),
+        STATS.c.user_id == bindparam("b_user_id"),
+    )
+    .values({name: bindparam(f"b_{name}") for name in ("updated_at", *TOTAL_COLUMNS)})
+)
+
+
+def write_totals(
+    connection: Connection, totals: Iterable[tuple[StatsRow, StreakTotals]], at: datetime
 ) -> None:
     """Write each row's totals; the name and the privacy flag are not touched."""
-    statement = (
-        update(STATS)
-        .where(
-            STATS.c.platform == bindparam("b_platform"),
-            STATS.c.space_id == bindparam("b_space_id"),
-            STATS.c.user_id == bindparam("b_user_id"),
-        )
-        .values(
-            {name: bindparam(f"b_{name}") for name in ("updated_at", *TOTAL_COLUMNS)},
-        )
-    )
     params = [
         {
             "b_platform": row.platform,
             "b_space_id": row.space_id,
             "b_user_id": row.user_id,
             "b_updated_at": at,
-            **{f"b_{name}": getattr(total, name) for name in TOTAL_COLUMNS},
+            **dict(zip(_BOUND_TOTALS, _TOTALS_OF(total), strict=True)),
         }
         for row, total in totals
     ]
     if params:
-        await connection.execute(statement, params)
+        connection.execute(_UPDATE_TOTALS, params)
+
+
+def upsert_totals(
+    connection: Connection,
+    totals: Iterable[tuple[StatsRow, StreakTotals]],
+    names: Mapping[tuple[str, str, str], str],
+    hidden: Mapping[Member, bool],
+    at: datetime,
+) -> None:
+    """Create or update rows with their totals and names (by (platform, space, user)).
+
+    One statement instead of a placeholder row and then its totals. A new row takes the
+    privacy flag given (read under the member lock); an existing row's flag is not touched.
+    """
+    params = [
+        {
+            "platform": row.platform,
+            "space_id": row.space_id,
+            "user_id": row.user_id,
+            "display_name": names[(row.platform, row.space_id, row.user_id)],
+            "hidden": hidden.get(row.member, False),
+            "updated_at": at,
+            **dict(zip(TOTAL_COLUMNS, _TOTALS_OF(total), strict=True)),
+        }
+        for row, total in totals
+    ]
+    if params:
+        connection.execute(_upsert_totals(connection.dialect.name), params)
+
+
+@cache
+def _upsert_totals(dialect: str) -> Insert:
+    insert = postgresql.insert(STATS) if dialect == "postgresql" else sqlite.insert(STATS)
+    changed = ("display_name", "updated_at", *TOTAL_COLUMNS)
+    return insert.on_conflict_do_update(
+        index_elements=[STATS.c.platform, STATS.c.space_id, STATS.c.user_id],
+        set_={name: insert.excluded[name] for name in changed},
+    )
+
+
+def space_rules(
+    connection: Connection, platform: str, space_ids: Iterable[str]
+) -> dict[str, tuple[ForgivenessRules, str | None]]:
+    """Return the rules and default timezone of the spaces that have a row in spaces."""
+    query = select(
+        SPACES.c.external_id,
+        SPACES.c.days_per_freeze,
+        SPACES.c.max_freezes,
+        SPACES.c.default_timezone,
+    ).where(SPACES.c.platform == platform, SPACES.c.external_id.in_(sorted(set(space_ids))))
+    return {
+        space: (ForgivenessRules(per_freeze, most), zone)
+        for space, per_freeze, most, zone in connection.execute(query)
+    }
 
 
 def _by_platform(members: Iterable[Member]) -> dict[str, list[str]]:
