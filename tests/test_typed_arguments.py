@@ -43,7 +43,7 @@ def total_minutes(reply: Reply) -> int:
 
 @pytest.mark.parametrize(
     "line", ["checkin ²", "checkin ①", "checkin -5", "checkin 30.5", "checkin 1e3",
-             "checkin 1441", "checkin 2h30x"],
+             "checkin 1441", "checkin 1.5h", "checkin 25h"],
 )  # fmt: skip
 async def test_malformed_minutes_are_a_usage_error_and_store_nothing(
     bot: BotContext, line: str
@@ -59,7 +59,9 @@ async def test_malformed_minutes_are_a_usage_error_and_store_nothing(
 @pytest.mark.parametrize(
     ("line", "minutes"),
     [("checkin 30min", 30), ("checkin 45m", 45), ("checkin 1h", 60), ("checkin 1h30 sql", 90),
-     ("checkin\t30", 30), ("checkin docker compose", 0)],
+     ("checkin\t30", 30), ("checkin docker compose", 0), ("checkin 2 hours", 120),
+     ("checkin 1h 30m sql", 90), ("checkin 45 min of sql", 45), ("checkin 2nd chapter", 0),
+     ("checkin 3d modelling", 0)],
 )  # fmt: skip
 async def test_durations_people_type_are_understood(
     bot: BotContext, line: str, minutes: int
@@ -84,3 +86,18 @@ async def test_unicode_digits_in_settings_are_refused_and_nothing_changes(bot: B
     reply = await say(bot, "config streaks freeze-every ²", moderator=True)
     assert reply.error == "usage" and "`value`" in reply.text
     assert (await say(bot, "config streaks", moderator=True)).fields == before.fields
+
+
+@pytest.mark.parametrize(
+    "line", ["config streaks fre-every 5", "config strekas freeze-every 5", "config streaks 5"]
+)
+async def test_a_mistyped_setting_is_refused_not_shown_as_saved(bot: BotContext, line: str) -> None:
+    before = await say(bot, "config streaks", moderator=True)
+    reply = await say(bot, line, moderator=True)
+    assert reply.error == "usage" and "`setting`" in reply.text, reply.text
+    assert (await say(bot, "config streaks", moderator=True)).fields == before.fields
+
+
+async def test_members_hear_about_access_before_argument_errors(bot: BotContext) -> None:
+    reply = await say(bot, "/config streaks freeze-every 99")
+    assert reply.error == "permission"

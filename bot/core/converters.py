@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from bot.core.messages import ChannelRef, MemberRef, References, RoleRef
@@ -54,6 +54,10 @@ class Kind:
         """Say whether an optional argument takes word, or leaves it to the next one."""
         return True
 
+    def span(self, words: Sequence[str]) -> int:
+        """Return how many of the next words one value takes (one, for most kinds)."""
+        return 1
+
     def describe(self) -> str:
         """Return what a valid value looks like, for help and errors."""
         return "text"
@@ -70,7 +74,7 @@ class Text(Kind):
         """Return the text, stripped; refuse it when too long."""
         text = word.strip()
         if len(text) > self.max_length:
-            raise BadValue(f"must be under {self.max_length} characters")
+            raise BadValue(f"must be at most {self.max_length} characters")
         return text
 
 
@@ -304,6 +308,9 @@ def _weekday(word: str) -> int:
     )
 
 
+# What may follow the digits of a number-like word: signs, separators, an exponent, and the
+# letters of the units (h, hr, hours, m, min, minutes).
+_NUMBER_MARKS = frozenset("-+.,ehrsoumint")
 _DURATION = re.compile(
     r"(?:([0-9]{1,3})\s*h(?:ours?|rs?)?)?\s*(?:([0-9]{1,4})\s*(?:m|mins?|minutes?)?)?"
 )
@@ -336,14 +343,25 @@ class Duration(Kind):
         if not isinstance(value, timedelta):
             raise BadValue(f"must be {self.describe()}")
         if not timedelta(0) <= value <= self.longest:
-            raise BadValue(f"must be at most {_minutes(self.longest)} minutes")
+            raise BadValue(f"must be from 0 to {_minutes(self.longest)} minutes")
         return value
 
     def claims(self, word: str) -> bool:
-        """Take every word that looks like a number, so `-5` or `1e3` is an error, not a note."""
-        first = word[:1]
-        second = word[1:2]
-        return first.isnumeric() or (first in "-+.," and second.isnumeric())
+        """Take words that look like numbers or durations, so `-5` or `1e3` is an error.
+
+        `2nd` or `3d` start with a digit but are words of a note, not durations.
+        """
+        first, second = word[:1], word[1:2]
+        if not (first.isnumeric() or (first in "-+.," and second.isnumeric())):
+            return False
+        return all(c.isnumeric() or c in _NUMBER_MARKS for c in word.casefold())
+
+    def span(self, words: Sequence[str]) -> int:
+        """Take `2 hours` or `1h 30m` whole: up to three words that form one duration."""
+        for count in (3, 2):
+            if len(words) >= count and _DURATION.fullmatch(" ".join(words[:count]).casefold()):
+                return count
+        return 1
 
     def describe(self) -> str:
         """Return an example."""
@@ -405,10 +423,10 @@ class BySetting(Kind):
     """A value whose kind depends on an earlier argument (e.g. which setting is changed)."""
 
     on: str  # the key of the earlier argument
-    kinds: Mapping[str, Kind] = field(default_factory=dict)
+    kinds: tuple[tuple[str, Kind], ...] = ()  # (its value, the kind then); pairs keep it hashable
     name = "value"
 
-    def pick(self, values: Mapping[str, object]) -> Kind:
-        """Return the kind for the earlier argument's value (text when it has none)."""
+    def pick(self, values: Mapping[str, object]) -> Kind | None:
+        """Return the kind for the earlier argument's value, or None when it has none."""
         chosen = values.get(self.on)
-        return self.kinds.get(chosen, Text()) if isinstance(chosen, str) else Text()
+        return dict(self.kinds).get(chosen) if isinstance(chosen, str) else None

@@ -60,8 +60,9 @@ def parse_text(command: Command, text: str, context: ConvertContext) -> dict[str
         later = any(not a.trailing and a.key not in raw for a in arguments[index + 1 :])
         if not argument.required and later and not argument.kind.claims(words[0]):
             continue  # "checkin docker compose": no minutes, all of it is the note
-        raw[argument.key] = " ".join(words) if argument.rest else words[0]
-        words = [] if argument.rest else words[1:]
+        taken = len(words) if argument.rest else argument.kind.span(words)
+        raw[argument.key] = " ".join(words[:taken])
+        words = words[taken:]
     if words:
         raise TooManyWords(
             f"`{command.name}` does not take `{quote_user_text(' '.join(words), 30)}`.",
@@ -91,7 +92,7 @@ def convert_options(
                     argument=argument.key,
                 )
             continue
-        kind = _kind_for(argument, values)
+        kind = _kind_for(argument, values, command)
         try:
             values[argument.key] = kind.accept(given, context)
         except BadValue as problem:
@@ -101,6 +102,16 @@ def convert_options(
     return values
 
 
-def _kind_for(argument: Argument, values: Mapping[str, object]) -> Kind:
+def _kind_for(argument: Argument, values: Mapping[str, object], command: Command) -> Kind:
     kind = argument.kind
-    return kind.pick(values) if isinstance(kind, BySetting) else kind
+    if not isinstance(kind, BySetting):
+        return kind
+    picked = kind.pick(values)
+    if picked is None:
+        # "config streaks fre-every 5": the setting was not recognised, so the value cannot
+        # be read either; saying so beats showing the settings as if nothing happened.
+        on = next(a for a in command.arguments if a.key == kind.on)
+        raise UsageError(
+            f"`{on.name}` must be {on.kind.describe()}.", usage=command.usage(), argument=on.key
+        )
+    return picked

@@ -48,8 +48,14 @@ class Router:
         """Return the command table this router serves."""
         return self._table
 
-    def parse(self, text: str, references: References = NO_REFERENCES) -> Invocation | None:
-        """Return the command invocation in text, or None when text is plain chat."""
+    def parse(
+        self, text: str, references: References = NO_REFERENCES, actor: Actor | None = None
+    ) -> Invocation | None:
+        """Return the command invocation in text, or None when text is plain chat.
+
+        With an actor, access is checked before the arguments: a member who may not run a
+        command hears that, not how its arguments are written.
+        """
         stripped = text.strip()
         explicit = stripped.startswith("/")
         body = stripped[1:].lstrip() if explicit else stripped
@@ -64,6 +70,8 @@ class Router:
             if explicit or (suggestions and not rest.strip()):
                 raise _unknown(name, suggestions)
             return None
+        if actor is not None:
+            _check_access(command, actor)
         try:
             return Invocation(command, parse_text(command, rest, self._context(references)))
         except TooManyWords:
@@ -71,11 +79,15 @@ class Router:
                 raise
             return None  # "about docker?" reads as a question, not as a broken command
 
-    def invocation(self, call: Call, references: References = NO_REFERENCES) -> Invocation:
+    def invocation(
+        self, call: Call, references: References = NO_REFERENCES, actor: Actor | None = None
+    ) -> Invocation:
         """Return the invocation of a command a platform split into options already."""
         command = self._table.get(call.command)
         if command is None:
             raise _unknown(call.command, self._table.suggest(call.command))
+        if actor is not None:
+            _check_access(command, actor)
         return Invocation(
             command, convert_options(command, call.options, self._context(references))
         )
@@ -84,22 +96,27 @@ class Router:
         """Run the command that came in, or pass plain text to the chat handler."""
         actor = incoming.actor
         if incoming.call is not None:
-            invocation: Invocation | None = self.invocation(incoming.call, incoming.references)
+            invocation: Invocation | None = self.invocation(
+                incoming.call, incoming.references, actor
+            )
         else:
-            invocation = self.parse(incoming.text, incoming.references)
+            invocation = self.parse(incoming.text, incoming.references, actor)
         if invocation is None:
             return await self._chat(actor, incoming.text.strip())
         command = invocation.command
-        if command.access is Access.MODERATOR and not actor.is_moderator:
-            raise PermissionDeniedError(
-                f"Only moderators of this space can use `{command.name}`.",
-                hint="Ask a moderator if you think this should change.",
-            )
         request = Request(actor, command, invocation.values, incoming.event_id)
         return await self._handlers[command.name](request)
 
     def _context(self, references: References) -> ConvertContext:
         return ConvertContext(references, self._topic)
+
+
+def _check_access(command: Command, actor: Actor) -> None:
+    if command.access is Access.MODERATOR and not actor.is_moderator:
+        raise PermissionDeniedError(
+            f"Only moderators of this space can use `{command.name}`.",
+            hint="Ask a moderator if you think this should change.",
+        )
 
 
 def _unknown(name: str, suggestions: tuple[str, ...]) -> UnknownCommandError:

@@ -85,8 +85,8 @@ SAMPLES: dict[str, Sample] = {
     "help": Sample("help tz", "help tz", {"command": "tz"}),
     "timezone": Sample("tz Europe/Berlin", "tz Europe/Berlin", {"zone": "Europe/Berlin"}),
     "checkin": Sample(
-        "checkin 1h30 sql joins",
-        "checkin\t1h30 sql joins",
+        "checkin 1h 30m sql joins",
+        "checkin\t90 minutes sql joins",
         {"minutes": "1h30", "note": "sql joins"},
     ),
     "streak": Sample("streak @alice", "streak <@U_MEMBER>", {"member": "@member"}),

@@ -25,7 +25,7 @@ from bot.core.converters import (
 )
 from bot.core.errors import BotError, InvalidTimezoneError, UsageError
 from bot.core.messages import NO_REFERENCES
-from bot.core.requests import parse_text
+from bot.core.requests import convert_options, parse_text
 
 CONTEXT = ConvertContext(NO_REFERENCES)
 
@@ -108,3 +108,14 @@ def test_a_bad_setting_value_names_the_argument() -> None:
         parse_text(config, "streaks freeze-every ²", CONTEXT)
     assert caught.value.argument == "value"
     assert parse_text(config, "streaks freeze-every 5", CONTEXT)["value"] == 5
+
+
+def test_a_setting_value_without_its_setting_is_refused_on_every_path() -> None:
+    """Discord may send `value` with no `setting`; text may mistype it: both are errors."""
+    config = COMMANDS.get("config")
+    assert config is not None
+    with pytest.raises(UsageError) as caught:
+        convert_options(config, {"section": "streaks", "value": "5"}, CONTEXT)
+    assert caught.value.argument == "setting"
+    with pytest.raises(UsageError):
+        parse_text(config, "streaks fre-every 5", CONTEXT)

@@ -91,13 +91,13 @@ CONFIG = Command(
             "The new value.",
             BySetting(
                 "setting",
-                {
-                    "freeze-every": Integer(1, 60),
-                    "max-freezes": Integer(0, 10),
-                    "timezone": Timezone(),
-                    "reminder-hour": Integer(0, 23),
-                    "milestone-role": Pair(Choice(("7", "30", "100")), Role(allow_off=True)),
-                },
+                (
+                    ("freeze-every", Integer(1, 60)),
+                    ("max-freezes", Integer(0, 10)),
+                    ("timezone", Timezone()),
+                    ("reminder-hour", Integer(0, 23)),
+                    ("milestone-role", Pair(Choice(("7", "30", "100")), Role(allow_off=True))),
+                ),
             ),
             rest=True,
         ),

@@ -18,6 +18,14 @@ USAGE = (
 )
 
 RulesChanged = Callable[[Actor], Awaitable[int]]
+# What each setting's value arrives as (the table's BySetting kinds convert it).
+_VALUE_TYPES: dict[str, type] = {
+    "freeze-every": int,
+    "max-freezes": int,
+    "reminder-hour": int,
+    "timezone": ZoneInfo,
+    "milestone-role": tuple,
+}
 log = logging.getLogger(__name__)
 
 
@@ -36,7 +44,7 @@ class ConfigService:
     async def handle(self, request: Request) -> Reply:
         """Show the space's settings, or change one (values arrive typed and checked)."""
         actor, setting = request.actor, request.text("setting")
-        value = request.get("value", object)
+        value = request.get("value", _VALUE_TYPES[setting]) if setting else None
         if setting is None:
             return _show(await self._space(actor), "Streak settings")
         if value is None:
