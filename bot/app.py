@@ -54,7 +54,7 @@ class BotContext:
     def start_timers(self) -> None:
         """Start every job's timers (a long-running bot; chat and ask leave them off)."""
         for spec in self.timers.values():
-            self.timer.every(spec.minutes, spec.name, spec.run)
+            self.timer.every(spec.minutes, spec.name, spec.run, at_start=spec.at_start)
         self.timer.start()
 
 
@@ -117,7 +117,6 @@ async def open_bot(
         async def prune_events() -> int:
             return await events.forget_before(clock.now() - retention)
 
-        await prune_events()
         for job in jobs:
             for step in job.start:
                 await step()
@@ -138,7 +137,10 @@ async def open_bot(
 
 
 async def close_jobs(jobs: Sequence[Job], timer: Timer) -> None:
-    """Drain writes, stop the timers, then cancel background work (the engine closes last)."""
+    """Drain writes, stop the timers (if still running), cancel background work.
+
+    The engine closes after this.
+    """
     for job in jobs:
         for step in job.drain:
             await step()
@@ -191,9 +193,13 @@ async def run_platforms(
                     task.result()  # surface the error of an adapter that stopped
             log.info("shutting down")
         finally:
-            # Stop intake first: each adapter lets its replies in flight finish, then closes.
-            for adapter in adapters:
-                await adapter.close()
+            # Timers first, while the platforms can still deliver what a run is sending; then
+            # intake: each adapter lets its replies in flight finish, all at once.
+            await bot.timer.stop()
+            closed = await asyncio.gather(*(a.close() for a in adapters), return_exceptions=True)
+            for error in closed:
+                if isinstance(error, Exception):
+                    log.error("an adapter failed to close", exc_info=error)
             for task in (*tasks, stopping):
                 task.cancel()
             await asyncio.gather(*tasks, stopping, return_exceptions=True)

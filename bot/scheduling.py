@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -24,8 +24,12 @@ class Timer:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._running: set[asyncio.Task[Any]] = set()  # job runs in flight, awaited on stop
 
-    def every(self, minutes: float, name: str, job: Job) -> None:
-        """Run job now and then every `minutes` (a missed run is not repeated)."""
+    def every(self, minutes: float, name: str, job: Job, *, at_start: bool = True) -> None:
+        """Run job every `minutes`, the first time now or after one interval.
+
+        A missed run is not repeated. A job that needs the platforms (reminders) waits one
+        interval, so it never claims a reminder before the adapters have connected.
+        """
 
         async def run() -> None:
             task = asyncio.current_task()
@@ -39,11 +43,12 @@ class Timer:
             else:
                 log.debug("timer job %s: %d done", name, done)
 
+        interval = timedelta(minutes=minutes)
         self._scheduler.add_job(
             run,
             IntervalTrigger(minutes=minutes, timezone=UTC),
             id=name,
-            next_run_time=datetime.now(UTC),
+            next_run_time=datetime.now(UTC) + (timedelta(0) if at_start else interval),
             max_instances=1,
             coalesce=True,
             misfire_grace_time=None,
@@ -58,12 +63,20 @@ class Timer:
         """Start ticking (needs a running event loop)."""
         self._scheduler.start()
 
-    async def stop(self) -> None:
-        """Stop ticking, cancel the job runs in flight and wait until they have ended."""
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop ticking; give runs in flight `grace` seconds to finish, then cancel them.
+
+        Called before the adapters close, so a reminder being sent is not cut off between
+        claiming the day and sending the DM; whatever is still running after grace is cancelled
+        (its session rolls back) and awaited, so the engine may close after this.
+        """
         if self._scheduler.running:
-            self._scheduler.shutdown(wait=False)  # cancels what it started, but cannot wait
-        running = list(self._running)
-        for task in running:
+            self._scheduler.pause()  # no new runs; shutdown() would cancel the current ones
+        pending = set(self._running)
+        if pending:
+            _, pending = await asyncio.wait(pending, timeout=grace)
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        for task in pending:
             task.cancel()
-        # A job's own session rolls back when cancelled; the engine may close after this.
-        await asyncio.gather(*running, return_exceptions=True)
+        await asyncio.gather(*pending, return_exceptions=True)

@@ -53,5 +53,38 @@ async def test_stop_cancels_a_run_in_flight_and_waits_for_it() -> None:
     timer.every(60, "slow", slow)
     timer.start()
     await asyncio.wait_for(started.wait(), 5)
-    await timer.stop()
+    await timer.stop(grace=0.05)
     assert ended.is_set()
+
+
+async def test_stop_lets_a_short_run_finish() -> None:
+    """A reminder being sent when shutdown begins is delivered, not cut off after its claim."""
+    started, finished = asyncio.Event(), asyncio.Event()
+
+    async def short() -> int:
+        started.set()
+        await asyncio.sleep(0.1)
+        finished.set()
+        return 1
+
+    timer = Timer()
+    timer.every(60, "short", short)
+    timer.start()
+    await asyncio.wait_for(started.wait(), 5)
+    await timer.stop(grace=5)
+    assert finished.is_set()
+
+
+async def test_a_job_may_wait_one_interval_before_its_first_run() -> None:
+    runs: list[int] = []
+
+    async def job() -> int:
+        runs.append(1)
+        return 1
+
+    timer = Timer()
+    timer.every(60, "later", job, at_start=False)
+    timer.start()
+    await asyncio.sleep(0.05)
+    await timer.stop()
+    assert runs == []

@@ -39,6 +39,7 @@ class TimerSpec:
     name: str
     minutes: float
     run: Callable[[], Awaitable[int]]
+    at_start: bool = True  # False: first run after one interval (needs connected platforms)
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,12 @@ def study_job(shared: Shared) -> StudyWiring:
             "config": config.handle,
         },
         timers=(
-            TimerSpec("streak-reminders", settings.reminder_check_minutes, reminders.send_due),
+            TimerSpec(
+                "streak-reminders",
+                settings.reminder_check_minutes,
+                reminders.send_due,
+                at_start=False,
+            ),
             TimerSpec("prune-streak-reminders", PRUNE_MINUTES, prune_reminders),
         ),
         start=(backfill,),

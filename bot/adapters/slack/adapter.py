@@ -146,28 +146,40 @@ class SlackAdapter:
                 AsyncSocketModeHandler,
             )
 
-            self._socket = AsyncSocketModeHandler(self.app, self.options.app_token)
-            await self._socket.connect_async()
+            socket: Any = AsyncSocketModeHandler(self.app, self.options.app_token)
+            await socket.connect_async()
+            self._socket = socket
         else:
             if not self.options.signing_secret:
                 raise ValueError("Slack HTTP mode needs a signing secret")
             listener = SlackHttpListener(self.app, self.options.signing_secret)
-            self._runner = web.AppRunner(listener.web_app(self.options.path))
-            await self._runner.setup()
-            site = web.TCPSite(self._runner, self.options.host, self.options.port)
+            runner = web.AppRunner(listener.web_app(self.options.path))
+            await runner.setup()
+            self._runner = runner
+            site = web.TCPSite(runner, self.options.host, self.options.port)
             await site.start()
             log.info("Slack events at http://%s:%d%s", self.options.host, self.options.port,
                      self.options.path)  # fmt: skip
+        if self.in_flight.closing:
+            # close() ran while we were still starting (another platform failed to log in):
+            # it found nothing to stop, so stop what was just started.
+            await self._stop_serving()
         await self._stopped.wait()
 
     async def close(self, drain_seconds: float = 10.0) -> None:
         """Stop intake, let replies in flight finish, then stop serving."""
-        if self._socket is not None:
-            await self._socket.close_async()
-        if self._runner is not None:
-            await self._runner.cleanup()  # no new requests; acks already sent
+        self.in_flight.closing = True
+        await self._stop_serving()  # no new requests; acks already sent
         await self.in_flight.drain(drain_seconds)
         self._stopped.set()
+
+    async def _stop_serving(self) -> None:
+        socket, runner = self._socket, self._runner
+        self._socket = self._runner = None
+        if socket is not None:
+            await socket.close_async()
+        if runner is not None:
+            await runner.cleanup()
 
 
 async def _not_running(incoming: Incoming) -> Reply | None:
