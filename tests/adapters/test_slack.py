@@ -288,3 +288,28 @@ async def test_the_notifier_posts_to_channels_and_members() -> None:
         posts = slack.calls_to("chat.postMessage")
         assert [p.args["channel"] for p in posts] == ["C_GENERAL", "D_MEMBER"]
         assert "@here" not in posts[0].args["text"] and "<!here>" not in str(posts[0].args)
+
+
+async def test_close_during_start_leaves_no_listener_behind() -> None:
+    """Another platform failing at login closes Slack while it is still starting."""
+    async with FakeSlack() as slack:
+        port = free_port()
+        options = SlackOptions(
+            bot_token=slack.bot_token,
+            signing_secret=slack.signing_secret,
+            api_base=slack.api_base,
+            host="127.0.0.1",
+            port=port,
+        )
+        adapter = SlackAdapter(options, COMMANDS)
+
+        async def handle(incoming: Any) -> None:
+            return None
+
+        task = asyncio.create_task(adapter.run(handle))
+        await asyncio.sleep(0)  # run() has begun starting its listener
+        await adapter.close(drain_seconds=1)
+        await asyncio.wait_for(task, 5)
+        with pytest.raises(OSError):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()

@@ -155,9 +155,9 @@ class SlackAdapter:
             listener = SlackHttpListener(self.app, self.options.signing_secret)
             runner = web.AppRunner(listener.web_app(self.options.path))
             await runner.setup()
-            self._runner = runner
             site = web.TCPSite(runner, self.options.host, self.options.port)
             await site.start()
+            self._runner = runner  # only now: close() stops a runner that is fully started
             log.info("Slack events at http://%s:%d%s", self.options.host, self.options.port,
                      self.options.path)  # fmt: skip
         if self.in_flight.closing:
