@@ -45,6 +45,10 @@ class ConsoleReferences:
         name = word.removeprefix("@").strip()
         return RoleRef(name, name) if _is_name(name) else None
 
+    def plain(self, text: str) -> str:
+        """Return text as it is: a terminal has no mention markup."""
+        return text
+
 
 def _is_name(word: str) -> bool:
     # Mass mentions are never a member, and markup never becomes an id.

@@ -71,8 +71,8 @@ class Text(Kind):
     autocomplete: str | None = None
 
     def convert(self, word: str, context: ConvertContext) -> object:
-        """Return the text, stripped; refuse it when too long."""
-        text = word.strip()
+        """Return the text, platform markup written out, stripped; refuse it when too long."""
+        text = context.references.plain(word).strip()
         if len(text) > self.max_length:
             raise BadValue(f"must be at most {self.max_length} characters")
         return text
@@ -227,9 +227,10 @@ class Topic(Kind):
 
     def convert(self, word: str, context: ConvertContext) -> object:
         """Return the topic (the resolver raises, with suggestions, when nothing matches)."""
+        text = context.references.plain(word)
         if context.topic is None:
-            return word.strip()
-        return context.topic(word)
+            return text.strip()
+        return context.topic(text)
 
     def describe(self) -> str:
         """Return an example."""

@@ -69,6 +69,10 @@ class References(Protocol):
         """Return the role word names, or None."""
         ...
 
+    def plain(self, text: str) -> str:
+        """Return free text with the platform's markup written out (`<@1>` -> `@ada`)."""
+        ...
+
 
 class NoReferences:
     """References for lines that cannot name anyone (buttons, the bot's own command lines)."""
@@ -84,6 +88,10 @@ class NoReferences:
     def role(self, word: str) -> RoleRef | None:
         """Return None: no role can be named here."""
         return None
+
+    def plain(self, text: str) -> str:
+        """Return text as it is: it has no markup."""
+        return text
 
 
 NO_REFERENCES = NoReferences()

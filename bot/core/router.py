@@ -102,7 +102,8 @@ class Router:
         else:
             invocation = self.parse(incoming.text, incoming.references, actor)
         if invocation is None:
-            return await self._chat(actor, incoming.text.strip())
+            # Chat reaches the Q&A with mentions written out by the platform's references.
+            return await self._chat(actor, incoming.references.plain(incoming.text).strip())
         command = invocation.command
         request = Request(actor, command, invocation.values, incoming.event_id)
         return await self._handlers[command.name](request)

@@ -8,7 +8,7 @@ from bot.core.catalog import COMMANDS
 from bot.core.commands import Access, Argument, Command, CommandTable
 from bot.core.converters import Choice
 from bot.core.errors import PermissionDeniedError, UnknownCommandError, UsageError
-from bot.core.messages import Actor, Incoming, Reply
+from bot.core.messages import Actor, Incoming, NoReferences, Reply
 from bot.core.requests import Request
 from bot.core.router import Router
 from tests.fakes import make_actor
@@ -147,3 +147,16 @@ def test_shipped_table_names_are_unique_and_documented() -> None:
     for command in COMMANDS:
         assert command.summary.endswith(".")
         assert command.examples, command.name
+
+
+class OneMention(NoReferences):
+    def plain(self, text: str) -> str:
+        return text.replace("<@1>", "@ada")
+
+
+async def test_chat_reaches_the_handler_with_markup_written_out() -> None:
+    router, calls = recording_router()
+    await router.dispatch(
+        Incoming(make_actor(), "how long for <@1> to learn sql?", None, OneMention())
+    )
+    assert calls == [("<chat>", {"text": "how long for @ada to learn sql?"})]

@@ -18,7 +18,7 @@ from discord import app_commands
 
 from bot.adapters.discord.commands import Completer, register
 from bot.adapters.discord.notifier import DiscordNotifier
-from bot.adapters.discord.references import DISCORD_REFERENCES
+from bot.adapters.discord.references import DISCORD_REFERENCES, DiscordReferences
 from bot.adapters.discord.render import Rendered, command_of, render
 from bot.core.commands import CommandTable
 from bot.core.inflight import InFlight
@@ -216,7 +216,8 @@ class DiscordAdapter:
             return
         text = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
         actor = self.actor(message.author, message.channel.id, message.guild)
-        incoming = Incoming(actor, text, f"message:{message.id}", DISCORD_REFERENCES)
+        references = DiscordReferences.of_message(message)
+        incoming = Incoming(actor, text, f"message:{message.id}", references)
         reply = await self.handle(incoming)
         if reply is None:
             return

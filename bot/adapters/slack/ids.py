@@ -11,6 +11,8 @@ from bot.core.messages import ChannelRef, MemberRef, Platform, RoleRef
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9_]+)(?:\|([^>]*))?>")
 _CHANNEL_MENTION = re.compile(r"<#([CG][A-Z0-9_]+)(?:\|([^>]*))?>")
 _GROUP_MENTION = re.compile(r"<!subteam\^([A-Z0-9_]+)(?:\|([^>]*))?>")
+_SPECIAL = re.compile(r"<!(here|channel|everyone|date\^[^>|]*)(?:\|[^>]*)?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^>|]*)(?:\|([^>]*))?>")
 
 
 def member_id(team_id: str, user_id: str) -> str:
@@ -48,3 +50,11 @@ class SlackReferences:
         """Return the user group of a group mention (Slack's nearest thing to a role)."""
         match = _GROUP_MENTION.fullmatch(word)
         return RoleRef(match.group(1), match.group(2) or "") if match else None
+
+    def plain(self, text: str) -> str:
+        """Return text with Slack's <…> markup written out as people saw it."""
+        text = _USER_MENTION.sub(lambda m: f"@{m.group(2) or 'member'}", text)
+        text = _CHANNEL_MENTION.sub(lambda m: f"#{m.group(2) or 'channel'}", text)
+        text = _GROUP_MENTION.sub(lambda m: f"@{(m.group(2) or 'group').lstrip('@')}", text)
+        text = _SPECIAL.sub(lambda m: m.group(1), text)  # <!here> -> here: no ping when echoed
+        return _LINK.sub(lambda m: m.group(2) or m.group(1), text)
