@@ -43,7 +43,10 @@ def completers(topics: TopicResolver) -> dict[str, Completer]:
         "topic": lambda text: [(t.name, t.id) for t in topics.complete(text)],
         "timezone": lambda text: [(name, name) for name in matching_timezones(text)],
         "command": lambda text: [
-            (c.name, c.name) for c in COMMANDS if c.name.startswith(text.casefold().strip())
+            (name, name)
+            for c in COMMANDS
+            for name in (c.name, *c.aliases)
+            if name.startswith(text.casefold().strip())
         ],
     }
 

@@ -262,6 +262,8 @@ async def test_discord_parity_with_native_option_types(tmp_path: Path) -> None:
         types = {o["name"]: o["type"] for c in synced if c["name"] == "kinds" for o in c["options"]}
         # Native Discord types: CHANNEL 7, ROLE 8, INTEGER 4 (no text to parse).
         assert (types["channel"], types["role"], types["count"]) == (7, 8, 4)
+        notes = [o for c in synced if c["name"] == "checkin" for o in c["options"]]
+        assert {o["name"]: o.get("max_length") for o in notes}["note"] == 200
         for name, sample in SAMPLES.items():
             options = {k: lookups.get(v, v) if isinstance(v, str) else v
                        for k, v in sample.discord.items()}  # fmt: skip

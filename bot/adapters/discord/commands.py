@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 
 from bot.core.commands import Argument, Command, CommandTable
-from bot.core.converters import Channel, Integer, Member, Role
+from bot.core.converters import Channel, Integer, Member, Role, Text
 from bot.core.messages import Call, ChannelRef, MemberRef, Platform, RoleRef
 
 # Runs a command (a Call of typed options, or a button's command line) for the person behind
@@ -23,6 +23,7 @@ Completer = Callable[[str], list[tuple[str, str]]]
 
 DESCRIPTION_LIMIT = 100
 CHOICES_LIMIT = 25
+STRING_LIMIT = 6000  # Discord's longest string option
 
 
 def option_name(argument: Argument) -> str:
@@ -105,6 +106,9 @@ def _annotation(argument: Argument) -> Any:
         native = discord.Role
     elif isinstance(kind, Integer):
         native = app_commands.Range[int, kind.low, kind.high]
+    elif isinstance(kind, Text):
+        # Discord refuses longer text in the form itself, before anything is sent.
+        native = app_commands.Range[str, None, min(kind.max_length, STRING_LIMIT)]
     return native if argument.required else native | None
 
 

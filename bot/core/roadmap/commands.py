@@ -9,7 +9,13 @@ ASK = Command(
     name="ask",
     summary="Ask a question about becoming a backend developer.",
     arguments=(
-        Argument("question", "Your question, in your own words.", required=True, rest=True),
+        Argument(
+            "question",
+            "Your question, in your own words.",
+            Text(4000),  # as long as a plain message may be
+            required=True,
+            rest=True,
+        ),
     ),
     examples=("ask what should I learn after databases?", "ask how long does it take?"),
     details="You can also just type the question, or mention the bot with it.",
