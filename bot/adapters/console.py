@@ -27,6 +27,9 @@ Handle = Callable[[Incoming], Awaitable[Reply | None]]
 EXIT_WORDS = frozenset({"exit", "quit", ":q"})
 
 
+MASS_MENTIONS = frozenset({"everyone", "here", "channel"})  # never a member
+
+
 class ConsoleReferences:
     """Console members, channels and roles are named by plain words: `@ada` or `ada`."""
 
@@ -56,7 +59,6 @@ def _is_name(word: str) -> bool:
 
 
 CONSOLE_REFERENCES = ConsoleReferences()
-MASS_MENTIONS = frozenset({"everyone", "here", "channel"})
 
 
 def console_actor(user: str, *, moderator: bool = False) -> Actor:

@@ -34,8 +34,7 @@ class ReminderService:
         self._streaks = streaks
         self._sent = sent
         self._clock = clock
-        # Filled in when platform adapters start, so it is read at each run, not copied.
-        self._notifiers = notifiers
+        self._notifiers = notifiers  # the platforms this process runs
 
     async def handle(self, request: Request) -> Reply:
         """Answer `reminders [on|off]`."""
@@ -81,7 +80,7 @@ class ReminderService:
     async def _remind(self, member: Member, now: datetime) -> bool:
         notifier = self._notifiers.get(member.key.platform)
         if notifier is None:
-            return False  # that platform stopped since the query
+            return False  # that platform is not run by this process
         # Fresh: the settings were possibly changed a moment ago through another process.
         context = await self._contexts.of(member.key, member.reminder_space_id or "", fresh=True)
         zone, hour = context.timezone, context.settings.reminder_hour
