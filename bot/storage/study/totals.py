@@ -45,7 +45,7 @@ class StatsRow:
         return (self.platform, self.user_id)
 
 
-# `platform = ? AND user_id IN (...)` walks the (platform, user_id, local_date) index; SQLite
+# `platform = ? AND user_id IN (...)` walks the study-days index (it holds minutes); SQLite
 # would scan the table for a row-value IN over both columns. Built once: only the values change.
 _STUDY_DAYS = (
     select(EVENTS.c.user_id, EVENTS.c.local_date, func.sum(EVENTS.c.minutes), func.count())
