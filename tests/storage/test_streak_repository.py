@@ -84,12 +84,16 @@ async def test_days_sum_minutes_and_count_events_per_date_oldest_first(
     assert (
         await events.record(_event("e2", MONDAY, minutes=10, kind="topic_done"), PROFILE)
     ).stored
-    assert (await events.record(_event("e4", tuesday, kind="prompt_answer"), PROFILE)).stored
+    last = await events.record(_event("e4", tuesday, kind="prompt_answer"), PROFILE)
 
     days = await events.days(ADA)
 
     assert days == [StudyDay(MONDAY, 30, 2), StudyDay(tuesday, 45, 2)]
     assert all(type(d.minutes) is int and type(d.events) is int for d in days)
+    # The batch writer's read of the days (a check-in's answer) gives the same plain values.
+    assert last.stored
+    assert last.days == tuple(days)
+    assert all(type(d.minutes) is int and type(d.events) is int for d in last.days)
 
 
 async def test_record_stores_every_field(

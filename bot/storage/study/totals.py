@@ -72,7 +72,7 @@ def study_days(connection: Connection, members: Iterable[Member]) -> dict[Member
             if user_id != current:
                 current, study = user_id, []
                 days[(platform, user_id)] = study
-            study.append(StudyDay(day, int(minutes), int(count)))
+            study.append(StudyDay(day, minutes, count))
     return days
 
 
