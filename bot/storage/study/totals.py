@@ -64,15 +64,16 @@ def study_days(connection: Connection, members: Iterable[Member]) -> dict[Member
     for platform, user_ids in _by_platform(members).items():
         current: str | None = None
         study: list[StudyDay] = []
-        # Fetched 500 at a time, not all(): thousands of Row objects alive at once cost more
-        # (the garbage collector's passes over them) than the fetches; not one by one either.
         rows = connection.execute(_STUDY_DAYS, {"platform": platform, "user_ids": user_ids})
-        # Rows come grouped by member: one dict entry per member, not per day.
-        for user_id, day, minutes, count in rows.yield_per(500):
-            if user_id != current:
-                current, study = user_id, []
-                days[(platform, user_id)] = study
-            study.append(StudyDay(day, minutes, count))
+        # 500 rows at a time: all() keeps thousands of Row objects alive at once (the garbage
+        # collector walks them), and iterating the result costs a Python call per row.
+        for part in rows.partitions(500):
+            # Rows come grouped by member: one dict entry per member, not per day.
+            for user_id, day, minutes, count in part:
+                if user_id != current:
+                    current, study = user_id, []
+                    days[(platform, user_id)] = study
+                study.append(StudyDay(day, minutes, count))
     return days
 
 
