@@ -47,7 +47,7 @@ class StatsRow:
 
 # `platform = ? AND user_id IN (...)` walks the study-days index (it holds minutes); SQLite
 # would scan the table for a row-value IN over both columns. Built once: only the values change.
-_STUDY_DAYS = (
+STUDY_DAYS = (
     select(EVENTS.c.user_id, EVENTS.c.local_date, func.sum(EVENTS.c.minutes), func.count())
     .where(
         EVENTS.c.platform == bindparam("platform"),
@@ -64,7 +64,7 @@ def study_days(connection: Connection, members: Iterable[Member]) -> dict[Member
     for platform, user_ids in _by_platform(members).items():
         current: str | None = None
         study: list[StudyDay] = []
-        rows = connection.execute(_STUDY_DAYS, {"platform": platform, "user_ids": user_ids})
+        rows = connection.execute(STUDY_DAYS, {"platform": platform, "user_ids": user_ids})
         # 500 rows at a time: all() keeps thousands of Row objects alive at once (the garbage
         # collector walks them), and iterating the result costs a Python call per row.
         for part in rows.partitions(500):
