@@ -44,13 +44,15 @@ from bot.core.clock import FixedClock
 from bot.core.messages import Platform
 from bot.core.requests import Request
 from bot.core.study.commands import LEADERBOARD, STREAK
+from bot.core.study.context import StreakReader, StudyContexts
 from bot.core.study.heatmap import heatmap_png
 from bot.core.study.ports import Board
 from bot.core.study.reminders import ReminderService
 from bot.core.study.streaks import week_start
 from bot.storage.db import create_sessionmaker
-from bot.storage.repositories import SqlMemberRepository
+from bot.storage.repositories import SqlMemberRepository, SqlSpaceRepository
 from bot.storage.study.leaderboard import SqlReminderLog
+from bot.storage.study.streaks import SqlLearningEventRepository
 from bot.storage.tables import MemberRow
 
 # --- a big space -------------------------------------------------------------------------
@@ -127,7 +129,7 @@ async def big_space(folder: Path, members: int) -> dict[str, object]:
         if index >= 20:
             streak_times.append((time.perf_counter() - started) * 1000)
     places = await standings(boards, users)
-    tick = await reminder_tick(engine, study, members)
+    tick = await reminder_tick(engine, members)
     await engine.dispose()  # type: ignore[attr-defined]
     return {
         "refresh_s": refreshed,
@@ -190,7 +192,7 @@ class _Nobody:
         raise AssertionError("nobody is due")
 
 
-async def reminder_tick(engine: object, study: object, members: int) -> list[float]:
+async def reminder_tick(engine: object, members: int) -> list[float]:
     """Opt every member in, due tomorrow; return ms per ReminderService.send_due tick."""
     sessions = create_sessionmaker(engine)  # type: ignore[arg-type]
     tomorrow = NOW + timedelta(days=1)
@@ -206,9 +208,11 @@ async def reminder_tick(engine: object, study: object, members: int) -> list[flo
                 ],
             )  # fmt: skip
     clock = FixedClock(NOW)
+    people = SqlMemberRepository(sessions, clock)
     service = ReminderService(
-        SqlMemberRepository(sessions, clock),
-        study,  # type: ignore[arg-type]
+        people,
+        StudyContexts(people, SqlSpaceRepository(sessions, clock), "UTC"),
+        StreakReader(SqlLearningEventRepository(sessions, "UTC"), clock),
         SqlReminderLog(sessions),
         clock,
         {Platform.DISCORD: _Nobody()},  # type: ignore[dict-item]
