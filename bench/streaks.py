@@ -215,7 +215,7 @@ async def reminder_tick(engine: object, members: int) -> list[float]:
         StreakReader(SqlLearningEventRepository(sessions, "UTC"), clock),
         SqlReminderLog(sessions),
         clock,
-        {Platform.DISCORD: _Nobody()},  # type: ignore[dict-item]
+        {Platform.DISCORD: _Nobody()},
     )
     times = []
     for index in range(120):
