@@ -208,14 +208,14 @@ async def reminder_tick(engine: object, members: int) -> list[float]:
                 ],
             )  # fmt: skip
     clock = FixedClock(NOW)
-    members_repo = SqlMemberRepository(sessions, clock)
+    people = SqlMemberRepository(sessions, clock)
     service = ReminderService(
-        members_repo,
-        StudyContexts(members_repo, SqlSpaceRepository(sessions, clock), "UTC"),
+        people,
+        StudyContexts(people, SqlSpaceRepository(sessions, clock), "UTC"),
         StreakReader(SqlLearningEventRepository(sessions, "UTC"), clock),
         SqlReminderLog(sessions),
         clock,
-        {Platform.DISCORD: _Nobody()},  # type: ignore[dict-item]
+        {Platform.DISCORD: _Nobody()},
     )
     times = []
     for index in range(120):

@@ -196,10 +196,9 @@ class LearningEventRow(Base):
             "kind IN ('checkin', 'topic_done', 'prompt_answer', 'mentor_session')", name="kind"
         ),
         CheckConstraint("minutes >= 0 AND minutes <= 1440", name="minutes"),
-        # A member's study days, and a space's leaderboard over a period.
-        Index(
-            "ix_learning_events_platform_user_id_local_date", "platform", "user_id", "local_date"
-        ),
+        # A member's study days (with minutes, so summing a day reads the index alone), and
+        # a space's leaderboard over a period.
+        Index("ix_learning_events_study_days", "platform", "user_id", "local_date", "minutes"),
         Index("ix_learning_events_space_id_local_date", "space_id", "local_date"),
     )
 

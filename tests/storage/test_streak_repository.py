@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.core.messages import Platform
 from bot.core.ports import MemberKey
 from bot.core.study.ports import LearningEvent, StudyDay
-from bot.storage.db import create_sessionmaker
+from bot.storage.db import create_engine, create_sessionmaker
 from bot.storage.migrate import upgrade
 from bot.storage.study.streaks import NOTE_LENGTH, SqlLearningEventRepository
+from bot.storage.study.totals import STUDY_DAYS
 from bot.storage.tables import LearningEventRow
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -84,12 +85,16 @@ async def test_days_sum_minutes_and_count_events_per_date_oldest_first(
     assert (
         await events.record(_event("e2", MONDAY, minutes=10, kind="topic_done"), PROFILE)
     ).stored
-    assert (await events.record(_event("e4", tuesday, kind="prompt_answer"), PROFILE)).stored
+    last = await events.record(_event("e4", tuesday, kind="prompt_answer"), PROFILE)
 
     days = await events.days(ADA)
 
     assert days == [StudyDay(MONDAY, 30, 2), StudyDay(tuesday, 45, 2)]
     assert all(type(d.minutes) is int and type(d.events) is int for d in days)
+    # The batch writer's read of the days (a check-in's answer) gives the same plain values.
+    assert last.stored
+    assert last.days == tuple(days)
+    assert all(type(d.minutes) is int and type(d.events) is int for d in last.days)
 
 
 async def test_record_stores_every_field(
@@ -219,3 +224,19 @@ async def test_a_long_note_is_cut_to_the_column_size_on_every_backend(
     async with sessions() as session:
         note = (await session.execute(sa.select(LearningEventRow.note))).scalar_one()
     assert note == "x" * NOTE_LENGTH
+
+
+async def test_study_days_are_summed_from_the_index_alone_on_sqlite(sqlite_url: str) -> None:
+    # The batch writer's biggest read: the study-days index holds minutes, so SQLite never
+    # visits the events' table rows for it (PostgreSQL decides per table, by its statistics).
+    engine = create_engine(sqlite_url)
+    try:
+        await upgrade(engine)
+        query = STUDY_DAYS.params(platform="slack", user_ids=["U1", "U2"])
+        sql = query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
+        async with engine.connect() as connection:
+            plan = (await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")).all()
+    finally:
+        await engine.dispose()
+
+    assert any("USING COVERING INDEX ix_learning_events_study_days" in row[-1] for row in plan)

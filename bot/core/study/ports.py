@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from bot.core.messages import Platform
 from bot.core.ports import MemberKey
@@ -24,9 +24,11 @@ class LearningEvent:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class StudyDay:
+class StudyDay(NamedTuple):
     """One local date with learning on it."""
+
+    # A named tuple, not a frozen dataclass: a batch of check-ins builds thousands (every
+    # day of every member in it), and a tuple costs half as much to make.
 
     day: date
     minutes: int

@@ -46,6 +46,9 @@ class _Pending:
     event: LearningEvent
     display_name: str
     done: asyncio.Future[Recorded]
+    # The stored identity, (platform, user_id), taken once: an enum's .value is a Python-level
+    # descriptor call, and the writer needs the member of each event several times.
+    member: Member
 
 
 class SqlLearningEventRepository:
@@ -71,7 +74,8 @@ class SqlLearningEventRepository:
     async def record(self, event: LearningEvent, display_name: str) -> Recorded:
         """Store event (minutes capped per local day) and refresh the member's totals."""
         done: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Pending(event, display_name, done))
+        member = (event.key.platform.value, event.key.user_id)
+        self._queue.append(_Pending(event, display_name, done, member))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain())
         return await done
@@ -118,7 +122,7 @@ class SqlLearningEventRepository:
             # The unique key decides, so a redelivery racing the first delivery (in this
             # process or another) is dropped; CHECK constraints refuse a bad kind or minutes.
             _insert_events(connection.dialect.name),
-            [_event_row(p.event) for p in batch],
+            [_event_row(p) for p in batch],
         )
         new_ids = {(platform, source): id_ for platform, source, id_ in inserted}
         stored, latest = _first_deliveries(batch, set(new_ids))
@@ -132,8 +136,7 @@ class SqlLearningEventRepository:
         for pending, new, minutes in zip(batch, stored, counted, strict=True):
             if not new:
                 log.debug("dropping repeated learning event %s", pending.event.source)
-            member = (pending.event.key.platform.value, pending.event.key.user_id)
-            study = tuple(days.get(member, ())) if new else ()
+            study = tuple(days.get(pending.member, ())) if new else ()
             results.append(Recorded(new, study, minutes if new else 0))
         return results
 
@@ -152,9 +155,7 @@ class SqlLearningEventRepository:
         rows; each row is computed with its own space's rules and timezone.
         """
         names = {
-            (p.event.key.platform.value, p.event.space_id, p.event.key.user_id): (
-                p.display_name[:NAME_LENGTH]
-            )
+            (p.member[0], p.event.space_id, p.member[1]): p.display_name[:NAME_LENGTH]
             for p, new in zip(batch, stored, strict=True)
             if new
         }
@@ -228,10 +229,11 @@ def _settle(
         done.set_result(result)
 
 
-def _event_row(event: LearningEvent) -> dict[str, Any]:
+def _event_row(pending: _Pending) -> dict[str, Any]:
+    event = pending.event
     return {
-        "platform": event.key.platform.value,
-        "user_id": event.key.user_id,
+        "platform": pending.member[0],
+        "user_id": pending.member[1],
         "space_id": event.space_id,
         "kind": event.kind,
         "source": event.source,
@@ -253,15 +255,14 @@ def _first_deliveries(
     results: list[bool] = []
     latest: dict[Member, _Pending] = {}
     for pending in batch:
-        key = (pending.event.key.platform.value, pending.event.source)
+        key = (pending.member[0], pending.event.source)
         stored = key in new_keys
         new_keys.discard(key)
         results.append(stored)
         if stored:
-            member = (key[0], pending.event.key.user_id)
-            current = latest.get(member)
+            current = latest.get(pending.member)
             if current is None or current.event.local_date <= pending.event.local_date:
-                latest[member] = pending
+                latest[pending.member] = pending
     return results, latest
 
 
@@ -281,7 +282,7 @@ def _lock_members(connection: Connection, batch: list[_Pending]) -> dict[Member,
     on SQLite this first write takes the database's write lock. So the daily cap and the
     privacy flag of new rows are decided on current data, never on a cached copy.
     """
-    members = {(p.event.key.platform.value, p.event.key.user_id): p for p in batch}
+    members = {p.member: p for p in batch}
     locked = connection.execute(
         _lock_statement(connection.dialect.name),
         [
@@ -335,10 +336,7 @@ def _cap_minutes(
     asked: dict[tuple[Member, date], int] = defaultdict(int)
     for pending, new in zip(batch, stored, strict=True):
         if new:
-            event = pending.event
-            asked[((event.key.platform.value, event.key.user_id), event.local_date)] += (
-                event.minutes
-            )
+            asked[(pending.member, pending.event.local_date)] += pending.event.minutes
     # Only the days with new events matter; they are usually each member's last.
     totals = {key: _day(days[key[0]], key[1]).minutes for key in asked}
     room = {key: max(0, DAY_MINUTES - (totals[key] - minutes)) for key, minutes in asked.items()}
@@ -349,7 +347,7 @@ def _cap_minutes(
         if not new:
             counted.append(0)
             continue
-        key = ((event.key.platform.value, event.key.user_id), event.local_date)
+        key = (pending.member, event.local_date)
         allowed = min(event.minutes, room[key])
         room[key] -= allowed
         counted.append(allowed)

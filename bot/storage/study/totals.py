@@ -45,27 +45,35 @@ class StatsRow:
         return (self.platform, self.user_id)
 
 
+# `platform = ? AND user_id IN (...)` walks the study-days index (it holds minutes); SQLite
+# would scan the table for a row-value IN over both columns. Built once: only the values change.
+STUDY_DAYS = (
+    select(EVENTS.c.user_id, EVENTS.c.local_date, func.sum(EVENTS.c.minutes), func.count())
+    .where(
+        EVENTS.c.platform == bindparam("platform"),
+        EVENTS.c.user_id.in_(bindparam("user_ids", expanding=True)),
+    )
+    .group_by(EVENTS.c.user_id, EVENTS.c.local_date)
+    .order_by(EVENTS.c.user_id, EVENTS.c.local_date)
+)
+
+
 def study_days(connection: Connection, members: Iterable[Member]) -> dict[Member, list[StudyDay]]:
     """Return each member's study days (minutes and events per date), oldest first."""
     days: dict[Member, list[StudyDay]] = {}
     for platform, user_ids in _by_platform(members).items():
-        # `platform = ? AND user_id IN (...)` walks the (platform, user_id, local_date) index;
-        # SQLite would scan the table for a row-value IN over both columns.
-        query = (
-            select(EVENTS.c.user_id, EVENTS.c.local_date, func.sum(EVENTS.c.minutes), func.count())
-            .where(EVENTS.c.platform == platform, EVENTS.c.user_id.in_(user_ids))
-            .group_by(EVENTS.c.user_id, EVENTS.c.local_date)
-            .order_by(EVENTS.c.user_id, EVENTS.c.local_date)
-        )
         current: str | None = None
         study: list[StudyDay] = []
-        # Rows come grouped by member: one dict entry per member, not per day. all() fetches
-        # in one call; iterating the result would fetch row by row.
-        for user_id, day, minutes, count in connection.execute(query).all():
-            if user_id != current:
-                current, study = user_id, []
-                days[(platform, user_id)] = study
-            study.append(StudyDay(day, int(minutes), int(count)))
+        rows = connection.execute(STUDY_DAYS, {"platform": platform, "user_ids": user_ids})
+        # 500 rows at a time: all() keeps thousands of Row objects alive at once (the garbage
+        # collector walks them), and iterating the result costs a Python call per row.
+        for part in rows.partitions(500):
+            # Rows come grouped by member: one dict entry per member, not per day.
+            for user_id, day, minutes, count in part:
+                if user_id != current:
+                    current, study = user_id, []
+                    days[(platform, user_id)] = study
+                study.append(StudyDay(day, minutes, count))
     return days
 
 
