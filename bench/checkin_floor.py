@@ -100,8 +100,16 @@ def totals_for(
     }
 
 
-def store(db: sqlite3.Connection, batch: Sequence[CheckIn], totals: dict[str, StreakTotals]) -> int:
-    """Store a batch in one transaction, the floor's way (see the module docstring)."""
+def store(
+    db: sqlite3.Connection,
+    batch: Sequence[CheckIn],
+    totals: dict[str, StreakTotals] | None = None,
+) -> int:
+    """Store a batch in one transaction, the floor's way (see the module docstring).
+
+    Without totals it computes them itself, inside the transaction, from the days it reads
+    (dates parsed, the same streak_totals): the whole job, minus SQLAlchemy and asyncio.
+    """
     platform = batch[0].platform
     at = stamp(max(c.at for c in batch))
     db.execute("BEGIN")
@@ -116,8 +124,10 @@ def store(db: sqlite3.Connection, batch: Sequence[CheckIn], totals: dict[str, St
         new += db.execute(EVENT, row).fetchone() is not None
     users = sorted({c.user for c in batch})
     marks = ", ".join("?" * len(users))
-    db.execute(DAYS.format(marks), (platform, *users)).fetchall()
+    days = db.execute(DAYS.format(marks), (platform, *users)).fetchall()
     db.execute(ROWS.format(marks), (platform, *users)).fetchall()
+    if totals is None:
+        totals = _totals_from(days, batch)
     db.executemany(
         STATS,
         [
@@ -128,6 +138,16 @@ def store(db: sqlite3.Connection, batch: Sequence[CheckIn], totals: dict[str, St
     )  # fmt: skip
     db.execute("COMMIT")
     return new
+
+
+def _totals_from(
+    rows: Sequence[tuple[str, str, int, int]], batch: Sequence[CheckIn]
+) -> dict[str, StreakTotals]:
+    """Return each member's totals from the (user, date, minutes, events) rows read."""
+    history: dict[str, dict[date, int]] = {}
+    for user, day, minutes, _ in rows:
+        history.setdefault(user, {})[date.fromisoformat(day)] = minutes
+    return {c.user: streak_totals(history[c.user], c.day, "UTC", ForgivenessRules()) for c in batch}
 
 
 def _plain(value: object) -> object:
