@@ -28,7 +28,8 @@ from bot.core.study.recording import StudyRecorder
 from bot.core.study.streak import StreakService
 from bot.storage.db import create_engine, create_sessionmaker
 from bot.storage.migrate import upgrade
-from bot.storage.repositories import SqlMemberRepository, SqlSpaceRepository
+from bot.storage.repositories import SqlMemberRepository
+from bot.storage.spaces import SqlSpaceRepository
 from bot.storage.study.leaderboard import SqlLeaderboard
 from bot.storage.study.streaks import SqlLearningEventRepository
 

@@ -50,7 +50,8 @@ from bot.core.study.ports import Board
 from bot.core.study.reminders import ReminderService
 from bot.core.study.streaks import week_start
 from bot.storage.db import create_sessionmaker
-from bot.storage.repositories import SqlMemberRepository, SqlSpaceRepository
+from bot.storage.repositories import SqlMemberRepository
+from bot.storage.spaces import SqlSpaceRepository
 from bot.storage.study.leaderboard import SqlReminderLog
 from bot.storage.study.streaks import SqlLearningEventRepository
 from bot.storage.tables import MemberRow

@@ -32,7 +32,9 @@ from bot.platforms import StartupError
 from bot.scheduling import Timer
 from bot.storage import migrate
 from bot.storage.db import create_engine, create_sessionmaker, ping
-from bot.storage.repositories import SqlEventLog, SqlMemberRepository, SqlSpaceRepository
+from bot.storage.event_log import SqlEventLog
+from bot.storage.repositories import SqlMemberRepository
+from bot.storage.spaces import SqlSpaceRepository
 
 log = logging.getLogger(__name__)
 

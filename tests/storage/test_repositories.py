@@ -17,8 +17,10 @@ from bot.core.clock import FixedClock
 from bot.core.messages import Actor, Platform
 from bot.core.ports import MemberKey
 from bot.storage.db import create_sessionmaker
+from bot.storage.event_log import SqlEventLog
 from bot.storage.migrate import upgrade
-from bot.storage.repositories import SqlEventLog, SqlMemberRepository, SqlSpaceRepository
+from bot.storage.repositories import SqlMemberRepository
+from bot.storage.spaces import SqlSpaceRepository
 from bot.storage.tables import Base, MemberRow, ProcessedEventRow, SpaceRow, UtcDateTime
 
 # Deliberately not UTC: storage must convert, not assume.

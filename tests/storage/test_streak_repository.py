@@ -18,7 +18,8 @@ from bot.core.ports import MemberKey
 from bot.core.study.ports import LearningEvent, StudyDay
 from bot.storage.db import create_engine, create_sessionmaker
 from bot.storage.migrate import upgrade
-from bot.storage.study.streaks import NOTE_LENGTH, SqlLearningEventRepository
+from bot.storage.study.batch import NOTE_LENGTH
+from bot.storage.study.streaks import SqlLearningEventRepository
 from bot.storage.study.totals import STUDY_DAYS
 from bot.storage.tables import LearningEventRow
 

@@ -1,28 +1,30 @@
-"""SQL implementation of the learning-event port: events, and the totals leaderboards rank."""
+"""SQL implementation of the learning-event port: a queue written in batches, with totals."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
-from functools import cache, partial
-from typing import Any
+from functools import partial
 
-from sqlalchemy import Connection, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.sql.dml import ReturningInsert
 
 from bot.core.ports import MemberKey
 from bot.core.study.ports import LearningEvent, Recorded, StudyDay
 from bot.core.study.streaks import ForgivenessRules
 from bot.storage.db import engine_of, in_transaction
 from bot.storage.repositories import NAME_LENGTH
+from bot.storage.study.batch import (
+    Locked,
+    Pending,
+    cap_minutes,
+    event_row,
+    first_deliveries,
+    insert_events,
+    lock_members,
+)
 from bot.storage.study.totals import (
-    EVENTS,
-    MEMBERS,
     Member,
     StatsRow,
     compute_totals,
@@ -36,19 +38,7 @@ from bot.storage.tables import LearningEventRow
 
 log = logging.getLogger(__name__)
 
-NOTE_LENGTH = 200  # the note column's size: PostgreSQL refuses longer text, SQLite would keep it
 BATCH_LIMIT = 256  # events written in one transaction when many arrive at once
-DAY_MINUTES = 1440  # a member's minutes per local day are capped at 24 hours
-
-
-@dataclass(slots=True)
-class _Pending:
-    event: LearningEvent
-    display_name: str
-    done: asyncio.Future[Recorded]
-    # The stored identity, (platform, user_id), taken once: an enum's .value is a Python-level
-    # descriptor call, and the writer needs the member of each event several times.
-    member: Member
 
 
 class SqlLearningEventRepository:
@@ -68,14 +58,14 @@ class SqlLearningEventRepository:
         self._sessions = sessions
         self._default_timezone = default_timezone  # for members and spaces that set none
         self._batch_limit = batch_limit
-        self._queue: list[_Pending] = []
+        self._queue: list[Pending] = []
         self._writer: asyncio.Task[None] | None = None
 
     async def record(self, event: LearningEvent, display_name: str) -> Recorded:
         """Store event (minutes capped per local day) and refresh the member's totals."""
         done: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
         member = (event.key.platform.value, event.key.user_id)
-        self._queue.append(_Pending(event, display_name, done, member))
+        self._queue.append(Pending(event, display_name, done, member))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain())
         return await done
@@ -103,7 +93,7 @@ class SqlLearningEventRepository:
             for pending, recorded in zip(batch, results, strict=True):
                 _settle(pending.done, result=recorded)
 
-    async def _write_alone(self, pending: _Pending) -> None:
+    async def _write_alone(self, pending: Pending) -> None:
         try:
             (recorded,) = await self._write([pending])
         except Exception as error:
@@ -111,26 +101,26 @@ class SqlLearningEventRepository:
         else:
             _settle(pending.done, result=recorded)
 
-    async def _write(self, batch: list[_Pending]) -> list[Recorded]:
+    async def _write(self, batch: list[Pending]) -> list[Recorded]:
         """Store a batch in one transaction; return for each event whether it is new."""
         return await in_transaction(engine_of(self._sessions), partial(self._store, batch))
 
-    def _store(self, batch: list[_Pending], connection: Connection) -> list[Recorded]:
-        # First, so it is the lock: see _lock_members.
-        locked = _lock_members(connection, batch)
+    def _store(self, batch: list[Pending], connection: Connection) -> list[Recorded]:
+        # First, so it is the lock: see lock_members.
+        locked = lock_members(connection, batch)
         inserted = connection.execute(
             # The unique key decides, so a redelivery racing the first delivery (in this
             # process or another) is dropped; CHECK constraints refuse a bad kind or minutes.
-            _insert_events(connection.dialect.name),
-            [_event_row(p) for p in batch],
+            insert_events(connection.dialect.name),
+            [event_row(p) for p in batch],
         )
         new_ids = {(platform, source): id_ for platform, source, id_ in inserted}
-        stored, latest = _first_deliveries(batch, set(new_ids))
+        stored, latest = first_deliveries(batch, set(new_ids))
         days: dict[Member, list[StudyDay]] = {}
         counted: list[int] = [p.event.minutes for p in batch]
         if latest:
             days = study_days(connection, latest)
-            counted = _cap_minutes(connection, batch, stored, new_ids, days)
+            counted = cap_minutes(connection, batch, stored, new_ids, days)
             self._refresh_totals(connection, batch, stored, locked, latest, days)
         results = []
         for pending, new, minutes in zip(batch, stored, counted, strict=True):
@@ -143,10 +133,10 @@ class SqlLearningEventRepository:
     def _refresh_totals(
         self,
         connection: Connection,
-        batch: list[_Pending],
+        batch: list[Pending],
         stored: list[bool],
-        locked: dict[Member, _Locked],
-        latest: dict[Member, _Pending],
+        locked: dict[Member, Locked],
+        latest: dict[Member, Pending],
         days: dict[Member, list[StudyDay]],
     ) -> None:
         """Write the member's row in the event's space, and recompute all their rows.
@@ -180,7 +170,7 @@ class SqlLearningEventRepository:
         self,
         connection: Connection,
         missing: list[tuple[str, str, str]],
-        locked: dict[Member, _Locked],
+        locked: dict[Member, Locked],
     ) -> list[StatsRow]:
         """Return the rows to create, with their space's rules and the member's timezone."""
         rows = []
@@ -227,147 +217,3 @@ def _settle(
         done.set_exception(error)
     elif result is not None:
         done.set_result(result)
-
-
-def _event_row(pending: _Pending) -> dict[str, Any]:
-    event = pending.event
-    return {
-        "platform": pending.member[0],
-        "user_id": pending.member[1],
-        "space_id": event.space_id,
-        "kind": event.kind,
-        "source": event.source,
-        "occurred_at": event.occurred_at,
-        "local_date": event.local_date,
-        "minutes": event.minutes,
-        "note": event.note[:NOTE_LENGTH],
-    }
-
-
-def _first_deliveries(
-    batch: list[_Pending], new_keys: set[tuple[Any, ...]]
-) -> tuple[list[bool], dict[Member, _Pending]]:
-    """Return which events are new, and each member's latest new event.
-
-    A source twice in one batch counts once. The latest event's moment is the "now" the
-    member's totals are computed at.
-    """
-    results: list[bool] = []
-    latest: dict[Member, _Pending] = {}
-    for pending in batch:
-        key = (pending.member[0], pending.event.source)
-        stored = key in new_keys
-        new_keys.discard(key)
-        results.append(stored)
-        if stored:
-            current = latest.get(pending.member)
-            if current is None or current.event.local_date <= pending.event.local_date:
-                latest[pending.member] = pending
-    return results, latest
-
-
-@dataclass(frozen=True, slots=True)
-class _Locked:
-    """What a member's row says, read under its lock."""
-
-    hidden: bool
-    timezone: str | None
-
-
-def _lock_members(connection: Connection, batch: list[_Pending]) -> dict[Member, _Locked]:
-    """Create or lock the batch's members rows (sorted); return their privacy and timezone.
-
-    Every writer for a member passes here first: on PostgreSQL the row lock makes a
-    concurrent batch (of any process) or a privacy change wait, then read committed data;
-    on SQLite this first write takes the database's write lock. So the daily cap and the
-    privacy flag of new rows are decided on current data, never on a cached copy.
-    """
-    members = {p.member: p for p in batch}
-    locked = connection.execute(
-        _lock_statement(connection.dialect.name),
-        [
-            {
-                "platform": platform,
-                "user_id": user_id,
-                "display_name": pending.display_name[:NAME_LENGTH],
-                "created_at": pending.event.occurred_at,
-                "updated_at": pending.event.occurred_at,
-            }
-            for (platform, user_id), pending in sorted(members.items())
-        ],
-    )
-    return {
-        (platform, user_id): _Locked(bool(hidden), zone)
-        for platform, user_id, hidden, zone in locked
-    }
-
-
-@cache
-def _lock_statement(dialect: str) -> ReturningInsert[str, str, bool, str | None]:
-    insert = postgresql.insert(MEMBERS) if dialect == "postgresql" else sqlite.insert(MEMBERS)
-    return insert.on_conflict_do_update(
-        index_elements=[MEMBERS.c.platform, MEMBERS.c.user_id],
-        set_={"updated_at": MEMBERS.c.updated_at},  # unchanged: the row is only locked
-    ).returning(
-        MEMBERS.c.platform, MEMBERS.c.user_id, MEMBERS.c.leaderboard_hidden, MEMBERS.c.timezone
-    )
-
-
-@cache
-def _insert_events(dialect: str) -> ReturningInsert[str, str, int]:
-    insert = postgresql.insert(EVENTS) if dialect == "postgresql" else sqlite.insert(EVENTS)
-    return insert.on_conflict_do_nothing(
-        index_elements=[EVENTS.c.platform, EVENTS.c.source]
-    ).returning(EVENTS.c.platform, EVENTS.c.source, EVENTS.c.id)
-
-
-def _cap_minutes(
-    connection: Connection,
-    batch: list[_Pending],
-    stored: list[bool],
-    new_ids: dict[tuple[str, str], int],
-    days: dict[Member, list[StudyDay]],
-) -> list[int]:
-    """Cut new events' minutes so no local day holds more than 24 hours; return those counted.
-
-    days (read under the member lock, so no other writer can add to them meanwhile) already
-    holds the new events at their full minutes; they are counted in batch order.
-    """
-    asked: dict[tuple[Member, date], int] = defaultdict(int)
-    for pending, new in zip(batch, stored, strict=True):
-        if new:
-            asked[(pending.member, pending.event.local_date)] += pending.event.minutes
-    # Only the days with new events matter; they are usually each member's last.
-    totals = {key: _day(days[key[0]], key[1]).minutes for key in asked}
-    room = {key: max(0, DAY_MINUTES - (totals[key] - minutes)) for key, minutes in asked.items()}
-    counted: list[int] = []
-    cut: list[dict[str, Any]] = []
-    for pending, new in zip(batch, stored, strict=True):
-        event = pending.event
-        if not new:
-            counted.append(0)
-            continue
-        key = (pending.member, event.local_date)
-        allowed = min(event.minutes, room[key])
-        room[key] -= allowed
-        counted.append(allowed)
-        if allowed < event.minutes:
-            cut.append({"b_id": new_ids[(key[0][0], event.source)], "b_minutes": allowed})
-            totals[key] -= event.minutes - allowed
-    if cut:
-        connection.execute(
-            update(EVENTS)
-            .where(EVENTS.c.id == bindparam("b_id"))
-            .values(minutes=bindparam("b_minutes")),
-            cut,
-        )
-        for (member, day), minutes in totals.items():
-            study = days[member]
-            index = study.index(_day(study, day))
-            study[index] = StudyDay(day, minutes, study[index].events)
-    return counted
-
-
-def _day(study: list[StudyDay], day: date) -> StudyDay:
-    """Return the StudyDay of day, searching from the latest."""
-    return next(d for d in reversed(study) if d.day == day)

@@ -1,0 +1,179 @@
+"""The SQL steps of one batch of learning events: lock the members, insert, cap the day."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningInsert
+
+from bot.core.study.ports import LearningEvent, Recorded, StudyDay
+from bot.storage.repositories import NAME_LENGTH
+from bot.storage.study.totals import EVENTS, MEMBERS, Member
+
+NOTE_LENGTH = 200  # the note column's size: PostgreSQL refuses longer text, SQLite would keep it
+DAY_MINUTES = 1440  # a member's minutes per local day are capped at 24 hours
+
+
+@dataclass(slots=True)
+class Pending:
+    """An event waiting for its batch, and the future its caller awaits."""
+
+    event: LearningEvent
+    display_name: str
+    done: asyncio.Future[Recorded]
+    # The stored identity, (platform, user_id), taken once: an enum's .value is a Python-level
+    # descriptor call, and the writer needs the member of each event several times.
+    member: Member
+
+
+def event_row(pending: Pending) -> dict[str, Any]:
+    """Return the learning_events row of a pending event."""
+    event = pending.event
+    return {
+        "platform": pending.member[0],
+        "user_id": pending.member[1],
+        "space_id": event.space_id,
+        "kind": event.kind,
+        "source": event.source,
+        "occurred_at": event.occurred_at,
+        "local_date": event.local_date,
+        "minutes": event.minutes,
+        "note": event.note[:NOTE_LENGTH],
+    }
+
+
+def first_deliveries(
+    batch: list[Pending], new_keys: set[tuple[Any, ...]]
+) -> tuple[list[bool], dict[Member, Pending]]:
+    """Return which events are new, and each member's latest new event.
+
+    A source twice in one batch counts once. The latest event's moment is the "now" the
+    member's totals are computed at.
+    """
+    results: list[bool] = []
+    latest: dict[Member, Pending] = {}
+    for pending in batch:
+        key = (pending.member[0], pending.event.source)
+        stored = key in new_keys
+        new_keys.discard(key)
+        results.append(stored)
+        if stored:
+            current = latest.get(pending.member)
+            if current is None or current.event.local_date <= pending.event.local_date:
+                latest[pending.member] = pending
+    return results, latest
+
+
+@dataclass(frozen=True, slots=True)
+class Locked:
+    """What a member's row says, read under its lock."""
+
+    hidden: bool
+    timezone: str | None
+
+
+def lock_members(connection: Connection, batch: list[Pending]) -> dict[Member, Locked]:
+    """Create or lock the batch's members rows (sorted); return their privacy and timezone.
+
+    Every writer for a member passes here first: on PostgreSQL the row lock makes a
+    concurrent batch (of any process) or a privacy change wait, then read committed data;
+    on SQLite this first write takes the database's write lock. So the daily cap and the
+    privacy flag of new rows are decided on current data, never on a cached copy.
+    """
+    members = {p.member: p for p in batch}
+    locked = connection.execute(
+        _lock_statement(connection.dialect.name),
+        [
+            {
+                "platform": platform,
+                "user_id": user_id,
+                "display_name": pending.display_name[:NAME_LENGTH],
+                "created_at": pending.event.occurred_at,
+                "updated_at": pending.event.occurred_at,
+            }
+            for (platform, user_id), pending in sorted(members.items())
+        ],
+    )
+    return {
+        (platform, user_id): Locked(bool(hidden), zone)
+        for platform, user_id, hidden, zone in locked
+    }
+
+
+@cache
+def _lock_statement(dialect: str) -> ReturningInsert[str, str, bool, str | None]:
+    insert = postgresql.insert(MEMBERS) if dialect == "postgresql" else sqlite.insert(MEMBERS)
+    return insert.on_conflict_do_update(
+        index_elements=[MEMBERS.c.platform, MEMBERS.c.user_id],
+        set_={"updated_at": MEMBERS.c.updated_at},  # unchanged: the row is only locked
+    ).returning(
+        MEMBERS.c.platform, MEMBERS.c.user_id, MEMBERS.c.leaderboard_hidden, MEMBERS.c.timezone
+    )
+
+
+@cache
+def insert_events(dialect: str) -> ReturningInsert[str, str, int]:
+    """Return the insert that keeps the first delivery of each (platform, source)."""
+    insert = postgresql.insert(EVENTS) if dialect == "postgresql" else sqlite.insert(EVENTS)
+    return insert.on_conflict_do_nothing(
+        index_elements=[EVENTS.c.platform, EVENTS.c.source]
+    ).returning(EVENTS.c.platform, EVENTS.c.source, EVENTS.c.id)
+
+
+def cap_minutes(
+    connection: Connection,
+    batch: list[Pending],
+    stored: list[bool],
+    new_ids: dict[tuple[str, str], int],
+    days: dict[Member, list[StudyDay]],
+) -> list[int]:
+    """Cut new events' minutes so no local day holds more than 24 hours; return those counted.
+
+    days (read under the member lock, so no other writer can add to them meanwhile) already
+    holds the new events at their full minutes; they are counted in batch order.
+    """
+    asked: dict[tuple[Member, date], int] = defaultdict(int)
+    for pending, new in zip(batch, stored, strict=True):
+        if new:
+            asked[(pending.member, pending.event.local_date)] += pending.event.minutes
+    # Only the days with new events matter; they are usually each member's last.
+    totals = {key: _day(days[key[0]], key[1]).minutes for key in asked}
+    room = {key: max(0, DAY_MINUTES - (totals[key] - minutes)) for key, minutes in asked.items()}
+    counted: list[int] = []
+    cut: list[dict[str, Any]] = []
+    for pending, new in zip(batch, stored, strict=True):
+        event = pending.event
+        if not new:
+            counted.append(0)
+            continue
+        key = (pending.member, event.local_date)
+        allowed = min(event.minutes, room[key])
+        room[key] -= allowed
+        counted.append(allowed)
+        if allowed < event.minutes:
+            cut.append({"b_id": new_ids[(key[0][0], event.source)], "b_minutes": allowed})
+            totals[key] -= event.minutes - allowed
+    if cut:
+        connection.execute(
+            update(EVENTS)
+            .where(EVENTS.c.id == bindparam("b_id"))
+            .values(minutes=bindparam("b_minutes")),
+            cut,
+        )
+        for (member, day), minutes in totals.items():
+            study = days[member]
+            index = study.index(_day(study, day))
+            study[index] = StudyDay(day, minutes, study[index].events)
+    return counted
+
+
+def _day(study: list[StudyDay], day: date) -> StudyDay:
+    """Return the StudyDay of day, searching from the latest."""
+    return next(d for d in reversed(study) if d.day == day)
