@@ -92,6 +92,23 @@ async def test_in_process_json_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert records[1]["reply"]["title"] == "help: about"
 
 
+async def test_json_lines_survive_unicode_line_separators(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """U+2028, U+2029 and U+0085 are legal raw in JSON but split lines for str.splitlines()."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    out = io.StringIO()
+    line = "checkin 5 a\u2028b\u2029c\u0085d what is docker".encode()
+    async with open_bot(load_settings()) as bot:
+        console = ConsoleAdapter(bot.dispatcher.handle, console_actor("ada"))
+        assert await console.run_json(io.BytesIO(line + b"\n"), out) == 1
+    written = out.getvalue()
+    assert len(written.splitlines()) == 1
+    record = json.loads(written)
+    assert record["input"] == line.decode()
+
+
 def test_render_text_shows_every_part() -> None:
     reply = Reply(
         text="Body",
