@@ -18,7 +18,7 @@ from bot.core.clock import FixedClock
 from bot.core.messages import Platform
 from bot.core.ports import MemberKey
 from bot.core.study.ports import Board, LearningEvent
-from bot.storage.db import create_sessionmaker
+from bot.storage.db import create_engine, create_sessionmaker
 from bot.storage.migrate import upgrade
 from bot.storage.repositories import SqlMemberRepository
 from bot.storage.study import leaderboard as leaderboard_module
@@ -218,3 +218,22 @@ async def test_refresh_computes_off_the_event_loop(
     monkeypatch.setattr(leaderboard_module, "REFRESH_CHUNK", 2)
     assert await SqlLeaderboard(sessions).refresh_space(Platform.DISCORD, "g1", NOON, "UTC") == 5
     assert len(threads) == 3 and threading.main_thread().name not in threads
+
+
+@pytest.mark.parametrize(("period", "metric"), [(p, m) for p in ("week", "month", "all")
+                                                for m in ("streak", "minutes")])  # fmt: skip
+async def test_the_askers_place_is_counted_from_an_index_alone_on_sqlite(
+    sqlite_url: str, period: str, metric: str
+) -> None:
+    """Counting those ahead never visits table rows (the streak board's alive_until included)."""
+    engine = create_engine(sqlite_url)
+    try:
+        await upgrade(engine)
+        value, _, where = leaderboard_module._board(board(period, metric))
+        query = sa.select(sa.func.count()).where(*where, value > 3)
+        sql = query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
+        async with engine.connect() as connection:
+            plan = (await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")).all()
+    finally:
+        await engine.dispose()
+    assert any("USING COVERING INDEX" in row[-1] for row in plan), plan
