@@ -21,9 +21,11 @@ log = logging.getLogger(__name__)
 # WAL lets readers work while one writer commits; busy_timeout makes a second writer wait
 # for the lock instead of failing at once; NORMAL is durable enough under WAL.
 _SQLITE_PRAGMAS = (
+    # First: switching a new file to WAL takes a lock too, and without a busy timeout a second
+    # process starting at the same moment fails at once with "database is locked".
+    "PRAGMA busy_timeout=5000",
     "PRAGMA journal_mode=WAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
     "PRAGMA synchronous=NORMAL",
 )
 

@@ -105,7 +105,8 @@ async def test_processes_starting_together_migrate_once(
 
         results = await asyncio.gather(*(_drive(url, tmp_path) for _ in range(PROCESSES)))
 
-        assert [code for code, _, _ in results] == [0] * PROCESSES, [err for *_, err in results]
+        errors = "\n".join(err for *_, err in results)  # whole tracebacks, when one fails
+        assert [code for code, _, _ in results] == [0] * PROCESSES, errors
         # One process migrated; the others waited for its lock, then found head.
         assert sorted(out for _, out, _ in results) == sorted(
             [f"None {HEAD}"] + [f"{HEAD} {HEAD}"] * (PROCESSES - 1)
