@@ -37,42 +37,35 @@ async def test_stop_without_start_is_harmless() -> None:
     await Timer().stop()
 
 
-async def test_stop_cancels_a_run_in_flight_and_waits_for_it() -> None:
-    """Timers end before the engine closes: a run still working is cancelled and awaited."""
-    started, ended = asyncio.Event(), asyncio.Event()
+@pytest.mark.parametrize(
+    ("run_seconds", "grace", "finished"),
+    [
+        # A reminder being sent when shutdown begins is delivered, not cut off after its claim.
+        (0.1, 5.0, True),
+        # A run still working after the grace is cancelled and awaited: the engine closes next.
+        (60.0, 0.05, False),
+    ],
+)
+async def test_stop_waits_for_a_run_in_flight_then_cancels_it(
+    run_seconds: float, grace: float, finished: bool
+) -> None:
+    started, ended, completed = asyncio.Event(), asyncio.Event(), asyncio.Event()
 
-    async def slow() -> int:
+    async def run() -> int:
         started.set()
         try:
-            await asyncio.sleep(60)
+            await asyncio.sleep(run_seconds)
+            completed.set()
         finally:
             ended.set()
-        return 0
-
-    timer = Timer()
-    timer.every(60, "slow", slow)
-    timer.start()
-    await asyncio.wait_for(started.wait(), 5)
-    await timer.stop(grace=0.05)
-    assert ended.is_set()
-
-
-async def test_stop_lets_a_short_run_finish() -> None:
-    """A reminder being sent when shutdown begins is delivered, not cut off after its claim."""
-    started, finished = asyncio.Event(), asyncio.Event()
-
-    async def short() -> int:
-        started.set()
-        await asyncio.sleep(0.1)
-        finished.set()
         return 1
 
     timer = Timer()
-    timer.every(60, "short", short)
+    timer.every(60, "run", run)
     timer.start()
     await asyncio.wait_for(started.wait(), 5)
-    await timer.stop(grace=5)
-    assert finished.is_set()
+    await timer.stop(grace=grace)
+    assert ended.is_set() and completed.is_set() is finished
 
 
 async def test_a_job_may_wait_one_interval_before_its_first_run() -> None:

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-import pytest_asyncio
 from sqlalchemy import event
 
-from bot.config import load_settings
-from bot.core.clock import FixedClock
 from bot.core.study.reminders import reminder_time
-from tests.test_streak_features import ADA, BOB, MOD, START, Running, member, open_running
 
-
-@pytest_asyncio.fixture(loop_scope="function")
-async def running(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Running]:
-    monkeypatch.chdir(tmp_path)
-    settings = load_settings(database_url=database_url, data_dir=tmp_path / "data")
-    clock = FixedClock(START)
-    async with open_running(settings, clock) as running:
-        yield running
+# `running` is the composed bot on each database, with a recording notifier (a fixture).
+from tests.test_streak_features import ADA, BOB, MOD, Running, member
+from tests.test_streak_features import running as running
 
 
 @contextmanager

@@ -194,6 +194,15 @@ async def small_bot(
         return Reply(text="chat")
 
     dispatcher = Dispatcher(Router(table, handlers, chat), FakeEventLog(), FakeSpaceRepository())
+    async with discord_serving(tmp_path, dispatcher, table, ack_window) as fake:
+        yield fake
+
+
+@asynccontextmanager
+async def discord_serving(
+    tmp_path: Path, dispatcher: Dispatcher, table: CommandTable, ack_window: float = 2.0
+) -> AsyncIterator[FakeDiscord]:
+    """Run the real adapter for table against a fake Discord, answering through dispatcher."""
     async with FakeDiscord() as fake:
         with make_client_overrides(fake):
             options = DiscordOptions(

@@ -7,9 +7,7 @@ options). One recording handler per command keeps what the service would have re
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -19,8 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.adapters.console import ConsoleAdapter, console_actor
-from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
-from bot.adapters.slack.adapter import SlackAdapter, SlackOptions
+from bot.adapters.slack.adapter import SlackAdapter
 from bot.core.catalog import COMMANDS
 from bot.core.commands import Access, Argument, Command, CommandTable
 from bot.core.converters import Channel, Day, Duration, Integer, Role, TimeOfDay, Weekdays
@@ -28,8 +25,8 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Actor, ChannelRef, MemberRef, Platform, Reply, RoleRef
 from bot.core.requests import Request
 from bot.core.router import Router
-from tests.adapters.test_slack import free_port, serving
-from tests.discord_fake import FakeDiscord, make_client_overrides
+from tests.adapters.test_discord import discord_serving
+from tests.adapters.test_slack import free_port, serving, slack_options
 from tests.fakes import FakeEventLog, FakeSpaceRepository
 from tests.slack_fake import FakeSlack
 
@@ -205,14 +202,7 @@ async def test_slack_parity() -> None:
     dispatcher, received = recording_dispatcher()
     async with FakeSlack() as slack:
         port = free_port()
-        options = SlackOptions(
-            bot_token=slack.bot_token,
-            signing_secret=slack.signing_secret,
-            api_base=slack.api_base,
-            host="127.0.0.1",
-            port=port,
-        )
-        adapter = SlackAdapter(options, TABLE)
+        adapter = SlackAdapter(slack_options(slack, port), TABLE)
         async with (
             serving(adapter, port, dispatcher.handle) as endpoint,
             slack.signed_requests(endpoint) as sender,
@@ -228,30 +218,9 @@ async def test_slack_parity() -> None:
     assert received["kinds"]["role"] == RoleRef("S_MODS", "mods")
 
 
-@asynccontextmanager
-async def discord_on(tmp_path: Path, dispatcher: Dispatcher) -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as fake:
-        with make_client_overrides(fake):
-            options = DiscordOptions(
-                token=fake.token,
-                api_base=fake.rest_base,
-                gateway_url=str(fake.gateway_url),
-                sync_state_file=tmp_path / "sync",
-                guild_ready_timeout=0.1,
-            )
-            adapter = DiscordAdapter(options, TABLE)
-            task = asyncio.create_task(adapter.run(dispatcher.handle, {}))
-            try:
-                await fake.wait_until_identified()
-                yield fake
-            finally:
-                await adapter.close()
-                await asyncio.wait_for(task, 5)
-
-
 async def test_discord_parity_with_native_option_types(tmp_path: Path) -> None:
     dispatcher, received = recording_dispatcher()
-    async with discord_on(tmp_path, dispatcher) as fake:
+    async with discord_serving(tmp_path, dispatcher, TABLE) as fake:
         world = fake.world
         lookups = {
             "@member": fake.member_user,

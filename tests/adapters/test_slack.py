@@ -85,6 +85,18 @@ class Running:
         return (await self.slack.wait_for_response("default", count=count)).json
 
 
+def slack_options(slack: FakeSlack, port: int, **extra: Any) -> SlackOptions:
+    """Return options for the HTTP adapter on 127.0.0.1:port, talking to the fake Slack."""
+    return SlackOptions(
+        bot_token=slack.bot_token,
+        signing_secret=slack.signing_secret,
+        api_base=slack.api_base,
+        host="127.0.0.1",
+        port=port,
+        **extra,
+    )
+
+
 @asynccontextmanager
 async def serving(adapter: SlackAdapter, port: int, handle: Handle) -> AsyncIterator[str]:
     task = asyncio.create_task(adapter.run(handle))
@@ -221,15 +233,7 @@ async def test_non_admins_are_refused_moderator_commands(tmp_path: Path) -> None
     )
     async with FakeSlack() as slack:
         port = free_port()
-        options = SlackOptions(
-            bot_token=slack.bot_token,
-            signing_secret=slack.signing_secret,
-            api_base=slack.api_base,
-            host="127.0.0.1",
-            port=port,
-            moderator_group="S_MODS",
-        )
-        adapter = SlackAdapter(options, table)
+        adapter = SlackAdapter(slack_options(slack, port, moderator_group="S_MODS"), table)
         async with (
             serving(adapter, port, dispatcher.handle) as endpoint,
             slack.signed_requests(endpoint) as sender,
@@ -294,14 +298,7 @@ async def test_close_during_start_leaves_no_listener_behind() -> None:
     """Another platform failing at login closes Slack while it is still starting."""
     async with FakeSlack() as slack:
         port = free_port()
-        options = SlackOptions(
-            bot_token=slack.bot_token,
-            signing_secret=slack.signing_secret,
-            api_base=slack.api_base,
-            host="127.0.0.1",
-            port=port,
-        )
-        adapter = SlackAdapter(options, COMMANDS)
+        adapter = SlackAdapter(slack_options(slack, port), COMMANDS)
 
         async def handle(incoming: Any) -> None:
             return None
