@@ -17,7 +17,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     BOT_DATA_DIR=/app/data \
-    BOT_DATABASE_URL=sqlite+aiosqlite:////app/data/bot.db
+    BOT_DATABASE_URL=sqlite+aiosqlite:////app/data/bot.db \
+    BOT_REQUIRE_PLATFORM=1
+# BOT_REQUIRE_PLATFORM: a container's stdin is closed, so without tokens `run` stops with one
+# line naming the tokens to set instead of starting a terminal chat that would exit at once.
 RUN useradd --create-home --uid 10001 --user-group roadmap \
     && mkdir -p /app/data && chown roadmap:roadmap /app/data
 COPY --from=build /opt/venv /opt/venv

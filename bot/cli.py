@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="start every adapter whose credentials are configured (the console when none)",
         description="Start the bot on every platform whose credentials are set; with no "
-        "platform tokens, start the terminal chat.",
+        "platform tokens, start the terminal chat (or, when BOT_REQUIRE_PLATFORM is set, as in "
+        "the Docker image, stop with a line naming the tokens to set).",
     )
     run.add_argument(
         "--guild",
@@ -143,7 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"roadmap-bot: {error}", file=sys.stderr)
         return EXIT_BAD_CONFIG
     interactive = options.command == "chat" or (
-        options.command == "run" and not platforms_to_start(settings)[0]
+        options.command == "run"
+        and not platforms_to_start(settings)[0]
+        and not settings.require_platform
     )
     configure_logging(
         options.log_level or settings.log_level,
@@ -174,6 +177,11 @@ async def _run(settings: Settings, options: argparse.Namespace) -> int:
     ready, unavailable = platforms_to_start(settings)
     for platform in unavailable:
         log.warning("%s credentials are set, but this build has no %s adapter", platform, platform)
+    if not ready and settings.require_platform:
+        print(f"roadmap-bot: {_no_platform_hint(settings)}", file=sys.stderr)
+        # Exit 0 on purpose: the compose file restarts the bot only on failure, so a missing
+        # token stops the container once instead of restarting it in a loop.
+        return EXIT_OK
     if not ready:
         options.user, options.moderator, options.json = None, False, False
         return await _chat(settings, options)
@@ -181,6 +189,24 @@ async def _run(settings: Settings, options: argparse.Namespace) -> int:
 
     await run_platforms(settings, ready, options.guild)
     return EXIT_OK
+
+
+def _no_platform_hint(settings: Settings) -> str:
+    """Return one line saying which tokens `run` needs when it may not start the console."""
+    slack = (
+        " BOT_SLACK_BOT_TOKEN with BOT_SLACK_APP_TOKEN (Socket Mode) or BOT_SLACK_SIGNING_SECRET "
+        "(HTTP mode) for Slack"
+    )
+    if settings.slack_bot_token is not None:
+        slack = (
+            ", for Slack, BOT_SLACK_APP_TOKEN (Socket Mode) or BOT_SLACK_SIGNING_SECRET (HTTP "
+            "mode) beside the BOT_SLACK_BOT_TOKEN already set"
+        )
+    return (
+        "no chat platform is configured, and BOT_REQUIRE_PLATFORM is on (as in the Docker "
+        f"image), so the terminal chat does not start: set BOT_DISCORD_TOKEN for Discord, or"
+        f"{slack} (in .env, see .env.example), then start the bot again"
+    )
 
 
 async def _discord_invite(settings: Settings, options: argparse.Namespace) -> int:
@@ -279,7 +305,13 @@ async def _check_config(settings: Settings, options: argparse.Namespace) -> int:
         print(f"  BOT_{name.upper()}: {state}")
     for platform in unavailable:
         print(f"warning: {platform} credentials are set, but this build has no {platform} adapter")
-    print(f"run would start: {', '.join(ready) if ready else 'console (no platform tokens set)'}")
+    if ready:
+        starts = ", ".join(ready)
+    elif settings.require_platform:
+        starts = "nothing (no platform tokens set, and BOT_REQUIRE_PLATFORM keeps the console off)"
+    else:
+        starts = "console (no platform tokens set)"
+    print(f"run would start: {starts}")
     if options.ping:
         from bot.storage import migrate
 

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     event_retention_days: Annotated[int, Field(ge=1, le=365)] = 7
     # How often the reminder timer looks for members to remind; the tables decide who.
     reminder_check_minutes: Annotated[float, Field(gt=0, le=60)] = 5.0
+    # `run` with no platform tokens stops with a one-line hint instead of starting the terminal
+    # chat. The Docker image sets it: a container's stdin is closed, so the chat would only exit.
+    require_platform: bool = False
 
     # Platform credentials. Secret types: pydantic prints them as '**********'.
     discord_token: SecretStr | None = None
