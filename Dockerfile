@@ -27,6 +27,8 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 USER roadmap
 VOLUME ["/app/data"]
+# Slack HTTP mode listens here (BOT_SLACK_PORT); Discord and Slack Socket Mode need no port.
+EXPOSE 3000
 # Healthy means: the settings are valid and the database answers.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
     CMD ["roadmap-bot", "check-config", "--ping"]

@@ -85,6 +85,35 @@ def default_slack_port() -> int:
     return port
 
 
+def test_the_image_exposes_the_slack_http_port() -> None:
+    assert default_slack_port() in image_exposed_ports(), (
+        f"the Dockerfile should EXPOSE {default_slack_port()}, BOT_SLACK_PORT's default"
+    )
+
+
+def test_compose_publishes_the_port_the_bot_listens_on() -> None:
+    service = bot_service()
+    # The container listens on BOT_SLACK_PORT; "host:container" or "ip:host:container" ends with
+    # the container's port. Both must agree with the default and with a value from .env.
+    for variables, port in (({}, str(default_slack_port())), ({"BOT_SLACK_PORT": "4000"}, "4000")):
+        published = [interpolate(entry, variables) for entry in service.get("ports", [])]
+        assert any(entry.split(":")[-1] == port for entry in published), (
+            f"docker-compose.yml should publish container port {port}; it publishes {published}"
+        )
+        listen = interpolate(service["environment"].get("BOT_SLACK_PORT", ""), variables)
+        assert listen == port, f"the bot would listen on {listen!r}, not the published {port}"
+    # The listener binds every interface inside the container, or the mapping reaches nothing.
+    assert Settings.model_fields["slack_host"].default == "0.0.0.0"  # noqa: S104
+
+
+def test_compose_env_file_works_before_compose_2_24() -> None:
+    env_file = bot_service()["env_file"]
+    entries = env_file if isinstance(env_file, list) else [env_file]
+    # The long form ({path, required}) is Compose 2.24+; plain paths work everywhere.
+    assert all(isinstance(entry, str) for entry in entries), env_file
+    assert (ROOT / ".env.example").exists()  # what the README tells people to copy to .env
+
+
 def test_the_image_refuses_the_console_and_compose_does_not_loop_on_that() -> None:
     value = image_env().get("BOT_REQUIRE_PLATFORM")
     assert value is not None, "the Dockerfile should set BOT_REQUIRE_PLATFORM"
