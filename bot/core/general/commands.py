@@ -15,7 +15,7 @@ HELP = Command(
 
 TIMEZONE = Command(
     name="timezone",
-    summary="Show or set your timezone (used for daily prompts and streaks).",
+    summary="Show or set your timezone (your streak days and reminders follow it).",
     arguments=(
         Argument("zone", "A timezone such as Europe/Berlin.", Timezone(), label="Region/City"),
     ),
