@@ -10,9 +10,10 @@ from bot.core.requests import Request
 
 PRIVACY = (
     "I keep your platform user id, display name, the settings you give me (timezone, "
-    "leaderboard and reminder choices), your roadmap progress and resource ratings, your "
-    "check-ins (day, minutes and the short note you add) with the streak totals counted from "
-    "them, and the days I sent you a reminder. `privacy leaderboard off` keeps you off "
+    "leaderboard and reminder choices), your roadmap progress, the resources you rated or "
+    "marked seen, your study days (check-ins with the day, minutes and the short note you add; "
+    "topics marked done) with the streak totals counted from them, and the days I sent you a "
+    "reminder. `privacy leaderboard off` keeps you off "
     "leaderboards. Other than that I do not store what you write; "
     "I keep only the ids of processed events, "
     "for {retention} days, so a redelivered message is not handled twice."
