@@ -153,6 +153,48 @@ async def test_a_mention_is_answered_in_a_thread_without_pinging(running: Runnin
     assert "docker" in text.lower() and "@everyone" not in text
 
 
+THREAD_NAMES = {
+    "bot mention only": ("<@{bot}> Which database should I learn first?", [],
+                         "Which database should I learn first?"),
+    "nickname form": ("<@!{bot}>   which   database?", [], "which database?"),
+    "other mentions": ("<@{bot}> should <@{alice}> and <@&{role}> learn **SQL** first?",
+                       ["alice"], "should Alice and Moderator learn SQL first?"),
+    "mass mention": ("@here <@{bot}> what is C#?", [], "what is C#?"),
+    "nothing but the mention": ("<@{bot}>", [], "Question"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(THREAD_NAMES))
+async def test_a_thread_is_named_from_the_question_alone(running: Running, case: str) -> None:
+    fake = running.fake
+    template, others, expected = THREAD_NAMES[case]
+    content = template.format(
+        bot=fake.bot_user["id"], alice=fake.member_user["id"], role=fake.moderator_role_id
+    )
+    mentions = [fake.bot_user] + [fake.member_user for _ in others]
+    question = await fake.send_message(
+        content, mentions=mentions, mention_roles=[fake.moderator_role_id]
+    )
+    thread = await fake.wait_for_request(
+        "POST", rf"/channels/{fake.channel_id}/messages/{question['id']}/threads"
+    )
+    assert thread.json["name"] == expected
+
+
+async def test_a_long_question_names_its_thread_within_discord_s_limit(running: Running) -> None:
+    fake = running.fake
+    words = "why would a backend developer learn message queues before caching " * 5
+    question = await fake.send_message(
+        f"<@{fake.bot_user['id']}> {words}", mentions=[fake.bot_user]
+    )
+    thread = await fake.wait_for_request(
+        "POST", rf"/channels/{fake.channel_id}/messages/{question['id']}/threads"
+    )
+    name = thread.json["name"]
+    assert 50 <= len(name) <= 100 and name.startswith("why would a backend")
+    assert words.startswith(name.removesuffix("…")), name  # cut between words
+
+
 async def test_a_direct_message_is_answered_and_a_redelivery_is_not(running: Running) -> None:
     fake = running.fake
     await fake.send_message("what is git?", dm=True, message_id=4242)

@@ -20,6 +20,7 @@ from bot.adapters.discord.commands import Completer, register
 from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.references import DISCORD_REFERENCES, DiscordReferences
 from bot.adapters.discord.render import Rendered, command_of, render
+from bot.adapters.discord.threads import thread_name
 from bot.core.commands import CommandTable
 from bot.core.inflight import InFlight
 from bot.core.messages import Actor, Call, Incoming, Platform, Reply
@@ -222,7 +223,7 @@ class DiscordAdapter:
         if reply is None:
             return
         rendered = render(reply)
-        destination = await self._thread_for(message) if not in_dm else None
+        destination = await self._thread_for(message, text) if not in_dm else None
         for index, page in enumerate(rendered.pages):
             kwargs: dict[str, Any] = {"embed": page}
             if index == 0 and rendered.file is not None:
@@ -234,13 +235,12 @@ class DiscordAdapter:
             else:
                 await message.reply(mention_author=False, **kwargs)
 
-    async def _thread_for(self, message: discord.Message) -> discord.Thread | None:
+    async def _thread_for(self, message: discord.Message, question: str) -> discord.Thread | None:
         """Open a thread on the question so the channel stays readable; None if not allowed."""
         if isinstance(message.channel, discord.Thread):
             return message.channel
-        name = re.sub(r"[<@#&!>*_`~|]", "", message.clean_content)[:80].strip() or "Question"
         try:
-            return await message.create_thread(name=name)
+            return await message.create_thread(name=thread_name(question, message))
         except (discord.Forbidden, discord.HTTPException) as error:
             log.info("cannot open a thread here (%s); replying inline", error)
             return None
