@@ -30,7 +30,7 @@ def discord_adapter(
         gateway_url=settings.discord_gateway_url,
         moderator_role=settings.discord_moderator_role,
         sync_guild_id=sync_guild_id,
-        sync_state_file=settings.data_dir / "discord_commands.sha256",
+        sync_state_file=settings.data_dir / "discord_commands.json",
         message_content=settings.discord_message_content,
         guild_ready_timeout=guild_ready_timeout,
     )

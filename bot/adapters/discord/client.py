@@ -20,6 +20,7 @@ from bot.adapters.discord.commands import Completer, register
 from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.references import DISCORD_REFERENCES, DiscordReferences
 from bot.adapters.discord.render import Rendered, command_of, render
+from bot.adapters.discord.sync_state import SyncState, sync_target
 from bot.adapters.discord.threads import thread_name
 from bot.core.commands import CommandTable
 from bot.core.inflight import InFlight
@@ -40,7 +41,7 @@ class DiscordOptions:
     gateway_url: str = "wss://gateway.discord.gg"
     moderator_role: str | None = None  # a role name or id that counts as moderator
     sync_guild_id: int | None = None  # sync commands to one server (development)
-    sync_state_file: Path | None = None  # remembers the last synced command tree
+    sync_state_file: Path | None = None  # remembers what was synced where (JSON)
     message_content: bool = False  # the privileged intent; mentions and DMs work without it
     guild_ready_timeout: float = 2.0  # discord.py's wait for servers after connecting
     ack_window: float = 2.0  # seconds of work before deferring; Discord drops answers after 3 s
@@ -248,12 +249,13 @@ class DiscordAdapter:
     # -- command sync -------------------------------------------------------------------------
 
     async def sync_if_changed(self, tree: app_commands.CommandTree[Any]) -> None:
-        """Sync the command tree to Discord only when it differs from the last sync."""
+        """Sync the command tree to Discord only when it differs from the last sync there."""
         payload = [command.to_dict(tree) for command in tree.get_commands()]
         scope = f"guild:{self.options.sync_guild_id}" if self.options.sync_guild_id else "global"
         digest = hashlib.sha256(json.dumps([scope, payload], sort_keys=True).encode()).hexdigest()
-        state = self.options.sync_state_file
-        if state is not None and state.exists() and state.read_text().strip() == digest:
+        target = sync_target(self.options.api_base, tree.client.application_id, scope)
+        state = SyncState(self.options.sync_state_file)
+        if state.is_current(target, digest):
             log.info("slash commands unchanged since the last sync; not syncing")
             return
         guild = discord.Object(self.options.sync_guild_id) if self.options.sync_guild_id else None
@@ -261,9 +263,7 @@ class DiscordAdapter:
             tree.copy_global_to(guild=guild)
         await tree.sync(guild=guild)
         log.info("synced %d slash commands (%s)", len(payload), scope)
-        if state is not None:
-            state.parent.mkdir(parents=True, exist_ok=True)
-            state.write_text(digest)
+        state.remember(target, digest)
 
 
 async def _not_running(incoming: Incoming) -> Reply | None:
