@@ -15,7 +15,7 @@ import pytest
 import pytest_asyncio
 
 from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
-from bot.app import BotContext, open_bot, serve
+from bot.app import BotContext, open_bot
 from bot.config import load_settings
 from bot.core.catalog import COMMANDS
 from bot.core.commands import Access, Command, CommandTable
@@ -24,6 +24,7 @@ from bot.core.messages import Actor, Reply
 from bot.core.requests import Request
 from bot.core.router import Router
 from bot.platform_setup import completers, discord_adapter, reach_of
+from bot.serving import serve
 from tests.discord_fake import FakeDiscord, make_client_overrides
 from tests.fakes import FakeEventLog, FakeSpaceRepository
 

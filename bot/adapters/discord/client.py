@@ -17,6 +17,7 @@ import yarl
 from discord import app_commands
 
 from bot.adapters.discord.commands import Completer, register
+from bot.adapters.discord.failures import explain, install_log_filters
 from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.references import DISCORD_REFERENCES, DiscordReferences
 from bot.adapters.discord.render import Rendered, command_of, render
@@ -93,6 +94,8 @@ class RoadmapClient(discord.Client):
 class DiscordAdapter:
     """Run the bot on Discord."""
 
+    platform_name = "Discord"
+
     def __init__(self, options: DiscordOptions, table: CommandTable) -> None:
         self.options = options
         self.table = table
@@ -105,16 +108,32 @@ class DiscordAdapter:
         intents.dm_messages = True
         intents.message_content = options.message_content
         configure_endpoints(options)
+        # The bot never joins voice: discord.py would warn about voice libraries at each start.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        install_log_filters()
         self.client = RoadmapClient(self, intents)
         self.in_flight = InFlight()
         self.notifier = DiscordNotifier(self.client)
+        self.ended = False  # run() has returned or failed: nothing can be sent through it
 
     async def run(self, handle: Handle, completers: Mapping[str, Completer]) -> None:
         """Connect and serve until closed, answering through handle."""
         self.handle = handle
         self.completers = dict(completers)
-        async with self.client:
-            await self.client.start(self.options.token)
+        try:
+            async with self.client:
+                await self.client.start(self.options.token)
+        finally:
+            self.ended = True
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Return what must never appear in a log line."""
+        return (self.options.token,)
+
+    def explain(self, error: BaseException) -> str | None:
+        """Say in one line why run() failed with error; None if it is not a known failure."""
+        return explain(error)
 
     async def close(self, drain_seconds: float = 10.0) -> None:
         """Stop intake, let replies in flight finish, then disconnect."""
