@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
-import signal
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,7 +12,6 @@ from datetime import timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapters.discord.client import DiscordAdapter
 from bot.answering import build_answerer
 from bot.config import Settings
 from bot.core.catalog import COMMANDS
@@ -27,9 +24,10 @@ from bot.jobs.general import general_job
 from bot.jobs.kit import Job, Shared, TimerSpec
 from bot.jobs.roadmap import roadmap_job
 from bot.jobs.study import study_job
-from bot.platform_setup import Adapter, completers, discord_adapter, reach_of, slack_adapter
+from bot.platform_setup import Adapter, discord_adapter, reach_of, slack_adapter
 from bot.platforms import StartupError
 from bot.scheduling import Timer
+from bot.serving import serve_until_stopped
 from bot.storage import migrate
 from bot.storage.db import create_engine, create_sessionmaker, ping
 from bot.storage.event_log import SqlEventLog
@@ -161,18 +159,10 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-async def serve(adapter: Adapter, bot: BotContext) -> None:
-    """Run one adapter against the bot until it is closed."""
-    if isinstance(adapter, DiscordAdapter):
-        await adapter.run(bot.dispatcher.handle, completers(bot.topics))
-    else:
-        await adapter.run(bot.dispatcher.handle)
-
-
 async def run_platforms(
     settings: Settings, platforms: list[str], sync_guild_id: int | None
 ) -> None:
-    """Run the configured platform adapters until one stops or the process is interrupted."""
+    """Run the configured platform adapters until the process is stopped or none is left."""
     adapters: list[Adapter] = []
     if "discord" in platforms:
         adapters.append(discord_adapter(settings, sync_guild_id))
@@ -180,30 +170,4 @@ async def run_platforms(
         adapters.append(slack_adapter(settings))
     async with open_bot(settings, reach=reach_of(adapters)) as bot:
         freeze_startup_heap()
-        tasks = [asyncio.create_task(serve(adapter, bot)) for adapter in adapters]
-        bot.start_timers()
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signal_number in (signal.SIGTERM, signal.SIGINT):
-            # A container stop (SIGTERM) closes connections cleanly instead of dying mid-reply.
-            loop.add_signal_handler(signal_number, stop.set)
-        stopping = asyncio.create_task(stop.wait())
-        try:
-            done, _ = await asyncio.wait([*tasks, stopping], return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                if task is not stopping:
-                    task.result()  # surface the error of an adapter that stopped
-            log.info("shutting down")
-        finally:
-            # Timers first, while the platforms can still deliver what a run is sending; then
-            # intake: each adapter lets its replies in flight finish, all at once.
-            await bot.timer.stop()
-            closed = await asyncio.gather(*(a.close() for a in adapters), return_exceptions=True)
-            for error in closed:
-                if isinstance(error, Exception):
-                    log.error("an adapter failed to close", exc_info=error)
-            for task in (*tasks, stopping):
-                task.cancel()
-            await asyncio.gather(*tasks, stopping, return_exceptions=True)
-            for signal_number in (signal.SIGTERM, signal.SIGINT):
-                loop.remove_signal_handler(signal_number)
+        await serve_until_stopped(bot, adapters)

@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imported here so that `--help` stays instant: these pull in SQLAlchemy and pydantic.
     from bot.config import SettingsError, load_settings
     from bot.logs import configure_logging
-    from bot.platforms import StartupError, platforms_to_start
+    from bot.platforms import PlatformsStopped, StartupError, platforms_to_start
 
     try:
         settings = load_settings()
@@ -164,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return asyncio.run(runners[options.command](settings, options))
-    except StartupError as error:
+    except (StartupError, PlatformsStopped) as error:
         print(f"roadmap-bot: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

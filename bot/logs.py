@@ -47,14 +47,9 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # SQLAlchemy and asyncio are chatty at INFO; their warnings still come through.
-    for noisy in (
-        "sqlalchemy.engine",
-        "aiosqlite",
-        "asyncio",
-        "alembic.runtime.migration",
-        "bm25s",
-    ):
+    # These are chatty at INFO (APScheduler: every job added and run; Alembic: its plugins);
+    # their warnings still come through, and the bot logs what matters itself.
+    for noisy in ("sqlalchemy.engine", "aiosqlite", "asyncio", "alembic", "apscheduler", "bm25s"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     # slack_sdk's debug lines print whole Web API bodies: what members wrote.
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLevelName(level)))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TypeVar
 
 from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
 from bot.adapters.discord.commands import Completer
@@ -16,6 +17,7 @@ from bot.core.topics import TopicResolver
 from bot.platforms import StartupError
 
 Adapter = DiscordAdapter | SlackAdapter
+T = TypeVar("T")
 
 
 def discord_adapter(
@@ -30,7 +32,7 @@ def discord_adapter(
         gateway_url=settings.discord_gateway_url,
         moderator_role=settings.discord_moderator_role,
         sync_guild_id=sync_guild_id,
-        sync_state_file=settings.data_dir / "discord_commands.sha256",
+        sync_state_file=settings.data_dir / "discord_commands.json",
         message_content=settings.discord_message_content,
         guild_ready_timeout=guild_ready_timeout,
     )
@@ -80,12 +82,35 @@ def slack_adapter(settings: Settings) -> SlackAdapter:
 
 
 def reach_of(adapters: Sequence[Adapter]) -> Reach:
-    """Return the notifiers (and Discord's role granter) of the adapters this process runs."""
-    notifiers: dict[Platform, Notifier] = {}
-    granters: dict[Platform, RoleGranter] = {}
+    """Return the notifiers (and Discord's role granter) of the adapters this process runs.
+
+    An adapter whose run() has ended (say, Discord refused its token while Slack serves on)
+    drops out of both, so no reminder is claimed for a DM that cannot be sent.
+    """
+    notifiers: dict[Platform, tuple[Adapter, Notifier]] = {}
+    granters: dict[Platform, tuple[Adapter, RoleGranter]] = {}
     for adapter in adapters:
         if isinstance(adapter, DiscordAdapter):
-            notifiers[Platform.DISCORD] = granters[Platform.DISCORD] = adapter.notifier
+            notifiers[Platform.DISCORD] = granters[Platform.DISCORD] = (adapter, adapter.notifier)
         else:
-            notifiers[Platform.SLACK] = adapter.notifier
-    return Reach(notifiers, granters)
+            notifiers[Platform.SLACK] = (adapter, adapter.notifier)
+    return Reach(WhileRunning(notifiers), WhileRunning(granters))
+
+
+class WhileRunning(Mapping[Platform, T]):
+    """Platform -> what an adapter offers, for the adapters whose run() has not ended."""
+
+    def __init__(self, offers: Mapping[Platform, tuple[Adapter, T]]) -> None:
+        self._offers = dict(offers)
+
+    def __getitem__(self, platform: Platform) -> T:
+        adapter, offer = self._offers[platform]
+        if adapter.ended:
+            raise KeyError(platform)
+        return offer
+
+    def __iter__(self) -> Iterator[Platform]:
+        return (platform for platform, (adapter, _) in self._offers.items() if not adapter.ended)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

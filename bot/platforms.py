@@ -9,6 +9,10 @@ class StartupError(Exception):
     """The bot cannot start; the message says why in one line, without secrets."""
 
 
+class PlatformsStopped(Exception):
+    """Every platform adapter has stopped; the message says why in one line, without secrets."""
+
+
 def configured_platforms(settings: Settings) -> list[str]:
     """Return the chat platforms whose credentials are set."""
     platforms = []

@@ -15,7 +15,7 @@ import pytest
 import pytest_asyncio
 
 from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
-from bot.app import BotContext, open_bot, serve
+from bot.app import BotContext, open_bot
 from bot.config import load_settings
 from bot.core.catalog import COMMANDS
 from bot.core.commands import Access, Command, CommandTable
@@ -24,6 +24,7 @@ from bot.core.messages import Actor, Reply
 from bot.core.requests import Request
 from bot.core.router import Router
 from bot.platform_setup import completers, discord_adapter, reach_of
+from bot.serving import serve
 from tests.discord_fake import FakeDiscord, make_client_overrides
 from tests.fakes import FakeEventLog, FakeSpaceRepository
 
@@ -153,6 +154,48 @@ async def test_a_mention_is_answered_in_a_thread_without_pinging(running: Runnin
     assert "docker" in text.lower() and "@everyone" not in text
 
 
+THREAD_NAMES = {
+    "bot mention only": ("<@{bot}> Which database should I learn first?", [],
+                         "Which database should I learn first?"),
+    "nickname form": ("<@!{bot}>   which   database?", [], "which database?"),
+    "other mentions": ("<@{bot}> should <@{alice}> and <@&{role}> learn **SQL** first?",
+                       ["alice"], "should Alice and Moderator learn SQL first?"),
+    "mass mention": ("@here <@{bot}> what is C#?", [], "what is C#?"),
+    "nothing but the mention": ("<@{bot}>", [], "Question"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(THREAD_NAMES))
+async def test_a_thread_is_named_from_the_question_alone(running: Running, case: str) -> None:
+    fake = running.fake
+    template, others, expected = THREAD_NAMES[case]
+    content = template.format(
+        bot=fake.bot_user["id"], alice=fake.member_user["id"], role=fake.moderator_role_id
+    )
+    mentions = [fake.bot_user] + [fake.member_user for _ in others]
+    question = await fake.send_message(
+        content, mentions=mentions, mention_roles=[fake.moderator_role_id]
+    )
+    thread = await fake.wait_for_request(
+        "POST", rf"/channels/{fake.channel_id}/messages/{question['id']}/threads"
+    )
+    assert thread.json["name"] == expected
+
+
+async def test_a_long_question_names_its_thread_within_discord_s_limit(running: Running) -> None:
+    fake = running.fake
+    words = "why would a backend developer learn message queues before caching " * 5
+    question = await fake.send_message(
+        f"<@{fake.bot_user['id']}> {words}", mentions=[fake.bot_user]
+    )
+    thread = await fake.wait_for_request(
+        "POST", rf"/channels/{fake.channel_id}/messages/{question['id']}/threads"
+    )
+    name = thread.json["name"]
+    assert 50 <= len(name) <= 100 and name.startswith("why would a backend")
+    assert words.startswith(name.removesuffix("…")), name  # cut between words
+
+
 async def test_a_direct_message_is_answered_and_a_redelivery_is_not(running: Running) -> None:
     fake = running.fake
     await fake.send_message("what is git?", dm=True, message_id=4242)
@@ -203,24 +246,96 @@ async def discord_serving(
     tmp_path: Path, dispatcher: Dispatcher, table: CommandTable, ack_window: float = 2.0
 ) -> AsyncIterator[FakeDiscord]:
     """Run the real adapter for table against a fake Discord, answering through dispatcher."""
-    async with FakeDiscord() as fake:
-        with make_client_overrides(fake):
-            options = DiscordOptions(
-                token=fake.token,
-                api_base=fake.rest_base,
-                gateway_url=str(fake.gateway_url),
-                sync_state_file=tmp_path / "sync",
-                guild_ready_timeout=0.1,
-                ack_window=ack_window,
+    async with (
+        FakeDiscord() as fake,
+        adapter_on(fake, dispatcher, table, tmp_path / "sync", ack_window),
+    ):
+        yield fake
+
+
+@asynccontextmanager
+async def adapter_on(
+    fake: FakeDiscord,
+    dispatcher: Dispatcher,
+    table: CommandTable,
+    sync_state_file: Path,
+    ack_window: float = 2.0,
+) -> AsyncIterator[DiscordAdapter]:
+    """Run the real adapter against an existing fake Discord until the block ends."""
+    with make_client_overrides(fake):
+        options = DiscordOptions(
+            token=fake.token,
+            api_base=fake.rest_base,
+            gateway_url=str(fake.gateway_url),
+            sync_state_file=sync_state_file,
+            guild_ready_timeout=0.1,
+            ack_window=ack_window,
+        )
+        adapter = DiscordAdapter(options, table)
+        sessions = len(fake.identify_payloads)  # a fake may have served an adapter before
+        task = asyncio.create_task(adapter.run(dispatcher.handle, {}))
+        try:
+            await fake.recorder.signal.wait_for(
+                lambda: len(fake.identify_payloads) > sessions, 5.0, "IDENTIFY"
             )
-            adapter = DiscordAdapter(options, table)
-            task = asyncio.create_task(adapter.run(dispatcher.handle, {}))
-            try:
-                await fake.wait_until_identified()
-                yield fake
-            finally:
-                await adapter.close()
-                await asyncio.wait_for(task, 5)
+            yield adapter
+        finally:
+            await adapter.close()
+            await asyncio.wait_for(task, 5)
+
+
+SYNC = r"/applications/\d+/commands"
+
+
+def about_only() -> tuple[CommandTable, Dispatcher]:
+    """Return a one-command table and a dispatcher for it, on in-memory parts."""
+
+    async def about(request: Request) -> Reply:
+        return Reply(text="about")
+
+    async def chat(actor: Actor, text: str) -> Reply:
+        return Reply(text="chat")
+
+    table = CommandTable([Command("about", "About the bot.")])
+    router = Router(table, {"about": about}, chat)
+    return table, Dispatcher(router, FakeEventLog(), FakeSpaceRepository())
+
+
+async def test_commands_sync_once_per_application_and_api_base(tmp_path: Path) -> None:
+    """One data folder, used with another API base or application, syncs there too, once."""
+    table, dispatcher = about_only()
+    state = tmp_path / "data" / "discord_commands.json"
+    async with FakeDiscord() as first, FakeDiscord() as second:
+        app_a = first.application_id
+        app_b = app_a + 1  # an application whose id is not its bot user's, as older ones are
+
+        async def serve_once(fake: FakeDiscord, application_id: int) -> int:
+            """Start and stop the adapter; return how many syncs the fake has seen in all."""
+            fake.world.application_id = application_id
+            async with adapter_on(fake, dispatcher, table, state):
+                pass
+            return len(fake.requests_matching("PUT", SYNC))
+
+        assert await serve_once(first, app_a) == 1
+        assert await serve_once(first, app_a) == 1  # unchanged: not synced again
+        assert await serve_once(second, app_a) == 1  # the same application, another API base
+        assert await serve_once(first, app_b) == 2  # another application, the same API base
+        assert await serve_once(first, app_a) == 2  # back to A: still synced there
+        assert await serve_once(second, app_a) == 1
+        synced_to = {r.path for r in first.requests_matching("PUT", SYNC)}
+        assert synced_to == {f"/applications/{app_a}/commands", f"/applications/{app_b}/commands"}
+
+
+async def test_an_unreadable_sync_record_means_one_more_sync(tmp_path: Path) -> None:
+    table, dispatcher = about_only()
+    state = tmp_path / "discord_commands.json"
+    state.write_text("not json {")
+    async with FakeDiscord() as fake:
+        async with adapter_on(fake, dispatcher, table, state):
+            pass
+        async with adapter_on(fake, dispatcher, table, state):
+            pass
+        assert len(fake.requests_matching("PUT", SYNC)) == 1
 
 
 async def test_non_moderators_are_refused_moderator_commands(tmp_path: Path) -> None:

@@ -17,9 +17,12 @@ import yarl
 from discord import app_commands
 
 from bot.adapters.discord.commands import Completer, register
+from bot.adapters.discord.failures import explain, install_log_filters
 from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.references import DISCORD_REFERENCES, DiscordReferences
 from bot.adapters.discord.render import Rendered, command_of, render
+from bot.adapters.discord.sync_state import SyncState, sync_target
+from bot.adapters.discord.threads import thread_name
 from bot.core.commands import CommandTable
 from bot.core.inflight import InFlight
 from bot.core.messages import Actor, Call, Incoming, Platform, Reply
@@ -39,7 +42,7 @@ class DiscordOptions:
     gateway_url: str = "wss://gateway.discord.gg"
     moderator_role: str | None = None  # a role name or id that counts as moderator
     sync_guild_id: int | None = None  # sync commands to one server (development)
-    sync_state_file: Path | None = None  # remembers the last synced command tree
+    sync_state_file: Path | None = None  # remembers what was synced where (JSON)
     message_content: bool = False  # the privileged intent; mentions and DMs work without it
     guild_ready_timeout: float = 2.0  # discord.py's wait for servers after connecting
     ack_window: float = 2.0  # seconds of work before deferring; Discord drops answers after 3 s
@@ -91,6 +94,8 @@ class RoadmapClient(discord.Client):
 class DiscordAdapter:
     """Run the bot on Discord."""
 
+    platform_name = "Discord"
+
     def __init__(self, options: DiscordOptions, table: CommandTable) -> None:
         self.options = options
         self.table = table
@@ -103,16 +108,32 @@ class DiscordAdapter:
         intents.dm_messages = True
         intents.message_content = options.message_content
         configure_endpoints(options)
+        # The bot never joins voice: discord.py would warn about voice libraries at each start.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        install_log_filters()
         self.client = RoadmapClient(self, intents)
         self.in_flight = InFlight()
         self.notifier = DiscordNotifier(self.client)
+        self.ended = False  # run() has returned or failed: nothing can be sent through it
 
     async def run(self, handle: Handle, completers: Mapping[str, Completer]) -> None:
         """Connect and serve until closed, answering through handle."""
         self.handle = handle
         self.completers = dict(completers)
-        async with self.client:
-            await self.client.start(self.options.token)
+        try:
+            async with self.client:
+                await self.client.start(self.options.token)
+        finally:
+            self.ended = True
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Return what must never appear in a log line."""
+        return (self.options.token,)
+
+    def explain(self, error: BaseException) -> str | None:
+        """Say in one line why run() failed with error; None if it is not a known failure."""
+        return explain(error)
 
     async def close(self, drain_seconds: float = 10.0) -> None:
         """Stop intake, let replies in flight finish, then disconnect."""
@@ -222,7 +243,7 @@ class DiscordAdapter:
         if reply is None:
             return
         rendered = render(reply)
-        destination = await self._thread_for(message) if not in_dm else None
+        destination = await self._thread_for(message, text) if not in_dm else None
         for index, page in enumerate(rendered.pages):
             kwargs: dict[str, Any] = {"embed": page}
             if index == 0 and rendered.file is not None:
@@ -234,13 +255,12 @@ class DiscordAdapter:
             else:
                 await message.reply(mention_author=False, **kwargs)
 
-    async def _thread_for(self, message: discord.Message) -> discord.Thread | None:
+    async def _thread_for(self, message: discord.Message, question: str) -> discord.Thread | None:
         """Open a thread on the question so the channel stays readable; None if not allowed."""
         if isinstance(message.channel, discord.Thread):
             return message.channel
-        name = re.sub(r"[<@#&!>*_`~|]", "", message.clean_content)[:80].strip() or "Question"
         try:
-            return await message.create_thread(name=name)
+            return await message.create_thread(name=thread_name(question, message))
         except (discord.Forbidden, discord.HTTPException) as error:
             log.info("cannot open a thread here (%s); replying inline", error)
             return None
@@ -248,12 +268,13 @@ class DiscordAdapter:
     # -- command sync -------------------------------------------------------------------------
 
     async def sync_if_changed(self, tree: app_commands.CommandTree[Any]) -> None:
-        """Sync the command tree to Discord only when it differs from the last sync."""
+        """Sync the command tree to Discord only when it differs from the last sync there."""
         payload = [command.to_dict(tree) for command in tree.get_commands()]
         scope = f"guild:{self.options.sync_guild_id}" if self.options.sync_guild_id else "global"
         digest = hashlib.sha256(json.dumps([scope, payload], sort_keys=True).encode()).hexdigest()
-        state = self.options.sync_state_file
-        if state is not None and state.exists() and state.read_text().strip() == digest:
+        target = sync_target(self.options.api_base, tree.client.application_id, scope)
+        state = SyncState(self.options.sync_state_file)
+        if state.is_current(target, digest):
             log.info("slash commands unchanged since the last sync; not syncing")
             return
         guild = discord.Object(self.options.sync_guild_id) if self.options.sync_guild_id else None
@@ -261,9 +282,7 @@ class DiscordAdapter:
             tree.copy_global_to(guild=guild)
         await tree.sync(guild=guild)
         log.info("synced %d slash commands (%s)", len(payload), scope)
-        if state is not None:
-            state.parent.mkdir(parents=True, exist_ok=True)
-            state.write_text(digest)
+        state.remember(target, digest)
 
 
 async def _not_running(incoming: Incoming) -> Reply | None:

@@ -13,6 +13,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.failures import explain
 from bot.adapters.slack.http import SlackHttpListener
 from bot.adapters.slack.ids import member_id
 from bot.adapters.slack.listeners import register
@@ -89,6 +90,8 @@ class _Directory:
 class SlackAdapter:
     """Run the bot on Slack."""
 
+    platform_name = "Slack"
+
     def __init__(self, options: SlackOptions, table: CommandTable) -> None:
         self.options = options
         self.table = table
@@ -110,6 +113,7 @@ class SlackAdapter:
         self._stopped = asyncio.Event()
         self._socket: Any = None
         self.in_flight = InFlight()
+        self.ended = False  # run() has returned or failed: reminders stop going out here
         register(self)
 
     async def actor(self, team_id: str, user_id: str, channel_id: str) -> Actor:
@@ -141,6 +145,12 @@ class SlackAdapter:
     async def run(self, handle: Handle) -> None:
         """Serve Slack until closed (HTTP listener or Socket Mode), answering through handle."""
         self.handle = handle
+        try:
+            await self._serve()
+        finally:
+            self.ended = True
+
+    async def _serve(self) -> None:
         if self.options.mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import (
                 AsyncSocketModeHandler,
@@ -156,15 +166,29 @@ class SlackAdapter:
             runner = web.AppRunner(listener.web_app(self.options.path))
             await runner.setup()
             site = web.TCPSite(runner, self.options.host, self.options.port)
-            await site.start()
+            try:
+                await site.start()
+            except BaseException:
+                await runner.cleanup()  # the port is taken (say): nothing may stay half-open
+                raise
             self._runner = runner  # only now: close() stops a runner that is fully started
             log.info("Slack events at http://%s:%d%s", self.options.host, self.options.port,
                      self.options.path)  # fmt: skip
         if self.in_flight.closing:
-            # close() ran while we were still starting (another platform failed to log in):
+            # close() ran while we were still starting (the process was told to stop):
             # it found nothing to stop, so stop what was just started.
             await self._stop_serving()
         await self._stopped.wait()
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Return what must never appear in a log line."""
+        options = self.options
+        return tuple(s for s in (options.bot_token, options.signing_secret, options.app_token) if s)
+
+    def explain(self, error: BaseException) -> str | None:
+        """Say in one line why run() failed with error; None if it is not a known failure."""
+        return explain(error, self.options.mode, self.options.host, self.options.port)
 
     async def close(self, drain_seconds: float = 10.0) -> None:
         """Stop intake, let replies in flight finish, then stop serving."""
