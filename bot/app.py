@@ -10,16 +10,17 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapters.discord.client import DiscordAdapter
 from bot.answering import build_answerer
 from bot.config import Settings
 from bot.core.catalog import COMMANDS
 from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Platform
 from bot.core.ports import Clock, Reach
 from bot.core.router import Router
 from bot.core.topics import TopicResolver
@@ -27,7 +28,7 @@ from bot.jobs.general import general_job
 from bot.jobs.kit import Job, Shared, TimerSpec
 from bot.jobs.roadmap import roadmap_job
 from bot.jobs.study import study_job
-from bot.platform_setup import Adapter, completers, discord_adapter, reach_of, slack_adapter
+from bot.platform_setup import completers, discord_adapter, reach_of, slack_adapter
 from bot.platforms import StartupError
 from bot.scheduling import Timer
 from bot.storage import migrate
@@ -35,6 +36,9 @@ from bot.storage.db import create_engine, create_sessionmaker, ping
 from bot.storage.event_log import SqlEventLog
 from bot.storage.repositories import SqlMemberRepository
 from bot.storage.spaces import SqlSpaceRepository
+
+if TYPE_CHECKING:
+    from bot.platform_setup import Adapter
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +167,7 @@ def freeze_startup_heap() -> None:
 
 async def serve(adapter: Adapter, bot: BotContext) -> None:
     """Run one adapter against the bot until it is closed."""
-    if isinstance(adapter, DiscordAdapter):
+    if adapter.platform is Platform.DISCORD:
         await adapter.run(bot.dispatcher.handle, completers(bot.topics))
     else:
         await adapter.run(bot.dispatcher.handle)

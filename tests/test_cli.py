@@ -169,3 +169,36 @@ def test_unreachable_database_is_one_line_and_exit_code_1(
     assert main(["check-config", "--ping"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "cannot reach the database" in err[0] and "hunter2" not in err[0]
+
+
+# Runs the CLI in a fresh interpreter and reports which platform libraries it loaded.
+_LOADED_PLATFORMS = """
+import sys
+from bot.cli import main
+code = main(sys.argv[1:])
+loaded = sorted({m.split(".")[0] for m in sys.modules} & {"discord", "slack_bolt", "slack_sdk"})
+print("loaded:", ",".join(loaded), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize(
+    "command", [["chat", "--json"], ["chat"], ["run"], ["ask", "what is docker?"]]
+)
+def test_no_platform_library_is_imported_without_tokens(
+    command: list[str], clean_environment: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env["BOT_DATABASE_URL"] = f"sqlite+aiosqlite:///{clean_environment / 'bot.db'}"
+    result = subprocess.run(
+        [sys.executable, "-c", _LOADED_PLATFORMS, *command],
+        input="help\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=clean_environment,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout  # it answered
+    assert result.stderr.strip().splitlines()[-1] == "loaded:"
