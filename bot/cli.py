@@ -189,6 +189,13 @@ async def _discord_invite(settings: Settings, options: argparse.Namespace) -> in
     app_id = options.application_id or settings.discord_application_id
     if app_id is None and settings.discord_token is not None:
         app_id = application_id_from_token(settings.discord_token.get_secret_value())
+        if app_id is None:  # the token itself is never echoed
+            print(
+                "roadmap-bot: BOT_DISCORD_TOKEN is malformed (its first part should be the "
+                "application id); copy the token again, or set BOT_DISCORD_APPLICATION_ID",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_CONFIG
     if app_id is None:
         print(
             "roadmap-bot: set BOT_DISCORD_TOKEN or BOT_DISCORD_APPLICATION_ID, or pass "
