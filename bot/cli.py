@@ -159,13 +159,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         "migrate": _migrate,
         "check-config": _check_config,
     }
+    from bot.storage.content import ContentError
+
     try:
         return asyncio.run(runners[options.command](settings, options))
     except StartupError as error:
         print(f"roadmap-bot: {error}", file=sys.stderr)
         return EXIT_FAILURE
+    except ContentError as error:  # BOT_CONTENT_DIR (or the shipped folder) is broken
+        print(f"roadmap-bot: content: {error}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
     except KeyboardInterrupt:
         return EXIT_OK
+    except BrokenPipeError:  # `roadmap-bot ... | head`: the reader left, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
 
 
 async def _run(settings: Settings, options: argparse.Namespace) -> int:
@@ -275,11 +283,17 @@ async def _migrate(settings: Settings, options: argparse.Namespace) -> int:
 
 
 async def _check_config(settings: Settings, options: argparse.Namespace) -> int:
+    from bot.answering import content_dir
     from bot.app import open_engine
     from bot.platforms import platforms_to_start
+    from bot.storage.content import load_knowledge, load_vocabulary
 
     ready, unavailable = platforms_to_start(settings)
+    folder = content_dir(settings)
+    load_knowledge(folder)  # a ContentError names the file and line; main says it
+    load_vocabulary(folder)
     print("settings: OK")
+    print(f"content: {folder} (valid)")
     print(f"database: {settings.database_url_for_display()}")
     for name in ("discord_token", "slack_bot_token", "slack_signing_secret", "slack_app_token"):
         state = "set (hidden)" if getattr(settings, name) is not None else "not set"
