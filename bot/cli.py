@@ -154,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     runners = {
         "run": _run,
         "discord-invite": _discord_invite,
-        "chat": _chat,
+        "chat": _chat_json,
         "ask": _ask,
         "migrate": _migrate,
         "check-config": _check_config,
@@ -162,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.storage.content import ContentError
 
     try:
+        if interactive and not getattr(options, "json", False):
+            return _chat_prompt(settings, options)
         return asyncio.run(runners[options.command](settings, options))
     except StartupError as error:
         print(f"roadmap-bot: {error}", file=sys.stderr)
@@ -182,9 +184,6 @@ async def _run(settings: Settings, options: argparse.Namespace) -> int:
     ready, unavailable = platforms_to_start(settings)
     for platform in unavailable:
         log.warning("%s credentials are set, but this build has no %s adapter", platform, platform)
-    if not ready:
-        options.user, options.moderator, options.json = None, False, False
-        return await _chat(settings, options)
     from bot.app import run_platforms
 
     await run_platforms(settings, ready, options.guild)
@@ -215,7 +214,7 @@ async def _discord_invite(settings: Settings, options: argparse.Namespace) -> in
     return EXIT_OK
 
 
-async def _chat(settings: Settings, options: argparse.Namespace) -> int:
+async def _chat_json(settings: Settings, options: argparse.Namespace) -> int:
     from bot.adapters.console import ConsoleAdapter, console_actor
     from bot.app import open_bot
 
@@ -224,10 +223,31 @@ async def _chat(settings: Settings, options: argparse.Namespace) -> int:
         console = ConsoleAdapter(
             bot.dispatcher.handle, console_actor(user, moderator=options.moderator)
         )
-        if options.json:
-            await console.run_json(sys.stdin.buffer, sys.stdout)
-        else:
-            await console.run_interactive(settings.data_dir / "chat_history", sys.stdout)
+        await console.run_json(sys.stdin.buffer, sys.stdout)
+    return EXIT_OK
+
+
+def _chat_prompt(settings: Settings, options: argparse.Namespace) -> int:
+    """Chat at a prompt: input() in the main thread (where Ctrl-C lands), the bot beside it."""
+    from contextlib import AsyncExitStack
+
+    from bot.adapters.console import ConsoleAdapter, console_actor
+    from bot.app import open_bot
+    from bot.background_loop import BackgroundLoop
+
+    # `run` without platform tokens comes here too, without chat's options.
+    user = getattr(options, "user", None) or _login_name()
+    moderator = getattr(options, "moderator", False)
+    with BackgroundLoop() as loop:
+        opened = AsyncExitStack()
+        try:
+            bot = loop.run(opened.enter_async_context(open_bot(settings)))
+            console = ConsoleAdapter(
+                bot.dispatcher.handle, console_actor(user, moderator=moderator)
+            )
+            console.run_prompt(loop.run, settings.data_dir / "chat_history", sys.stdout)
+        finally:
+            loop.run(opened.aclose())  # pending writes drained, engine closed, in order
     return EXIT_OK
 
 
@@ -256,7 +276,13 @@ async def _ask(settings: Settings, options: argparse.Namespace) -> int:
         )
 
     if question:
-        print(record(question) if options.json else answerer.answer(question).text)
+        if options.json:
+            print(record(question))
+        else:
+            from bot.adapters.terminal_markup import render_markdown, wants_ansi
+
+            text = answerer.answer(question).text
+            print(render_markdown(text, ansi=wants_ansi(sys.stdout)))
         return EXIT_OK
     if not options.json:
         print(
