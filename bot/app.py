@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,6 +18,7 @@ from bot.config import Settings
 from bot.core.catalog import COMMANDS
 from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Platform
 from bot.core.ports import Clock, Reach
 from bot.core.router import Router
 from bot.core.topics import TopicResolver
@@ -24,7 +26,7 @@ from bot.jobs.general import general_job
 from bot.jobs.kit import Job, Shared, TimerSpec
 from bot.jobs.roadmap import roadmap_job
 from bot.jobs.study import study_job
-from bot.platform_setup import Adapter, discord_adapter, reach_of, slack_adapter
+from bot.platform_setup import discord_adapter, reach_of, slack_adapter
 from bot.platforms import StartupError
 from bot.scheduling import Timer
 from bot.serving import serve_until_stopped
@@ -33,6 +35,9 @@ from bot.storage.db import create_engine, create_sessionmaker, ping
 from bot.storage.event_log import SqlEventLog
 from bot.storage.repositories import SqlMemberRepository
 from bot.storage.spaces import SqlSpaceRepository
+
+if TYPE_CHECKING:
+    from bot.platform_setup import Adapter
 
 log = logging.getLogger(__name__)
 

@@ -157,18 +157,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     runners = {
         "run": _run,
         "discord-invite": _discord_invite,
-        "chat": _chat,
+        "chat": _chat_json,
         "ask": _ask,
         "migrate": _migrate,
         "check-config": _check_config,
     }
+    from bot.storage.content import ContentError
+
     try:
+        if interactive and not getattr(options, "json", False):
+            return _chat_prompt(settings, options)
         return asyncio.run(runners[options.command](settings, options))
     except (StartupError, PlatformsStopped) as error:
         print(f"roadmap-bot: {error}", file=sys.stderr)
         return EXIT_FAILURE
+    except ContentError as error:  # BOT_CONTENT_DIR (or the shipped folder) is broken
+        print(f"roadmap-bot: content: {error}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
     except KeyboardInterrupt:
         return EXIT_OK
+    except BrokenPipeError:  # `roadmap-bot ... | head`: the reader left, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
 
 
 async def _run(settings: Settings, options: argparse.Namespace) -> int:
@@ -177,14 +187,11 @@ async def _run(settings: Settings, options: argparse.Namespace) -> int:
     ready, unavailable = platforms_to_start(settings)
     for platform in unavailable:
         log.warning("%s credentials are set, but this build has no %s adapter", platform, platform)
-    if not ready and settings.require_platform:
+    if not ready:  # with tokens missing, main() starts the terminal chat unless this is set
         print(f"roadmap-bot: {_no_platform_hint(settings)}", file=sys.stderr)
         # Exit 0 on purpose: the compose file restarts the bot only on failure, so a missing
         # token stops the container once instead of restarting it in a loop.
         return EXIT_OK
-    if not ready:
-        options.user, options.moderator, options.json = None, False, False
-        return await _chat(settings, options)
     from bot.app import run_platforms
 
     await run_platforms(settings, ready, options.guild)
@@ -215,6 +222,13 @@ async def _discord_invite(settings: Settings, options: argparse.Namespace) -> in
     app_id = options.application_id or settings.discord_application_id
     if app_id is None and settings.discord_token is not None:
         app_id = application_id_from_token(settings.discord_token.get_secret_value())
+        if app_id is None:  # the token itself is never echoed
+            print(
+                "roadmap-bot: BOT_DISCORD_TOKEN is malformed (its first part should be the "
+                "application id); copy the token again, or set BOT_DISCORD_APPLICATION_ID",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_CONFIG
     if app_id is None:
         print(
             "roadmap-bot: set BOT_DISCORD_TOKEN or BOT_DISCORD_APPLICATION_ID, or pass "
@@ -226,7 +240,7 @@ async def _discord_invite(settings: Settings, options: argparse.Namespace) -> in
     return EXIT_OK
 
 
-async def _chat(settings: Settings, options: argparse.Namespace) -> int:
+async def _chat_json(settings: Settings, options: argparse.Namespace) -> int:
     from bot.adapters.console import ConsoleAdapter, console_actor
     from bot.app import open_bot
 
@@ -235,10 +249,31 @@ async def _chat(settings: Settings, options: argparse.Namespace) -> int:
         console = ConsoleAdapter(
             bot.dispatcher.handle, console_actor(user, moderator=options.moderator)
         )
-        if options.json:
-            await console.run_json(sys.stdin.buffer, sys.stdout)
-        else:
-            await console.run_interactive(settings.data_dir / "chat_history", sys.stdout)
+        await console.run_json(sys.stdin.buffer, sys.stdout)
+    return EXIT_OK
+
+
+def _chat_prompt(settings: Settings, options: argparse.Namespace) -> int:
+    """Chat at a prompt: input() in the main thread (where Ctrl-C lands), the bot beside it."""
+    from contextlib import AsyncExitStack
+
+    from bot.adapters.console import ConsoleAdapter, console_actor
+    from bot.app import open_bot
+    from bot.background_loop import BackgroundLoop
+
+    # `run` without platform tokens comes here too, without chat's options.
+    user = getattr(options, "user", None) or _login_name()
+    moderator = getattr(options, "moderator", False)
+    with BackgroundLoop() as loop:
+        opened = AsyncExitStack()
+        try:
+            bot = loop.run(opened.enter_async_context(open_bot(settings)))
+            console = ConsoleAdapter(
+                bot.dispatcher.handle, console_actor(user, moderator=moderator)
+            )
+            console.run_prompt(loop.run, settings.data_dir / "chat_history", sys.stdout)
+        finally:
+            loop.run(opened.aclose())  # pending writes drained, engine closed, in order
     return EXIT_OK
 
 
@@ -267,7 +302,13 @@ async def _ask(settings: Settings, options: argparse.Namespace) -> int:
         )
 
     if question:
-        print(record(question) if options.json else answerer.answer(question).text)
+        if options.json:
+            print(record(question))
+        else:
+            from bot.adapters.terminal_markup import render_markdown, wants_ansi
+
+            text = answerer.answer(question).text
+            print(render_markdown(text, ansi=wants_ansi(sys.stdout)))
         return EXIT_OK
     if not options.json:
         print(
@@ -294,11 +335,17 @@ async def _migrate(settings: Settings, options: argparse.Namespace) -> int:
 
 
 async def _check_config(settings: Settings, options: argparse.Namespace) -> int:
+    from bot.answering import content_dir
     from bot.app import open_engine
     from bot.platforms import platforms_to_start
+    from bot.storage.content import load_knowledge, load_vocabulary
 
     ready, unavailable = platforms_to_start(settings)
+    folder = content_dir(settings)
+    load_knowledge(folder)  # a ContentError names the file and line; main says it
+    load_vocabulary(folder)
     print("settings: OK")
+    print(f"content: {folder} (valid)")
     print(f"database: {settings.database_url_for_display()}")
     for name in ("discord_token", "slack_bot_token", "slack_signing_secret", "slack_app_token"):
         state = "set (hidden)" if getattr(settings, name) is not None else "not set"

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import re
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import unquote
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _URL = re.compile(r"^(?P<driver>[a-z][a-z0-9_+]*)://(?P<rest>\S*)$")
+# What follows "driver://", split the way SQLAlchemy's make_url splits it.
+_URL_REST = re.compile(
+    r"(?:[^:/]*(?::[^@]*)?@)?(?:(?:\[[^/?]+\]|[^/:?]+)?(?::(?P<port>[^/?]*))?)?"
+    r"(?:/(?P<database>[^?]*))?"
+)
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/bot.db"
@@ -80,7 +87,35 @@ class Settings(BaseSettings):
         driver = _ASYNC_DRIVERS.get(match["driver"], match["driver"])
         if driver not in SUPPORTED_DRIVERS:
             raise ValueError(f"uses driver {driver!r}; supported: {', '.join(SUPPORTED_DRIVERS)}")
+        rest = _URL_REST.match(match["rest"])
+        port = rest["port"] if rest else None
+        if port and not (port.isascii() and port.isdigit() and int(port) <= 65535):
+            raise ValueError("has a port that is not a number from 0 to 65535")
+        database = unquote(rest["database"] or "") if rest else ""
+        if driver.startswith("sqlite") and database not in ("", ":memory:"):
+            problem = (
+                None
+                if database.startswith("file:")
+                else _path_problem(Path(database).expanduser(), want="file")
+            )
+            if problem:
+                raise ValueError(f"names a database file that {problem}")
         return SecretStr(f"{driver}://{match['rest']}")
+
+    @field_validator("data_dir")
+    @classmethod
+    def _check_data_dir(cls, value: Path) -> Path:
+        problem = _path_problem(value, want="folder")
+        if problem:
+            raise ValueError(f"{value} {problem}")
+        return value
+
+    @field_validator("content_dir")
+    @classmethod
+    def _check_content_dir(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a folder" if value.exists() else f"{value} not found")
+        return value
 
     @field_validator("default_timezone")
     @classmethod
@@ -96,6 +131,25 @@ class Settings(BaseSettings):
         from sqlalchemy.engine import make_url
 
         return make_url(self.database_url.get_secret_value()).render_as_string(hide_password=True)
+
+
+def _path_problem(path: Path, want: Literal["file", "folder"]) -> str | None:
+    """Return why the bot could not create or use path (a file or a folder), or None."""
+    if path.exists():
+        if want == "folder" and not path.is_dir():
+            return "is a file, not a folder"
+        if want == "file" and path.is_dir():
+            return "is a folder"
+        return None if os.access(path, os.W_OK) else "is not writable"
+    # The bot creates what is missing; the nearest part that exists must be a writable folder.
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"cannot be created: {parent} is a file, not a folder"
+    if not os.access(parent, os.W_OK):
+        return f"cannot be created: {parent} is not writable"
+    return None
 
 
 class SettingsError(Exception):

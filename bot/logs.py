@@ -47,9 +47,31 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # These are chatty at INFO (APScheduler: every job added and run; Alembic: its plugins);
-    # their warnings still come through, and the bot logs what matters itself.
-    for noisy in ("sqlalchemy.engine", "aiosqlite", "asyncio", "alembic", "apscheduler", "bm25s"):
+    # These are chatty at INFO (alembic lists its plugins on every start, APScheduler says
+    # twice per tick that a job ran); their warnings still come through.
+    for noisy in (
+        "sqlalchemy.engine",
+        "aiosqlite",
+        "asyncio",
+        "alembic.runtime.migration",
+        "alembic.runtime.plugins",
+        "apscheduler",
+        "bm25s",
+    ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    _quiet_voice_warnings(logging.getLogger("discord.client"))
     # slack_sdk's debug lines print whole Web API bodies: what members wrote.
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLevelName(level)))
+
+
+class _NoVoiceWarnings(logging.Filter):
+    """Drop discord.py's start-up warnings about voice libraries: the bot has no voice."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Return False for "PyNaCl/davey is not installed, voice will NOT be supported"."""
+        return "voice will NOT be supported" not in str(record.msg)
+
+
+def _quiet_voice_warnings(logger: logging.Logger) -> None:
+    if not any(isinstance(f, _NoVoiceWarnings) for f in logger.filters):
+        logger.addFilter(_NoVoiceWarnings())

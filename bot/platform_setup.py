@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
-from bot.adapters.discord.commands import Completer
-from bot.adapters.slack.adapter import SlackAdapter, SlackOptions
 from bot.config import Settings
 from bot.core.catalog import COMMANDS
 from bot.core.messages import Platform
@@ -16,7 +13,15 @@ from bot.core.timezones import matching_timezones
 from bot.core.topics import TopicResolver
 from bot.platforms import StartupError
 
-Adapter = DiscordAdapter | SlackAdapter
+# discord.py and slack-bolt cost a second or more of CPU to import: each is imported only
+# when its adapter is built, so the terminal chat and `ask` never load them.
+if TYPE_CHECKING:
+    from bot.adapters.discord.client import DiscordAdapter
+    from bot.adapters.discord.commands import Completer
+    from bot.adapters.slack.adapter import SlackAdapter
+
+    Adapter = DiscordAdapter | SlackAdapter
+
 T = TypeVar("T")
 
 
@@ -24,6 +29,8 @@ def discord_adapter(
     settings: Settings, sync_guild_id: int | None = None, guild_ready_timeout: float = 2.0
 ) -> DiscordAdapter:
     """Build the Discord adapter from the settings (it starts serving with run())."""
+    from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
+
     if settings.discord_token is None:
         raise StartupError("BOT_DISCORD_TOKEN is not set")
     options = DiscordOptions(
@@ -55,6 +62,8 @@ def completers(topics: TopicResolver) -> dict[str, Completer]:
 
 def slack_adapter(settings: Settings) -> SlackAdapter:
     """Build the Slack adapter from the settings (it starts serving with run())."""
+    from bot.adapters.slack.adapter import SlackAdapter, SlackOptions
+
     if settings.slack_bot_token is None:
         raise StartupError("BOT_SLACK_BOT_TOKEN is not set")
     app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
@@ -90,7 +99,7 @@ def reach_of(adapters: Sequence[Adapter]) -> Reach:
     notifiers: dict[Platform, tuple[Adapter, Notifier]] = {}
     granters: dict[Platform, tuple[Adapter, RoleGranter]] = {}
     for adapter in adapters:
-        if isinstance(adapter, DiscordAdapter):
+        if adapter.platform is Platform.DISCORD:  # no isinstance: discord.py stays unloaded
             notifiers[Platform.DISCORD] = granters[Platform.DISCORD] = (adapter, adapter.notifier)
         else:
             notifiers[Platform.SLACK] = (adapter, adapter.notifier)

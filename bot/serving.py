@@ -8,12 +8,13 @@ import signal
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.adapters.discord.client import DiscordAdapter
-from bot.platform_setup import Adapter, completers
+from bot.core.messages import Platform
+from bot.platform_setup import completers
 from bot.platforms import PlatformsStopped
 
 if TYPE_CHECKING:
     from bot.app import BotContext
+    from bot.platform_setup import Adapter
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 async def serve(adapter: Adapter, bot: BotContext) -> None:
     """Run one adapter against the bot until it is closed."""
-    if isinstance(adapter, DiscordAdapter):
+    if adapter.platform is Platform.DISCORD:  # no isinstance: discord.py stays unloaded
         await adapter.run(bot.dispatcher.handle, completers(bot.topics))
     else:
         await adapter.run(bot.dispatcher.handle)

@@ -26,11 +26,12 @@ find_python() {
 }
 
 ensure_venv() {
-  # $1: the pip extra to install ("" for the bot alone, "test" for the test tools)
-  local python extra
-  python=$(find_python)
-  extra=${1:+[$1]}
+  # $1: the pip extra to install ("" for the bot alone, "test" for the test tools).
+  # Installs only when .venv is new or pyproject.toml changed since the last install of
+  # that extra, so a start needs no network once installed (and takes no 6 s of pip).
+  local python wanted
   if [ ! -x .venv/bin/python ]; then
+    python=$(find_python)
     if ! "$python" -m venv .venv >/dev/null 2>&1; then
       # Debian splits venv out of its python3 package.
       rm -rf .venv
@@ -38,6 +39,22 @@ ensure_venv() {
       "$python" -m venv .venv
     fi
   fi
+  wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  if venv_is_current "$wanted" "$1"; then
+    return 0
+  fi
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${1:+[$1]}"
+  echo "$wanted" >".venv/.installed-${1:-bot}"
+}
+
+venv_is_current() {
+  # $1: the hash of pyproject.toml; $2: the extra. Every extra includes the bot itself.
+  local stamp
+  for stamp in .venv/.installed-${2:-*}; do  # unquoted: a glob when no extra is asked
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$1" ]; then
+      return 0
+    fi
+  done
+  return 1
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import sqlite3
@@ -169,3 +170,64 @@ def test_unreachable_database_is_one_line_and_exit_code_1(
     assert main(["check-config", "--ping"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "cannot reach the database" in err[0] and "hunter2" not in err[0]
+
+
+# Runs the CLI in a fresh interpreter and reports which platform libraries it loaded.
+_LOADED_PLATFORMS = """
+import sys
+from bot.cli import main
+code = main(sys.argv[1:])
+loaded = sorted({m.split(".")[0] for m in sys.modules} & {"discord", "slack_bolt", "slack_sdk"})
+print("loaded:", ",".join(loaded), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize(
+    "command", [["chat", "--json"], ["chat"], ["run"], ["ask", "what is docker?"]]
+)
+def test_no_platform_library_is_imported_without_tokens(
+    command: list[str], clean_environment: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env["BOT_DATABASE_URL"] = f"sqlite+aiosqlite:///{clean_environment / 'bot.db'}"
+    result = subprocess.run(
+        [sys.executable, "-c", _LOADED_PLATFORMS, *command],
+        input="help\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=clean_environment,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout  # it answered
+    assert result.stderr.strip().splitlines()[-1] == "loaded:"
+
+
+def test_discord_invite_reads_the_application_id_from_the_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = base64.b64encode(b"123456789012345678").decode().rstrip("=")
+    monkeypatch.setenv("BOT_DISCORD_TOKEN", f"{first}.GhIjKl.secret-part")
+    assert main(["discord-invite"]) == 0
+    assert "client_id=123456789012345678" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("token", ["hunter2-not-a-token", "%%%.abc.def", "bm9wZQ.abc.def"])
+def test_discord_invite_with_a_malformed_token_says_so(
+    token: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BOT_DISCORD_TOKEN", token)
+    assert main(["discord-invite"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1
+    assert "BOT_DISCORD_TOKEN" in err and "malformed" in err and "not set" not in err
+    assert token not in err and token.split(".")[0] not in err
+
+
+def test_discord_invite_without_a_token_says_what_to_set(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["discord-invite"]) == 2
+    assert "BOT_DISCORD_TOKEN" in capsys.readouterr().err

@@ -7,10 +7,12 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
+from bot.adapters.terminal_input import CtrlC
+from bot.adapters.terminal_markup import bold, render_markdown, wants_ansi
 from bot.core.messages import (
     Actor,
     ChannelRef,
@@ -24,6 +26,8 @@ from bot.core.messages import (
 log = logging.getLogger(__name__)
 
 Handle = Callable[[Incoming], Awaitable[Reply | None]]
+# Runs a coroutine on the bot's event loop to its end (see bot.background_loop).
+RunToEnd = Callable[[Coroutine[Any, Any, None]], None]
 EXIT_WORDS = frozenset({"exit", "quit", ":q"})
 
 
@@ -105,17 +109,22 @@ def json_line(record: object) -> str:
 _LINE_BREAKS = {0x2028: "\\u2028", 0x2029: "\\u2029", 0x85: "\\u0085"}
 
 
-def render_text(reply: Reply) -> str:
-    """Render a reply as plain terminal text."""
-    lines = [f"== {reply.title} ==" if reply.title else ""]
-    lines.append(reply.text)
+def render_text(reply: Reply, *, ansi: bool = False) -> str:
+    """Render a reply as terminal text: ANSI-styled for a terminal, else plain."""
+
+    def markup(text: str) -> str:
+        return render_markdown(text, ansi=ansi)
+
+    lines = [bold(f"== {reply.title} ==", ansi=ansi) if reply.title else ""]
+    lines.append(markup(reply.text))
     for field in reply.fields:
-        value = field.value.replace("\n", "\n    ")
-        lines.append(
-            f"  {field.name}:\n    {value}" if "\n" in field.value else f"  {field.name}: {value}"
-        )
+        name, value = bold(field.name, ansi=ansi), markup(field.value).replace("\n", "\n    ")
+        lines.append(f"  {name}:\n    {value}" if "\n" in field.value else f"  {name}: {value}")
+    shown = reply.text + "".join(field.value for field in reply.fields)
     for button in reply.buttons:
-        target = f"type `{button.command}`" if button.command else button.url
+        if button.url and button.url in shown:
+            continue  # a link already written out above (about's sources)
+        target = markup(f"type `{button.command}`") if button.command else button.url
         lines.append(f"  [{button.label}] {target}")
     if reply.image is not None:
         lines.append(f"  (image {reply.image.filename}: {reply.image.alt_text})")
@@ -148,27 +157,36 @@ class ConsoleAdapter:
             stdout.flush()
             count += 1
 
-    async def run_interactive(self, history_file: Path | None, stdout: TextIO) -> None:
-        """Run a prompt with line editing and history until exit, quit or end of input."""
+    def run_prompt(self, run: RunToEnd, history_file: Path | None, stdout: TextIO) -> None:
+        """Prompt with line editing and history until exit, quit, Ctrl-C or Ctrl-D.
+
+        Call it from the main thread, which is where Ctrl-C interrupts input(); run executes
+        a coroutine on the bot's loop to its end (a line sent before Ctrl-C is answered).
+        """
+        ansi = wants_ansi(stdout)
         _enable_history(history_file)
-        stdout.write(
-            f"roadmap-bot console - you are {self._actor.display_name}"
-            f"{' (moderator)' if self._actor.is_moderator else ''}. "
-            "Type `help`, or `exit` to leave.\n"
-        )
-        while True:
+        you = self._actor.display_name + (" (moderator)" if self._actor.is_moderator else "")
+        intro = f"roadmap-bot console - you are {you}. Type `help`, or `exit` to leave."
+        stdout.write(render_markdown(intro, ansi=ansi) + "\n")
+        stdout.flush()
+        with CtrlC() as ctrl_c:
             try:
-                line = await asyncio.to_thread(input, "you> ")
-            except (EOFError, KeyboardInterrupt):
+                while not ctrl_c.pressed:
+                    line = ctrl_c.read("you> ")
+                    if line.strip().casefold() in EXIT_WORDS:
+                        break
+                    run(self._answer(line, stdout, ansi))  # Ctrl-C meanwhile: leave after it
+            except (KeyboardInterrupt, EOFError):  # Ctrl-C while typing; Ctrl-D or end of input
                 stdout.write("\n")
-                break
-            if line.strip().casefold() in EXIT_WORDS:
-                break
-            reply = await self.ask(line)
-            if reply is not None:
-                stdout.write(render_text(reply) + "\n\n")
-                stdout.flush()
+        stdout.write("Goodbye.\n")
+        stdout.flush()
         _save_history(history_file)
+
+    async def _answer(self, line: str, stdout: TextIO, ansi: bool) -> None:
+        reply = await self.ask(line)
+        if reply is not None:
+            stdout.write(render_text(reply, ansi=ansi) + "\n\n")
+            stdout.flush()
 
 
 def _enable_history(history_file: Path | None) -> None:

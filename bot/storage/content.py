@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, ValidationError
 
 from bot.core.knowledge import (
     ArticlePath,
@@ -169,26 +169,80 @@ class VocabularyFile(_Model):
 
 
 class ContentError(ValueError):
-    """roadmap_data/ is invalid; the message lists every problem found."""
+    """roadmap_data/ is invalid; one line naming the file (and line) or every problem found."""
 
 
 # libyaml's loader is about ten times faster; it matters for the cold start of `ask`.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Document = TypeVar("_Document", bound=BaseModel)
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise ContentError(f"{path}: not UTF-8 text") from None
+    except OSError as error:
+        raise ContentError(f"{path}: cannot read it ({error.strerror})") from None
 
 
 def _read(path: Path) -> Any:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe loader
+    text = _text(path)
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as error:
+        mark, opened = error.problem_mark, error.context_mark
+        line = f":{mark.line + 1}" if mark is not None else ""
+        context = error.context
+        if context and opened is not None and (mark is None or opened.line != mark.line):
+            context += f" (from line {opened.line + 1})"  # where the unclosed thing began
+        problem = ", ".join(filter(None, (context, error.problem)))
+        raise ContentError(f"{path}{line}: invalid YAML: {problem}") from None
+    except yaml.YAMLError as error:
+        raise ContentError(f"{path}: invalid YAML: {error}") from None
+
+
+def _load(model: type[_Document], path: Path) -> _Document:
+    """Read path and validate it as model; a mistake is named by file, line and field."""
+    data = _read(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "the document"
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        line = _line_of(path, first["loc"])
+        raise ContentError(f"{path}:{line}: {field}: {first['msg']}{more}") from None
+
+
+def _line_of(path: Path, location: tuple[int | str, ...]) -> int:
+    """Return the line of the deepest node of location found in path's YAML (1-based)."""
+    node = yaml.compose(_text(path), Loader=_Loader)
+    if node is None:
+        return 1
+    for part in location:
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [value for key, value in node.value if key.value == str(part)]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            children = node.value[part : part + 1]
+        if not children:
+            break  # a missing field: its mapping's line
+        node = children[0]
+    return int(node.start_mark.line) + 1
 
 
 def load_sources(content_dir: Path) -> list[Source]:
     """Return the articles listed in content_dir/sources.yaml."""
-    document = SourcesFile.model_validate(_read(content_dir / "sources.yaml"))
+    document = _load(SourcesFile, content_dir / "sources.yaml")
     return [Source(e.id, e.title, e.site, str(e.url), e.author or "") for e in document.sources]
 
 
 def load_vocabulary(content_dir: Path) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     """Return (replacements, word -> words also searched) from content_dir/vocabulary.yaml."""
-    document = VocabularyFile.model_validate(_read(content_dir / "vocabulary.yaml"))
+    document = _load(VocabularyFile, content_dir / "vocabulary.yaml")
     replacements = {k.casefold(): v.casefold() for k, v in document.replacements.items()}
     also: dict[str, list[str]] = {}
     for group in document.synonyms:
@@ -202,11 +256,10 @@ def load_vocabulary(content_dir: Path) -> tuple[dict[str, str], dict[str, tuple[
 def load_knowledge(content_dir: Path) -> KnowledgeBase:
     """Return the whole knowledge base; raise ContentError listing every broken reference."""
     sources = load_sources(content_dir)
-    topics = TopicsFile.model_validate(_read(content_dir / "topics.yaml")).topics
-    canonical = CanonicalFile.model_validate(_read(content_dir / "canonical.yaml"))
+    topics = _load(TopicsFile, content_dir / "topics.yaml").topics
+    canonical = _load(CanonicalFile, content_dir / "canonical.yaml")
     articles = [
-        ArticleFile.model_validate(_read(path))
-        for path in sorted((content_dir / "articles").glob("*.yaml"))
+        _load(ArticleFile, path) for path in sorted((content_dir / "articles").glob("*.yaml"))
     ]
     knowledge = KnowledgeBase(
         sources=tuple(sources),
@@ -333,7 +386,14 @@ def main() -> None:
     import sys
 
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "roadmap_data")
-    kb = load_knowledge(folder)
+    try:
+        if not folder.is_dir():
+            raise ContentError(f"{folder}: not a folder")
+        kb = load_knowledge(folder)
+        load_vocabulary(folder)
+    except ContentError as error:
+        print(f"content: {error}", file=sys.stderr)
+        sys.exit(2)
     print(
         f"OK: {len(kb.sources)} sources, {len(kb.topics)} topics, {len(kb.stages)} stages, "
         f"{len(kb.paths)} paths, {len(kb.resources)} resources, {len(kb.facts)} facts, "

@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, MetaData, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -43,13 +44,11 @@ def alembic_config() -> Config:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> Revisions:
     """Upgrade the database to revision (the newest by default)."""
-    log.info("upgrading database to %s", revision)
     return await _run_command(engine, command.upgrade, revision)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> Revisions:
     """Downgrade the database to revision ("base" empties it)."""
-    log.info("downgrading database to %s", revision)
     return await _run_command(engine, command.downgrade, revision)
 
 
@@ -91,11 +90,23 @@ async def _run_command(engine: AsyncEngine, run: Callable[..., None], *args: str
         if problem is not None:
             raise SchemaError(problem)
         before = _revision(sync_conn)
+        target = _resolve(config, args[0])
+        # Said only when there is something to do: a start at head stays quiet.
+        if before != target:
+            log.info("migrating database from %s to %s", before or "empty", target or "empty")
         run(config, *args)
         return Revisions(before, _revision(sync_conn))
 
     async with migration_transaction(engine) as conn:
         return await conn.run_sync(with_connection)
+
+
+def _resolve(config: Config, revision: str) -> object:
+    """Return the revision id that "head", "base" or an id stands for (None for base)."""
+    try:
+        return ScriptDirectory.from_config(config).as_revision_number(revision)
+    except CommandError:  # a relative step such as "-1": report it as asked
+        return revision
 
 
 def _revision(sync_conn: Connection) -> str | None:

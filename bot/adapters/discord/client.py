@@ -10,7 +10,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 import discord
 import yarl
@@ -94,6 +94,7 @@ class RoadmapClient(discord.Client):
 class DiscordAdapter:
     """Run the bot on Discord."""
 
+    platform: ClassVar[Literal[Platform.DISCORD]] = Platform.DISCORD
     platform_name = "Discord"
 
     def __init__(self, options: DiscordOptions, table: CommandTable) -> None:

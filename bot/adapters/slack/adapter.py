@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
@@ -90,6 +90,7 @@ class _Directory:
 class SlackAdapter:
     """Run the bot on Slack."""
 
+    platform: ClassVar[Literal[Platform.SLACK]] = Platform.SLACK
     platform_name = "Slack"
 
     def __init__(self, options: SlackOptions, table: CommandTable) -> None:
