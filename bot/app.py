@@ -18,7 +18,6 @@ from bot.config import Settings
 from bot.core.catalog import COMMANDS
 from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher
-from bot.core.messages import Platform
 from bot.core.ports import Clock, Reach
 from bot.core.router import Router
 from bot.core.topics import TopicResolver
