@@ -7,10 +7,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core.prompts.bank import BODY_LIMIT, TITLE_LIMIT
-from bot.storage.content import ContentError
-from bot.storage.prompts.bank import load_prompts
+from bot.core.knowledge import KnowledgeBase
+from bot.core.prompts.bank import BODY_LIMIT, DIFFICULTIES, TITLE_LIMIT, Prompt
+from bot.paths import resource_dir
+from bot.storage.content import ContentError, load_knowledge
+from bot.storage.prompts.bank import PROMPTS_DIR, load_prompts
 
+CONTENT = resource_dir("roadmap_data")
 TOPICS = ("git", "sql-databases", "http")
 
 GOOD = {
@@ -21,6 +24,54 @@ GOOD = {
     "body": "Write a query that returns the five customers who spent the most.",
     "hint": "GROUP BY, then ORDER BY the sum.",
 }
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge(CONTENT)
+
+
+@pytest.fixture(scope="module")
+def bank(kb: KnowledgeBase) -> tuple[Prompt, ...]:
+    return load_prompts(CONTENT, [t.id for t in kb.topics])
+
+
+def stage_of(kb: KnowledgeBase, prompt: Prompt) -> str:
+    """A prompt's stage: the canonical stage of its first (main) topic."""
+    return next(s.id for s in kb.stages if prompt.topics[0] in s.topics)
+
+
+def test_the_shipped_bank_has_at_least_120_prompts(bank: tuple[Prompt, ...]) -> None:
+    assert len(bank) >= 120
+
+
+def test_every_stage_has_prompts_at_every_difficulty(
+    kb: KnowledgeBase, bank: tuple[Prompt, ...]
+) -> None:
+    have = {(stage_of(kb, p), p.difficulty) for p in bank}
+    wanted = {(s.id, d) for s in kb.stages for d in DIFFICULTIES}
+    assert sorted(wanted - have) == []
+
+
+def test_each_stage_file_holds_the_prompts_of_its_stage(
+    kb: KnowledgeBase, bank: tuple[Prompt, ...]
+) -> None:
+    by_id = {p.id: p for p in bank}
+    files = sorted((CONTENT / PROMPTS_DIR).glob("*.yaml"))
+    assert [f.stem for f in files] == sorted(s.id for s in kb.stages)
+    for path in files:
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["prompts"]:
+            assert stage_of(kb, by_id[entry["id"]]) == path.stem, entry["id"]
+
+
+def test_no_two_prompts_share_a_title(bank: tuple[Prompt, ...]) -> None:
+    titles = [p.title.casefold() for p in bank]
+    assert sorted({t for t in titles if titles.count(t) > 1}) == []
+
+
+def test_no_placeholder_text_is_left(bank: tuple[Prompt, ...]) -> None:
+    texts = [p.title + p.body + (p.hint or "") + (p.example or "") for p in bank]
+    assert not [t for t in texts if "TODO" in t or "TBD" in t]
 
 
 def write_bank(root: Path, **files: list[dict[str, object]]) -> Path:
