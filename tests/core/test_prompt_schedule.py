@@ -93,6 +93,11 @@ def test_a_time_that_occurs_twice_posts_once_at_its_first_occurrence(
     assert due_day(schedule, second) == day
 
 
+def test_a_fold_on_the_configured_time_is_ignored() -> None:
+    schedule = Schedule(time(1, 30, fold=1), "America/New_York")
+    assert post_moment(schedule, date(2024, 11, 3)) == utc(2024, 11, 3, 5, 30)
+
+
 def test_a_gap_day_does_not_move_the_days_around_it() -> None:
     schedule = Schedule(time(2, 30), "Europe/Berlin")
     assert post_moment(schedule, date(2024, 3, 30)) == utc(2024, 3, 30, 1, 30)  # CET

@@ -51,7 +51,8 @@ class Schedule:
 
 def post_moment(schedule: Schedule, local_day: date) -> datetime:
     """Return the instant (aware, UTC) local_day's post is due; see the module for DST."""
-    wall = datetime.combine(local_day, schedule.at, tzinfo=_zone(schedule))  # fold=0
+    # fold=0 even if `at` came with fold=1, which combine() would copy: the first occurrence.
+    wall = datetime.combine(local_day, schedule.at.replace(fold=0), tzinfo=_zone(schedule))
     due = wall.astimezone(UTC)
     if due.astimezone(_zone(schedule)).replace(tzinfo=None) == wall.replace(tzinfo=None):
         return due  # the time exists; fold=0 picked its first occurrence if it has two
