@@ -237,14 +237,30 @@ class StreakState:
 def streak_state(days: Iterable[date], rules: ForgivenessRules | None = None) -> StreakState:
     """Return the state of a streak at the end of its last study day (days: not empty)."""
     rules = rules or ForgivenessRules()
-    ordered = sorted(set(days))
-    if not ordered:
+    per_freeze, most = rules.days_per_freeze, rules.max_freezes
+    ordinals = sorted({d.toordinal() for d in days})
+    if not ordinals:
         raise ValueError("streak_state needs at least one study day")
-    # The day before the first: nothing counted yet, and no missed day before the first.
-    state = StreakState(ordered[0] - timedelta(days=1), 0, 0, 0, 0, rules)
-    for day in ordered:
-        state = advance(state, day)
-    return state
+    # advance() a day at a time, on plain ints: a recount of 100,000 members is millions of days.
+    current = longest = freezes = run = 0
+    previous = ordinals[0] - 1
+    for day in ordinals:
+        missed = day - previous - 1
+        if missed > 0:
+            if freezes >= missed:
+                freezes -= missed
+            else:
+                current = run = freezes = 0
+        current += 1
+        run += 1
+        if run == per_freeze:
+            run = 0
+            if freezes < most:
+                freezes += 1
+        if current > longest:
+            longest = current
+        previous = day
+    return StreakState(date.fromordinal(previous), current, longest, freezes, run, rules)
 
 
 def advance(state: StreakState, day: date) -> StreakState:
