@@ -6,6 +6,7 @@ import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +132,9 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+@lru_cache(maxsize=4096)
 def local_midnight(day: date, timezone: str) -> datetime:
-    """Return the moment day starts in timezone."""
+    """Return the moment day starts in timezone (cached: a batch asks for a few days only)."""
     return datetime.combine(day, time(0), tzinfo=zoneinfo.ZoneInfo(timezone))
 
 

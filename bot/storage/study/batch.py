@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import ReturningInsert
 
 from bot.core.study.ports import LearningEvent, Recorded, StudyDay
+from bot.storage.bulk import insert_returning
 from bot.storage.repositories import NAME_LENGTH
 from bot.storage.study.totals import EVENTS, MEMBERS, Member
 
@@ -33,20 +34,19 @@ class Pending:
     member: Member
 
 
-def event_row(pending: Pending) -> dict[str, Any]:
-    """Return the learning_events row of a pending event."""
+EVENT_KEYS = (
+    "platform", "user_id", "space_id", "kind", "source", "occurred_at", "local_date", "minutes",
+    "note",
+)  # fmt: skip
+
+
+def event_row(pending: Pending) -> tuple[Any, ...]:
+    """Return the learning_events row of a pending event, in EVENT_KEYS order."""
     event = pending.event
-    return {
-        "platform": pending.member[0],
-        "user_id": pending.member[1],
-        "space_id": event.space_id,
-        "kind": event.kind,
-        "source": event.source,
-        "occurred_at": event.occurred_at,
-        "local_date": event.local_date,
-        "minutes": event.minutes,
-        "note": event.note[:NOTE_LENGTH],
-    }
+    return (
+        pending.member[0], pending.member[1], event.space_id, event.kind, event.source,
+        event.occurred_at, event.local_date, event.minutes, event.note[:NOTE_LENGTH],
+    )  # fmt: skip
 
 
 def first_deliveries(
@@ -88,23 +88,24 @@ def lock_members(connection: Connection, batch: list[Pending]) -> dict[Member, L
     privacy flag of new rows are decided on current data, never on a cached copy.
     """
     members = {p.member: p for p in batch}
-    locked = connection.execute(
-        _lock_statement(connection.dialect.name),
-        [
-            {
-                "platform": platform,
-                "user_id": user_id,
-                "display_name": pending.display_name[:NAME_LENGTH],
-                "created_at": pending.event.occurred_at,
-                "updated_at": pending.event.occurred_at,
-            }
-            for (platform, user_id), pending in sorted(members.items())
-        ],
-    )
+    # A new member is shown on leaderboards and has no reminders (the columns' defaults).
+    rows = [
+        (platform, user_id, pending.display_name[:NAME_LENGTH], pending.event.occurred_at,
+         pending.event.occurred_at, False, False)
+        for (platform, user_id), pending in sorted(members.items())
+    ]  # fmt: skip
+    lock = _lock_statement(connection.dialect.name)
+    locked = insert_returning(connection, lock, _LOCK_KEYS, rows)
     return {
         (platform, user_id): Locked(bool(hidden), zone)
         for platform, user_id, hidden, zone in locked
     }
+
+
+_LOCK_KEYS = (
+    "platform", "user_id", "display_name", "created_at", "updated_at", "leaderboard_hidden",
+    "reminders",
+)  # fmt: skip
 
 
 @cache

@@ -22,9 +22,11 @@ from bot.core.study.streaks import (
     settle,
     streak_counts,
 )
+from bot.storage.bulk import insert_returning
 from bot.storage.db import engine_of, in_transaction
 from bot.storage.repositories import NAME_LENGTH
 from bot.storage.study.batch import (
+    EVENT_KEYS,
     Locked,
     Pending,
     cap_minutes,
@@ -119,10 +121,12 @@ class SqlLearningEventRepository:
     def _store(self, batch: list[Pending], connection: Connection) -> list[Recorded]:
         # First, so it is the lock: see lock_members.
         locked = lock_members(connection, batch)
-        inserted = connection.execute(
+        inserted = insert_returning(
             # The unique key decides, so a redelivery racing the first delivery (in this
             # process or another) is dropped; CHECK constraints refuse a bad kind or minutes.
+            connection,
             insert_events(connection.dialect.name),
+            EVENT_KEYS,
             [event_row(p) for p in batch],
         )
         new_ids = {(platform, source): id_ for platform, source, id_ in inserted}
@@ -176,7 +180,8 @@ class SqlLearningEventRepository:
         computed: list[Computed] = []
         recount: list[StatsRow] = []
         for row, totals, state in stored_rows(connection, latest, self._default_timezone):
-            step = _carried(row, totals, state, added[row.member], now[row.member])
+            today = local_date(now[row.member], row.timezone)
+            step = _carried(row, totals, state, added[row.member], today)
             if step is None:
                 recount.append(row)
             else:
@@ -248,12 +253,11 @@ def _carried(
     totals: StreakTotals,
     state: StreakState | None,
     added: dict[date, int],
-    now: datetime,
+    today: date,
 ) -> tuple[StreakTotals, StreakState] | None:
     """Return the row carried forward by the batch's days (oldest first), or None."""
     if state is None:
         return None
-    today = local_date(now, row.timezone)
     step: tuple[StreakTotals, StreakState] | None = (totals, state)
     for day in sorted(added):
         if step is None:

@@ -23,6 +23,7 @@ from bot.core.study.streaks import (
     streak_state,
     streak_totals,
 )
+from bot.storage.bulk import execute_many
 from bot.storage.tables import LearningEventRow, MemberRow, MemberStatsRow, SpaceRow
 
 log = logging.getLogger(__name__)
@@ -270,21 +271,27 @@ def upsert_totals(
     One statement instead of a placeholder row and then its totals. A new row takes the
     privacy flag given (read under the member lock); an existing row's flag is not touched.
     """
-    params = [
-        {
-            "platform": row.platform,
-            "space_id": row.space_id,
-            "user_id": row.user_id,
-            "display_name": names[(row.platform, row.space_id, row.user_id)],
-            "hidden": hidden.get(row.member, False),
-            "updated_at": at,
-            **dict(zip(TOTAL_COLUMNS, _TOTALS_OF(total), strict=True)),
-            **dict(zip(STATE_COLUMNS, state_values(state), strict=True)),
-        }
+    rows = [
+        (
+            row.platform,
+            row.space_id,
+            row.user_id,
+            names[(row.platform, row.space_id, row.user_id)],
+            hidden.get(row.member, False),
+            at,
+            *_TOTALS_OF(total),
+            *state_values(state),
+        )
         for row, total, state in totals
     ]
-    if params:
-        connection.execute(_upsert_totals(connection.dialect.name), params)
+    if rows:
+        execute_many(connection, _upsert_totals(connection.dialect.name), _UPSERT_KEYS, rows)
+
+
+_UPSERT_KEYS = (
+    "platform", "space_id", "user_id", "display_name", "hidden", "updated_at",
+    *TOTAL_COLUMNS, *STATE_COLUMNS,
+)  # fmt: skip
 
 
 @cache
