@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Dialect, Insert, Table
 
-Order = list[tuple[int, Any]]  # per parameter of the SQL: the index of its value, its processor
+Order = list[tuple[int, Any]]  # per parameter of the SQL: its value's index, its processor
 _COMPILED: dict[tuple[Insert, tuple[str, ...], type[Dialect]], tuple[str, str, Order]] = {}
 
 
@@ -33,7 +33,7 @@ def execute_many(
         return
     sql, _, order = _compiled(statement, keys, dialect)
     plain = _Plain(order)
-    connection.exec_driver_sql(sql, [plain(row) for row in rows])
+    connection.exec_driver_sql(sql, [tuple(plain(row)) for row in rows])
 
 
 def insert_returning(
@@ -59,7 +59,7 @@ def insert_returning(
         part = rows[start : start + per_statement]
         many = sql.replace(f"VALUES {group}", "VALUES " + ", ".join([group] * len(part)), 1)
         values = [value for row in part for value in plain(row)]
-        returned.extend(connection.exec_driver_sql(many, tuple(values)))
+        returned.extend(connection.exec_driver_sql(many, tuple(values)).fetchall())
     return returned
 
 
@@ -71,22 +71,24 @@ class _Plain:
     """
 
     def __init__(self, order: Order) -> None:
-        self._order = order
-        self._seen: list[dict[Any, Any]] = [{} for _ in order]
+        # Only the values with a processor are visited; the rest pass as they are.
+        self._processed: list[tuple[int, Any, dict[Any, Any]]] = [
+            (position, process, {}) for position, (_, process) in enumerate(order) if process
+        ]
+        indexes = [i for i, _ in order]
+        self._indexes = None if indexes == list(range(len(order))) else indexes
 
-    def __call__(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        values = []
-        for (i, process), seen in zip(self._order, self._seen, strict=True):
-            value = row[i]
-            if process is not None:
-                # Equal moments in other timezones are equal: keep them apart.
-                key = (value, value.tzinfo) if isinstance(value, datetime) else value
-                done = seen.get(key, _MISSING)
-                if done is _MISSING:
-                    done = seen[key] = process(value)
-                value = done
-            values.append(value)
-        return tuple(values)
+    def __call__(self, row: tuple[Any, ...]) -> list[Any]:
+        values = list(row) if self._indexes is None else [row[i] for i in self._indexes]
+        for position, process, seen in self._processed:
+            value = values[position]
+            # Equal moments in other timezones are equal: keep them apart.
+            key = (value, value.tzinfo) if isinstance(value, datetime) else value
+            done = seen.get(key, _MISSING)
+            if done is _MISSING:
+                done = seen[key] = process(value)
+            values[position] = done
+        return values
 
 
 _MISSING = object()

@@ -161,7 +161,7 @@ def day_totals(
             "user_ids": sorted({user for user, _ in pairs}),
             "days": sorted({day for _, day in pairs}),
         }
-        for user_id, day, minutes, events in connection.execute(DAY_TOTALS, params):
+        for user_id, day, minutes, events in connection.execute(DAY_TOTALS, params).all():
             if (user_id, day) in pairs:
                 # PostgreSQL sums an INTEGER column as BIGINT: int() keeps the port's type.
                 found[((platform, user_id), day)] = StudyDay(day, int(minutes), events)

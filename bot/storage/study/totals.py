@@ -200,7 +200,7 @@ STORED_ROWS = (
     )
     .order_by(STATS.c.user_id, STATS.c.space_id)
 )
-_TOTALS_AT = len(TOTAL_COLUMNS)
+_STATE_AT = 6 + len(TOTAL_COLUMNS)  # where a stored row's state columns start
 
 
 def stored_rows(
@@ -209,21 +209,31 @@ def stored_rows(
     """Return the members' member_stats rows with their rules, stored totals and state."""
     found: list[Computed] = []
     for platform, user_ids in _by_platform(members).items():
-        result = connection.execute(STORED_ROWS, {"platform": platform, "user_ids": user_ids})
-        for space, user_id, per_freeze, most, space_zone, own_zone, *stored in result:
+        params = {"platform": platform, "user_ids": user_ids}
+        for row in connection.execute(STORED_ROWS, params).all():
+            space, user_id, per_freeze, most, space_zone, own_zone = row[:6]
             # A space never configured (no row) runs the default rules.
-            rules = ForgivenessRules() if per_freeze is None else ForgivenessRules(per_freeze, most)
+            rules = _DEFAULT_RULES if per_freeze is None else _rules(per_freeze, most)
             timezone = own_zone or space_zone or fallback_timezone
-            totals = StreakTotals(*stored[:_TOTALS_AT])
-            streak, freezes, run, state_per_freeze, state_most = stored[_TOTALS_AT:]
+            totals = StreakTotals(*row[6:_STATE_AT])
+            streak, freezes, run, state_per_freeze, state_most = row[_STATE_AT:]
             state = None
             if streak is not None:
                 state = StreakState(
                     totals.last_day, streak, totals.longest_streak, freezes, run,
-                    ForgivenessRules(state_per_freeze, state_most),
+                    _rules(state_per_freeze, state_most),
                 )  # fmt: skip
             found.append((StatsRow(platform, space, user_id, rules, timezone), totals, state))
     return found
+
+
+_DEFAULT_RULES = ForgivenessRules()
+
+
+@cache
+def _rules(days_per_freeze: int, max_freezes: int) -> ForgivenessRules:
+    """Return the rules (one object per pair: a batch's rows mostly share theirs)."""
+    return ForgivenessRules(days_per_freeze, max_freezes)
 
 
 _TOTALS_OF = attrgetter(*TOTAL_COLUMNS)  # a StreakTotals as a tuple, in TOTAL_COLUMNS order
@@ -278,9 +288,9 @@ def upsert_totals(
             row.user_id,
             names[(row.platform, row.space_id, row.user_id)],
             hidden.get(row.member, False),
-            at,
             *_TOTALS_OF(total),
             *state_values(state),
+            at,
         )
         for row, total, state in totals
     ]
@@ -288,9 +298,10 @@ def upsert_totals(
         execute_many(connection, _upsert_totals(connection.dialect.name), _UPSERT_KEYS, rows)
 
 
+# In the table's order, which is the compiled INSERT's: the values need no reordering.
 _UPSERT_KEYS = (
-    "platform", "space_id", "user_id", "display_name", "hidden", "updated_at",
-    *TOTAL_COLUMNS, *STATE_COLUMNS,
+    "platform", "space_id", "user_id", "display_name", "hidden", *TOTAL_COLUMNS,
+    *STATE_COLUMNS, "updated_at",
 )  # fmt: skip
 
 
