@@ -177,36 +177,35 @@ class SqlLearningEventRepository:
                 spent[event.local_date] = spent.get(event.local_date, 0) + minutes
         now = {member: pending.event.occurred_at for member, pending in latest.items()}
         at = max(now.values())
-        computed: list[Computed] = []
+        computed: dict[tuple[str, str, str], Computed] = {}
+        answers: dict[tuple[str, str, str], StreakCounts] = {}
         recount: list[StatsRow] = []
         for row, totals, state in stored_rows(connection, latest, self._default_timezone):
+            key = (row.platform, row.space_id, row.user_id)
             today = local_date(now[row.member], row.timezone)
             step = _carried(row, totals, state, added[row.member], today)
             if step is None:
                 recount.append(row)
-            else:
-                computed.append((row, *step))
-        have = {(r.platform, r.space_id, r.user_id) for r, _, _ in computed}
-        have.update((r.platform, r.space_id, r.user_id) for r in recount)
+                continue
+            computed[key] = (row, *step)
+            if key in names:
+                answers[key] = _counts(step[0], step[1], today)
+        have = set(computed).union((r.platform, r.space_id, r.user_id) for r in recount)
         recount.extend(self._new_rows(connection, sorted(set(names) - have), locked))
-        days: dict[Member, list[StudyDay]] = {}
         if recount:
             days = study_days(connection, {row.member for row in recount})
-            computed.extend(compute_totals(recount, days, now))
-        studied = sorted(
-            (c for c in computed if (c[0].platform, c[0].space_id, c[0].user_id) in names),
-            key=lambda c: (c[0].platform, c[0].space_id, c[0].user_id),
-        )
+            for row, totals, state in compute_totals(recount, days, now):
+                key = (row.platform, row.space_id, row.user_id)
+                computed[key] = (row, totals, state)
+                if key in names:
+                    answers[key] = _recounted(row, totals, state, now[row.member], days)
         # Sorted, so two writers lock rows in the same order. A new row takes the privacy
         # choice read under the member lock; an existing row's flag is never written here.
+        studied = [computed[key] for key in sorted(names) if key in computed]
         hidden = {member: lock.hidden for member, lock in locked.items()}
         upsert_totals(connection, studied, names, hidden, at)
-        others = [c for c in computed if (c[0].platform, c[0].space_id, c[0].user_id) not in names]
-        write_totals(connection, others, at)
-        return {
-            (row.platform, row.space_id, row.user_id): _counts(row, totals, state, now, days)
-            for row, totals, state in studied
-        }
+        write_totals(connection, [c for key, c in computed.items() if key not in names], at)
+        return answers
 
     def _new_rows(
         self,
@@ -266,19 +265,25 @@ def _carried(
     return step
 
 
-def _counts(
+def _counts(totals: StreakTotals, state: StreakState, today: date) -> StreakCounts:
+    """Return a row's streak as of its today, for the answer to the member."""
+    _, _, freezes = settle(state, today)
+    return StreakCounts(totals.current_streak, totals.longest_streak, freezes)
+
+
+def _recounted(
     row: StatsRow,
     totals: StreakTotals,
     state: StreakState | None,
-    now: dict[Member, datetime],
+    now: datetime,
     days: dict[Member, list[StudyDay]],
 ) -> StreakCounts:
-    """Return the row's streak as of its today, for the answer to the member."""
-    today = local_date(now[row.member], row.timezone)
+    """Return the streak of a row counted from all the days, for the answer to the member."""
+    today = local_date(now, row.timezone)
     if state is not None:
-        _, _, freezes = settle(state, today)
-    else:  # a day after today: the days were read (compute_totals)
-        _, _, freezes = streak_counts((d.day for d in days[row.member]), today, row.rules)
+        return _counts(totals, state, today)
+    # No state: a day after today (compute_totals); count the freezes from the days.
+    _, _, freezes = streak_counts((d.day for d in days[row.member]), today, row.rules)
     return StreakCounts(totals.current_streak, totals.longest_streak, freezes)
 
 
