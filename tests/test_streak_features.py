@@ -286,3 +286,16 @@ async def test_a_refused_role_is_explained_not_hidden(running: Running) -> None:
         reply = await running.say(ADA, "checkin")
         running.advance(days=1)
     assert "could not give you" in (field_value(reply, "Milestone") or "")
+
+
+async def test_a_second_checkin_on_a_day_says_the_days_total(running: Running) -> None:
+    first = await running.say(ADA, "checkin 30")
+    assert "30 min" in first.text and "today" not in first.text
+    running.advance(hours=2)
+    second = await running.say(ADA, "checkin 10")
+    # The event's minutes, then the day's total.
+    assert re.findall(r"(\d+) min", second.text) == ["10", "40"], second.text
+    assert "Your streak: 1 day" in second.text
+    assert field_value(second, "Freezes banked") == "0"
+    running.advance(days=1)
+    assert "today" not in (await running.say(ADA, "checkin 5")).text  # a new day's first

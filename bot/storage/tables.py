@@ -279,6 +279,14 @@ class MemberStatsRow(Base):
     month_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     total_days: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     total_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # The streak at the end of last_day, before the days after it (StreakState), under the
+    # rules it was counted with: a check-in on a later day carries it forward instead of
+    # counting every day again. NULL: unknown, the next update counts from all the days.
+    state_streak: Mapped[int | None] = mapped_column(Integer)
+    state_freezes: Mapped[int | None] = mapped_column(SmallInteger)
+    state_run: Mapped[int | None] = mapped_column(SmallInteger)
+    state_days_per_freeze: Mapped[int | None] = mapped_column(SmallInteger)
+    state_max_freezes: Mapped[int | None] = mapped_column(SmallInteger)
     updated_at: Mapped[datetime]
 
 

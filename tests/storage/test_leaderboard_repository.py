@@ -100,8 +100,8 @@ async def test_repeated_sources_in_one_batch_count_once(sessions: Sessions) -> N
     )
     assert [r.stored for r in results].count(True) == 1
     stored = next(r for r in results if r.stored)
-    assert [(d.minutes, d.events) for d in stored.days] == [(10, 1)]
-    assert all(r.days == () for r in results if not r.stored)
+    assert stored.day is not None and (stored.day.minutes, stored.day.events) == (10, 1)
+    assert all(r.day is None and r.streak is None for r in results if not r.stored)
     assert [s.value for s in await SqlLeaderboard(sessions).top(board())] == [10]
 
 

@@ -92,10 +92,12 @@ async def test_days_sum_minutes_and_count_events_per_date_oldest_first(
 
     assert days == [StudyDay(MONDAY, 30, 2), StudyDay(tuesday, 45, 2)]
     assert all(type(d.minutes) is int and type(d.events) is int for d in days)
-    # The batch writer's read of the days (a check-in's answer) gives the same plain values.
+    # The batch writer's read of the event's day (a check-in's answer) gives the same plain
+    # values; Monday came after Tuesday, so Tuesday's streak is counted from all the days.
     assert last.stored
-    assert last.days == tuple(days)
-    assert all(type(d.minutes) is int and type(d.events) is int for d in last.days)
+    assert last.day == days[1]
+    assert type(last.day.minutes) is int and type(last.day.events) is int
+    assert last.streak == (2, 2, 0)
 
 
 async def test_record_stores_every_field(

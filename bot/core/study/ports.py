@@ -35,13 +35,27 @@ class StudyDay(NamedTuple):
     events: int
 
 
+class StreakCounts(NamedTuple):
+    """A member's streak in one space as of one day."""
+
+    current: int
+    longest: int
+    freezes_banked: int
+
+
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """The outcome of recording a learning event."""
+    """The outcome of recording a learning event, with what an answer about it needs.
+
+    When stored, day and streak come from the transaction that wrote the event (after the
+    whole batch it was written with), so answering needs no second read, and never the
+    member's whole history.
+    """
 
     stored: bool  # False: an event with its platform and source was stored before
-    days: tuple[StudyDay, ...] = ()  # when stored: the member's study days, oldest first
     minutes: int = 0  # minutes counted: the event's, less what went over 24 h on its local day
+    day: StudyDay | None = None  # when stored: the event's local day, all its minutes and events
+    streak: StreakCounts | None = None  # when stored: the streak in the event's space, that day
 
 
 class LearningEventRepository(Protocol):

@@ -6,6 +6,7 @@ import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +132,9 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+@lru_cache(maxsize=4096)
 def local_midnight(day: date, timezone: str) -> datetime:
-    """Return the moment day starts in timezone."""
+    """Return the moment day starts in timezone (cached: a batch asks for a few days only)."""
     return datetime.combine(day, time(0), tzinfo=zoneinfo.ZoneInfo(timezone))
 
 
@@ -190,14 +192,6 @@ def streak_totals(
         raise ValueError("streak_totals needs at least one study day")
     current, longest, freezes = streak_counts(minutes, today, rules)
     last = max(minutes)
-    if current:
-        # The first day that may go unstudied is the day after the last study day, or today;
-        # each banked freeze covers one more day, and the day after those ends the streak
-        # once it is over.
-        ends = max(last + timedelta(days=1), today) + timedelta(days=freezes)
-        alive_until = local_midnight(ends + timedelta(days=1), timezone)
-    else:
-        alive_until = local_midnight(today, timezone)
     monday = week_start(today)
     first_of_month = today.replace(day=1)
     week_days = week_minutes = month_days = month_minutes = 0
@@ -211,7 +205,7 @@ def streak_totals(
     return StreakTotals(
         current_streak=current,
         longest_streak=longest,
-        alive_until=alive_until,
+        alive_until=alive_until(current, freezes, last, today, timezone),
         last_day=last,
         week_start=monday,
         week_days=week_days,
@@ -222,3 +216,159 @@ def streak_totals(
         total_days=len(minutes),
         total_minutes=sum(minutes.values()),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StreakState:
+    """A streak as it stands at the end of its last study day, before the days after it.
+
+    It depends on the study days and the rules only, never on today, so it can be stored
+    with a member's totals and carried forward a day at a time (next_totals) instead of
+    counting every day again. settle() gives streak_counts' numbers from it for any today
+    on or after last_day.
+    """
+
+    last_day: date
+    current: int  # the streak at the end of last_day
+    longest: int
+    freezes: int  # banked at the end of last_day
+    run: int  # days in a row toward the next freeze
+    rules: ForgivenessRules  # the rules it was counted under
+
+
+def streak_state(days: Iterable[date], rules: ForgivenessRules | None = None) -> StreakState:
+    """Return the state of a streak at the end of its last study day (days: not empty)."""
+    rules = rules or ForgivenessRules()
+    per_freeze, most = rules.days_per_freeze, rules.max_freezes
+    ordinals = sorted({d.toordinal() for d in days})
+    if not ordinals:
+        raise ValueError("streak_state needs at least one study day")
+    # advance() a day at a time, on plain ints: a recount of 100,000 members is millions of days.
+    current = longest = freezes = run = 0
+    previous = ordinals[0] - 1
+    for day in ordinals:
+        missed = day - previous - 1
+        if missed > 0:
+            if freezes >= missed:
+                freezes -= missed
+            else:
+                current = run = freezes = 0
+        current += 1
+        run += 1
+        if run == per_freeze:
+            run = 0
+            if freezes < most:
+                freezes += 1
+        if current > longest:
+            longest = current
+        previous = day
+    return StreakState(date.fromordinal(previous), current, longest, freezes, run, rules)
+
+
+def advance(state: StreakState, day: date) -> StreakState:
+    """Return the state after one more study day, later than state.last_day.
+
+    The missed days between use banked freezes or end the streak, as in streak_counts.
+    """
+    missed = (day - state.last_day).days - 1
+    if missed < 0:
+        raise ValueError("advance needs a day after the state's last day")
+    current, freezes, run, rules = state.current, state.freezes, state.run, state.rules
+    if missed > 0:
+        if freezes >= missed:
+            freezes -= missed
+        else:
+            current = run = freezes = 0
+    current += 1
+    run += 1
+    if run == rules.days_per_freeze:
+        run = 0
+        if freezes < rules.max_freezes:
+            freezes += 1
+    return StreakState(day, current, max(state.longest, current), freezes, run, rules)
+
+
+def settle(state: StreakState, today: date) -> tuple[int, int, int]:
+    """Return (current, longest, freezes_banked) as of today (on or after state.last_day).
+
+    The missed days after the last study day and before today use freezes or end the streak.
+    """
+    current, freezes = state.current, state.freezes
+    missed = (today - state.last_day).days - 1
+    if missed > 0:
+        if freezes >= missed:
+            freezes -= missed
+        else:
+            current = freezes = 0
+    return current, state.longest, freezes
+
+
+def next_totals(
+    totals: StreakTotals,
+    state: StreakState,
+    day: date,
+    minutes: int,
+    today: date,
+    timezone: str,
+    rules: ForgivenessRules,
+) -> tuple[StreakTotals, StreakState] | None:
+    """Return the totals and state after minutes more study on day, or None if they can't be.
+
+    totals and state are of the same study days, the totals computed on a today on or
+    after their last day (so they count every day). Without the days themselves, only an
+    event on or after the last day and on or before today, under the same rules, can be
+    added; a new week or month is only known to hold no earlier day when it starts after the
+    last day. None means: count from all the days (streak_totals, streak_state).
+    """
+    last = totals.last_day
+    if state.rules != rules or state.last_day != last or not last <= day <= today:
+        return None
+    monday, first_of_month = week_start(today), today.replace(day=1)
+    if monday == totals.week_start:
+        week_days, week_minutes = totals.week_days, totals.week_minutes
+    elif monday > last:
+        week_days = week_minutes = 0
+    else:
+        return None
+    if first_of_month == totals.month_start:
+        month_days, month_minutes = totals.month_days, totals.month_minutes
+    elif first_of_month > last:
+        month_days = month_minutes = 0
+    else:
+        return None
+    new = day > last
+    if new:
+        state = advance(state, day)
+    if monday <= day:
+        week_days += new
+        week_minutes += minutes
+    if first_of_month <= day:
+        month_days += new
+        month_minutes += minutes
+    current, longest, freezes = settle(state, today)
+    after = StreakTotals(
+        current_streak=current,
+        longest_streak=longest,
+        alive_until=alive_until(current, freezes, state.last_day, today, timezone),
+        last_day=state.last_day,
+        week_start=monday,
+        week_days=week_days,
+        week_minutes=week_minutes,
+        month_start=first_of_month,
+        month_days=month_days,
+        month_minutes=month_minutes,
+        total_days=totals.total_days + new,
+        total_minutes=totals.total_minutes + minutes,
+    )
+    return after, state
+
+
+def alive_until(current: int, freezes: int, last: date, today: date, timezone: str) -> datetime:
+    """Return the moment a streak is over unless the member studies (see StreakTotals)."""
+    if current:
+        # The first day that may go unstudied is the day after the last study day, or today;
+        # each banked freeze covers one more day, and the day after those ends the streak
+        # once it is over.
+        ends = max(last + timedelta(days=1), today) + timedelta(days=freezes)
+        return local_midnight(ends + timedelta(days=1), timezone)
+    return local_midnight(today, timezone)

@@ -9,11 +9,12 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import ReturningInsert
 
 from bot.core.study.ports import LearningEvent, Recorded, StudyDay
+from bot.storage.bulk import insert_returning
 from bot.storage.repositories import NAME_LENGTH
 from bot.storage.study.totals import EVENTS, MEMBERS, Member
 
@@ -33,20 +34,19 @@ class Pending:
     member: Member
 
 
-def event_row(pending: Pending) -> dict[str, Any]:
-    """Return the learning_events row of a pending event."""
+EVENT_KEYS = (
+    "platform", "user_id", "space_id", "kind", "source", "occurred_at", "local_date", "minutes",
+    "note",
+)  # fmt: skip
+
+
+def event_row(pending: Pending) -> tuple[Any, ...]:
+    """Return the learning_events row of a pending event, in EVENT_KEYS order."""
     event = pending.event
-    return {
-        "platform": pending.member[0],
-        "user_id": pending.member[1],
-        "space_id": event.space_id,
-        "kind": event.kind,
-        "source": event.source,
-        "occurred_at": event.occurred_at,
-        "local_date": event.local_date,
-        "minutes": event.minutes,
-        "note": event.note[:NOTE_LENGTH],
-    }
+    return (
+        pending.member[0], pending.member[1], event.space_id, event.kind, event.source,
+        event.occurred_at, event.local_date, event.minutes, event.note[:NOTE_LENGTH],
+    )  # fmt: skip
 
 
 def first_deliveries(
@@ -88,23 +88,24 @@ def lock_members(connection: Connection, batch: list[Pending]) -> dict[Member, L
     privacy flag of new rows are decided on current data, never on a cached copy.
     """
     members = {p.member: p for p in batch}
-    locked = connection.execute(
-        _lock_statement(connection.dialect.name),
-        [
-            {
-                "platform": platform,
-                "user_id": user_id,
-                "display_name": pending.display_name[:NAME_LENGTH],
-                "created_at": pending.event.occurred_at,
-                "updated_at": pending.event.occurred_at,
-            }
-            for (platform, user_id), pending in sorted(members.items())
-        ],
-    )
+    # A new member is shown on leaderboards and has no reminders (the columns' defaults).
+    rows = [
+        (platform, user_id, pending.display_name[:NAME_LENGTH], pending.event.occurred_at,
+         pending.event.occurred_at, False, False)
+        for (platform, user_id), pending in sorted(members.items())
+    ]  # fmt: skip
+    lock = _lock_statement(connection.dialect.name)
+    locked = insert_returning(connection, lock, _LOCK_KEYS, rows)
     return {
         (platform, user_id): Locked(bool(hidden), zone)
         for platform, user_id, hidden, zone in locked
     }
+
+
+_LOCK_KEYS = (
+    "platform", "user_id", "display_name", "created_at", "updated_at", "leaderboard_hidden",
+    "reminders",
+)  # fmt: skip
 
 
 @cache
@@ -127,25 +128,63 @@ def insert_events(dialect: str) -> ReturningInsert[str, str, int]:
     ).returning(EVENTS.c.platform, EVENTS.c.source, EVENTS.c.id)
 
 
+# The (member, day) sums the daily cap needs: `user_id IN (...) AND local_date IN (...)` walks
+# the study-days index (it holds minutes), as a row-value IN would not on SQLite; a batch
+# usually has one date, so little beyond the pairs asked for is read. Built once.
+DAY_TOTALS = (
+    select(EVENTS.c.user_id, EVENTS.c.local_date, func.sum(EVENTS.c.minutes), func.count())
+    .where(
+        EVENTS.c.platform == bindparam("platform"),
+        EVENTS.c.user_id.in_(bindparam("user_ids", expanding=True)),
+        EVENTS.c.local_date.in_(bindparam("days", expanding=True)),
+    )
+    .group_by(EVENTS.c.user_id, EVENTS.c.local_date)
+)
+
+
+def day_totals(
+    connection: Connection, batch: list[Pending], stored: list[bool]
+) -> dict[tuple[Member, date], StudyDay]:
+    """Return the minutes and events of each member's local day with new events in batch.
+
+    Read after the insert and under the member lock: the new events are in, at full minutes,
+    and no other writer can add to these days until the commit.
+    """
+    wanted: dict[str, set[tuple[str, date]]] = defaultdict(set)
+    for pending, new in zip(batch, stored, strict=True):
+        if new:
+            wanted[pending.member[0]].add((pending.member[1], pending.event.local_date))
+    found: dict[tuple[Member, date], StudyDay] = {}
+    for platform, pairs in sorted(wanted.items()):
+        params = {
+            "platform": platform,
+            "user_ids": sorted({user for user, _ in pairs}),
+            "days": sorted({day for _, day in pairs}),
+        }
+        for user_id, day, minutes, events in connection.execute(DAY_TOTALS, params).all():
+            if (user_id, day) in pairs:
+                # PostgreSQL sums an INTEGER column as BIGINT: int() keeps the port's type.
+                found[((platform, user_id), day)] = StudyDay(day, int(minutes), events)
+    return found
+
+
 def cap_minutes(
     connection: Connection,
     batch: list[Pending],
     stored: list[bool],
     new_ids: dict[tuple[str, str], int],
-    days: dict[Member, list[StudyDay]],
+    days: dict[tuple[Member, date], StudyDay],
 ) -> list[int]:
     """Cut new events' minutes so no local day holds more than 24 hours; return those counted.
 
-    days (read under the member lock, so no other writer can add to them meanwhile) already
-    holds the new events at their full minutes; they are counted in batch order.
+    days (day_totals) already holds the new events at their full minutes; they are counted
+    in batch order, and days is left holding the minutes counted.
     """
     asked: dict[tuple[Member, date], int] = defaultdict(int)
     for pending, new in zip(batch, stored, strict=True):
         if new:
             asked[(pending.member, pending.event.local_date)] += pending.event.minutes
-    # Only the days with new events matter; they are usually each member's last.
-    totals = {key: _day(days[key[0]], key[1]).minutes for key in asked}
-    room = {key: max(0, DAY_MINUTES - (totals[key] - minutes)) for key, minutes in asked.items()}
+    room = {key: max(0, DAY_MINUTES - (days[key].minutes - more)) for key, more in asked.items()}
     counted: list[int] = []
     cut: list[dict[str, Any]] = []
     for pending, new in zip(batch, stored, strict=True):
@@ -159,7 +198,8 @@ def cap_minutes(
         counted.append(allowed)
         if allowed < event.minutes:
             cut.append({"b_id": new_ids[(key[0][0], event.source)], "b_minutes": allowed})
-            totals[key] -= event.minutes - allowed
+            day = days[key]
+            days[key] = day._replace(minutes=day.minutes - (event.minutes - allowed))
     if cut:
         connection.execute(
             update(EVENTS)
@@ -167,13 +207,4 @@ def cap_minutes(
             .values(minutes=bindparam("b_minutes")),
             cut,
         )
-        for (member, day), minutes in totals.items():
-            study = days[member]
-            index = study.index(_day(study, day))
-            study[index] = StudyDay(day, minutes, study[index].events)
     return counted
-
-
-def _day(study: list[StudyDay], day: date) -> StudyDay:
-    """Return the StudyDay of day, searching from the latest."""
-    return next(d for d in reversed(study) if d.day == day)

@@ -4,32 +4,45 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date
+from collections import defaultdict
+from datetime import date, datetime
 from functools import partial
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.ports import MemberKey
-from bot.core.study.ports import LearningEvent, Recorded, StudyDay
-from bot.core.study.streaks import ForgivenessRules
+from bot.core.study.ports import LearningEvent, Recorded, StreakCounts, StudyDay
+from bot.core.study.streaks import (
+    ForgivenessRules,
+    StreakState,
+    StreakTotals,
+    local_date,
+    next_totals,
+    settle,
+    streak_counts,
+)
+from bot.storage.bulk import insert_returning
 from bot.storage.db import engine_of, in_transaction
 from bot.storage.repositories import NAME_LENGTH
 from bot.storage.study.batch import (
+    EVENT_KEYS,
     Locked,
     Pending,
     cap_minutes,
+    day_totals,
     event_row,
     first_deliveries,
     insert_events,
     lock_members,
 )
 from bot.storage.study.totals import (
+    Computed,
     Member,
     StatsRow,
     compute_totals,
     space_rules,
-    stats_rows,
+    stored_rows,
     study_days,
     upsert_totals,
     write_totals,
@@ -108,26 +121,33 @@ class SqlLearningEventRepository:
     def _store(self, batch: list[Pending], connection: Connection) -> list[Recorded]:
         # First, so it is the lock: see lock_members.
         locked = lock_members(connection, batch)
-        inserted = connection.execute(
+        inserted = insert_returning(
             # The unique key decides, so a redelivery racing the first delivery (in this
             # process or another) is dropped; CHECK constraints refuse a bad kind or minutes.
+            connection,
             insert_events(connection.dialect.name),
+            EVENT_KEYS,
             [event_row(p) for p in batch],
         )
         new_ids = {(platform, source): id_ for platform, source, id_ in inserted}
         stored, latest = first_deliveries(batch, set(new_ids))
-        days: dict[Member, list[StudyDay]] = {}
+        days: dict[tuple[Member, date], StudyDay] = {}
         counted: list[int] = [p.event.minutes for p in batch]
+        streaks: dict[tuple[str, str, str], StreakCounts] = {}
         if latest:
-            days = study_days(connection, latest)
+            days = day_totals(connection, batch, stored)
             counted = cap_minutes(connection, batch, stored, new_ids, days)
-            self._refresh_totals(connection, batch, stored, locked, latest, days)
+            streaks = self._refresh_totals(connection, batch, stored, counted, locked, latest)
         results = []
         for pending, new, minutes in zip(batch, stored, counted, strict=True):
             if not new:
                 log.debug("dropping repeated learning event %s", pending.event.source)
-            study = tuple(days.get(pending.member, ())) if new else ()
-            results.append(Recorded(new, study, minutes if new else 0))
+                results.append(Recorded(False))
+                continue
+            member, event = pending.member, pending.event
+            day = days[(member, event.local_date)]
+            streak = streaks[(member[0], event.space_id, member[1])]
+            results.append(Recorded(True, minutes, day, streak))
         return results
 
     def _refresh_totals(
@@ -135,36 +155,57 @@ class SqlLearningEventRepository:
         connection: Connection,
         batch: list[Pending],
         stored: list[bool],
+        counted: list[int],
         locked: dict[Member, Locked],
         latest: dict[Member, Pending],
-        days: dict[Member, list[StudyDay]],
-    ) -> None:
-        """Write the member's row in the event's space, and recompute all their rows.
+    ) -> dict[tuple[str, str, str], StreakCounts]:
+        """Update the members' rows in every space; return the streak in the events' spaces.
 
         A member's study days are theirs in every space, so a new day changes each of their
-        rows; each row is computed with its own space's rules and timezone.
+        rows; each row is computed with its own space's rules and timezone. A row whose
+        stored state allows it is carried forward by the batch's days (next_totals); any
+        other (a new row, an unknown state, other rules, an earlier day) is counted from all
+        the member's days.
         """
-        names = {
-            (p.member[0], p.event.space_id, p.member[1]): p.display_name[:NAME_LENGTH]
-            for p, new in zip(batch, stored, strict=True)
-            if new
-        }
-        rows = stats_rows(connection, latest, self._default_timezone)
-        missing = set(names).difference((r.platform, r.space_id, r.user_id) for r in rows)
-        rows.extend(self._new_rows(connection, sorted(missing), locked))
+        names: dict[tuple[str, str, str], str] = {}
+        added: dict[Member, dict[date, int]] = defaultdict(dict)
+        for pending, new, minutes in zip(batch, stored, counted, strict=True):
+            if new:
+                member, event = pending.member, pending.event
+                names[(member[0], event.space_id, member[1])] = pending.display_name[:NAME_LENGTH]
+                spent = added[member]
+                spent[event.local_date] = spent.get(event.local_date, 0) + minutes
         now = {member: pending.event.occurred_at for member, pending in latest.items()}
         at = max(now.values())
-        totals = compute_totals(rows, days, now)
-        studied = sorted(
-            (t for t in totals if (t[0].platform, t[0].space_id, t[0].user_id) in names),
-            key=lambda t: (t[0].platform, t[0].space_id, t[0].user_id),
-        )
+        computed: dict[tuple[str, str, str], Computed] = {}
+        answers: dict[tuple[str, str, str], StreakCounts] = {}
+        recount: list[StatsRow] = []
+        for row, totals, state in stored_rows(connection, latest, self._default_timezone):
+            key = (row.platform, row.space_id, row.user_id)
+            today = local_date(now[row.member], row.timezone)
+            step = _carried(row, totals, state, added[row.member], today)
+            if step is None:
+                recount.append(row)
+                continue
+            computed[key] = (row, *step)
+            if key in names:
+                answers[key] = _counts(step[0], step[1], today)
+        have = set(computed).union((r.platform, r.space_id, r.user_id) for r in recount)
+        recount.extend(self._new_rows(connection, sorted(set(names) - have), locked))
+        if recount:
+            days = study_days(connection, {row.member for row in recount})
+            for row, totals, state in compute_totals(recount, days, now):
+                key = (row.platform, row.space_id, row.user_id)
+                computed[key] = (row, totals, state)
+                if key in names:
+                    answers[key] = _recounted(row, totals, state, now[row.member], days)
         # Sorted, so two writers lock rows in the same order. A new row takes the privacy
         # choice read under the member lock; an existing row's flag is never written here.
+        studied = [computed[key] for key in sorted(names) if key in computed]
         hidden = {member: lock.hidden for member, lock in locked.items()}
         upsert_totals(connection, studied, names, hidden, at)
-        others = [t for t in totals if (t[0].platform, t[0].space_id, t[0].user_id) not in names]
-        write_totals(connection, others, at)
+        write_totals(connection, [c for key, c in computed.items() if key not in names], at)
+        return answers
 
     def _new_rows(
         self,
@@ -204,6 +245,46 @@ class SqlLearningEventRepository:
             rows = (await session.execute(query)).all()
         # PostgreSQL sums an INTEGER column as BIGINT; int() keeps the port's type plain.
         return [StudyDay(day, int(minutes), int(events)) for day, minutes, events in rows]
+
+
+def _carried(
+    row: StatsRow,
+    totals: StreakTotals,
+    state: StreakState | None,
+    added: dict[date, int],
+    today: date,
+) -> tuple[StreakTotals, StreakState] | None:
+    """Return the row carried forward by the batch's days (oldest first), or None."""
+    if state is None:
+        return None
+    step: tuple[StreakTotals, StreakState] | None = (totals, state)
+    for day in sorted(added):
+        if step is None:
+            return None
+        step = next_totals(*step, day, added[day], today, row.timezone, row.rules)
+    return step
+
+
+def _counts(totals: StreakTotals, state: StreakState, today: date) -> StreakCounts:
+    """Return a row's streak as of its today, for the answer to the member."""
+    _, _, freezes = settle(state, today)
+    return StreakCounts(totals.current_streak, totals.longest_streak, freezes)
+
+
+def _recounted(
+    row: StatsRow,
+    totals: StreakTotals,
+    state: StreakState | None,
+    now: datetime,
+    days: dict[Member, list[StudyDay]],
+) -> StreakCounts:
+    """Return the streak of a row counted from all the days, for the answer to the member."""
+    today = local_date(now, row.timezone)
+    if state is not None:
+        return _counts(totals, state, today)
+    # No state: a day after today (compute_totals); count the freezes from the days.
+    _, _, freezes = streak_counts((d.day for d in days[row.member]), today, row.rules)
+    return StreakCounts(totals.current_streak, totals.longest_streak, freezes)
 
 
 def _settle(

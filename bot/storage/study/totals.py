@@ -15,7 +15,15 @@ from sqlalchemy import Connection, Insert, Table, and_, bindparam, func, select,
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.core.study.ports import StudyDay
-from bot.core.study.streaks import ForgivenessRules, StreakTotals, local_date, streak_totals
+from bot.core.study.streaks import (
+    ForgivenessRules,
+    StreakState,
+    StreakTotals,
+    local_date,
+    streak_state,
+    streak_totals,
+)
+from bot.storage.bulk import execute_many
 from bot.storage.tables import LearningEventRow, MemberRow, MemberStatsRow, SpaceRow
 
 log = logging.getLogger(__name__)
@@ -27,6 +35,10 @@ EVENTS = cast(Table, LearningEventRow.__table__)
 MEMBERS = cast(Table, MemberRow.__table__)
 SPACES = cast(Table, SpaceRow.__table__)
 TOTAL_COLUMNS = tuple(f.name for f in fields(StreakTotals))
+# A row's StreakState (its last_day is the row's): NULL when unknown.
+STATE_COLUMNS = (
+    "state_streak", "state_freezes", "state_run", "state_days_per_freeze", "state_max_freezes"
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +55,10 @@ class StatsRow:
     def member(self) -> Member:
         """Return whose row this is."""
         return (self.platform, self.user_id)
+
+
+# A row with its totals and the state to store with them (None: stored as unknown).
+Computed = tuple[StatsRow, StreakTotals, StreakState | None]
 
 
 # `platform = ? AND user_id IN (...)` walks the study-days index (it holds minutes); SQLite
@@ -127,12 +143,14 @@ def compute_totals(
     rows: Sequence[StatsRow],
     days: Mapping[Member, Sequence[StudyDay]],
     now: Mapping[Member, datetime] | datetime,
-) -> list[tuple[StatsRow, StreakTotals]]:
-    """Return each row's totals: the member's days, under the row's rules, as of now.
+) -> list[Computed]:
+    """Return each row's totals and state: the member's days, under the row's rules, as of now.
 
-    Pure and on plain data, so a big recompute can run in a worker thread.
+    Pure and on plain data, so a big recompute can run in a worker thread. The state is
+    left unknown when a day is after the row's today (a member who moved west): those
+    totals do not count that day yet, so they cannot be carried forward.
     """
-    computed = []
+    computed: list[Computed] = []
     for row in rows:
         study = days.get(row.member)
         if not study:
@@ -140,8 +158,82 @@ def compute_totals(
         at = now if isinstance(now, datetime) else now[row.member]
         today = local_date(at, row.timezone)
         minutes = {d.day: d.minutes for d in study}
-        computed.append((row, streak_totals(minutes, today, row.timezone, row.rules)))
+        totals = streak_totals(minutes, today, row.timezone, row.rules)
+        state = streak_state(minutes, row.rules) if totals.last_day <= today else None
+        computed.append((row, totals, state))
     return computed
+
+
+def state_values(state: StreakState | None) -> tuple[int | None, ...]:
+    """Return a state as its columns' values, in STATE_COLUMNS order."""
+    if state is None:
+        return (None,) * len(STATE_COLUMNS)
+    rules = state.rules
+    return (state.current, state.freezes, state.run, rules.days_per_freeze, rules.max_freezes)
+
+
+# The rows the batch writer updates: their rules and timezone, and what they store, so that
+# a check-in on a later day is added to them (next_totals) without reading every day.
+STORED_ROWS = (
+    select(
+        STATS.c.space_id,
+        STATS.c.user_id,
+        SPACES.c.days_per_freeze,
+        SPACES.c.max_freezes,
+        SPACES.c.default_timezone,
+        MEMBERS.c.timezone,
+        *(STATS.c[name] for name in TOTAL_COLUMNS),
+        *(STATS.c[name] for name in STATE_COLUMNS),
+    )
+    .select_from(
+        STATS.outerjoin(
+            SPACES,
+            and_(SPACES.c.platform == STATS.c.platform, SPACES.c.external_id == STATS.c.space_id),
+        ).outerjoin(
+            MEMBERS,
+            and_(MEMBERS.c.platform == STATS.c.platform, MEMBERS.c.user_id == STATS.c.user_id),
+        )
+    )
+    .where(
+        STATS.c.platform == bindparam("platform"),
+        STATS.c.user_id.in_(bindparam("user_ids", expanding=True)),
+    )
+    .order_by(STATS.c.user_id, STATS.c.space_id)
+)
+_STATE_AT = 6 + len(TOTAL_COLUMNS)  # where a stored row's state columns start
+
+
+def stored_rows(
+    connection: Connection, members: Iterable[Member], fallback_timezone: str
+) -> list[Computed]:
+    """Return the members' member_stats rows with their rules, stored totals and state."""
+    found: list[Computed] = []
+    for platform, user_ids in _by_platform(members).items():
+        params = {"platform": platform, "user_ids": user_ids}
+        for row in connection.execute(STORED_ROWS, params).all():
+            space, user_id, per_freeze, most, space_zone, own_zone = row[:6]
+            # A space never configured (no row) runs the default rules.
+            rules = _DEFAULT_RULES if per_freeze is None else _rules(per_freeze, most)
+            timezone = own_zone or space_zone or fallback_timezone
+            totals = StreakTotals(*row[6:_STATE_AT])
+            streak, freezes, run, state_per_freeze, state_most = row[_STATE_AT:]
+            state = None
+            if streak is not None:
+                state = StreakState(
+                    totals.last_day, streak, totals.longest_streak, freezes, run,
+                    _rules(state_per_freeze, state_most),
+                )  # fmt: skip
+            found.append((StatsRow(platform, space, user_id, rules, timezone), totals, state))
+    return found
+
+
+_DEFAULT_RULES = ForgivenessRules()
+
+
+@cache
+def _rules(days_per_freeze: int, max_freezes: int) -> ForgivenessRules:
+    """Return the rules (one object per pair: a batch's rows mostly share theirs)."""
+    return ForgivenessRules(days_per_freeze, max_freezes)
 
 
 _TOTALS_OF = attrgetter(*TOTAL_COLUMNS)  # a StreakTotals as a tuple, in TOTAL_COLUMNS order
@@ -153,14 +245,15 @@ _UPDATE_TOTALS = (
         STATS.c.space_id == bindparam("b_space_id"),
         STATS.c.user_id == bindparam("b_user_id"),
     )
-    .values({name: bindparam(f"b_{name}") for name in ("updated_at", *TOTAL_COLUMNS)})
+    .values(
+        {name: bindparam(f"b_{name}") for name in ("updated_at", *TOTAL_COLUMNS, *STATE_COLUMNS)}
+    )
 )
+_BOUND_STATE = tuple(f"b_{name}" for name in STATE_COLUMNS)
 
 
-def write_totals(
-    connection: Connection, totals: Iterable[tuple[StatsRow, StreakTotals]], at: datetime
-) -> None:
-    """Write each row's totals; the name and the privacy flag are not touched."""
+def write_totals(connection: Connection, totals: Iterable[Computed], at: datetime) -> None:
+    """Write each row's totals and state; the name and the privacy flag are not touched."""
     params = [
         {
             "b_platform": row.platform,
@@ -168,8 +261,9 @@ def write_totals(
             "b_user_id": row.user_id,
             "b_updated_at": at,
             **dict(zip(_BOUND_TOTALS, _TOTALS_OF(total), strict=True)),
+            **dict(zip(_BOUND_STATE, state_values(state), strict=True)),
         }
-        for row, total in totals
+        for row, total, state in totals
     ]
     if params:
         connection.execute(_UPDATE_TOTALS, params)
@@ -177,36 +271,44 @@ def write_totals(
 
 def upsert_totals(
     connection: Connection,
-    totals: Iterable[tuple[StatsRow, StreakTotals]],
+    totals: Iterable[Computed],
     names: Mapping[tuple[str, str, str], str],
     hidden: Mapping[Member, bool],
     at: datetime,
 ) -> None:
-    """Create or update rows with their totals and names (by (platform, space, user)).
+    """Create or update rows with their totals, state and names (by (platform, space, user)).
 
     One statement instead of a placeholder row and then its totals. A new row takes the
     privacy flag given (read under the member lock); an existing row's flag is not touched.
     """
-    params = [
-        {
-            "platform": row.platform,
-            "space_id": row.space_id,
-            "user_id": row.user_id,
-            "display_name": names[(row.platform, row.space_id, row.user_id)],
-            "hidden": hidden.get(row.member, False),
-            "updated_at": at,
-            **dict(zip(TOTAL_COLUMNS, _TOTALS_OF(total), strict=True)),
-        }
-        for row, total in totals
+    rows = [
+        (
+            row.platform,
+            row.space_id,
+            row.user_id,
+            names[(row.platform, row.space_id, row.user_id)],
+            hidden.get(row.member, False),
+            *_TOTALS_OF(total),
+            *state_values(state),
+            at,
+        )
+        for row, total, state in totals
     ]
-    if params:
-        connection.execute(_upsert_totals(connection.dialect.name), params)
+    if rows:
+        execute_many(connection, _upsert_totals(connection.dialect.name), _UPSERT_KEYS, rows)
+
+
+# In the table's order, which is the compiled INSERT's: the values need no reordering.
+_UPSERT_KEYS = (
+    "platform", "space_id", "user_id", "display_name", "hidden", *TOTAL_COLUMNS,
+    *STATE_COLUMNS, "updated_at",
+)  # fmt: skip
 
 
 @cache
 def _upsert_totals(dialect: str) -> Insert:
     insert = postgresql.insert(STATS) if dialect == "postgresql" else sqlite.insert(STATS)
-    changed = ("display_name", "updated_at", *TOTAL_COLUMNS)
+    changed = ("display_name", "updated_at", *TOTAL_COLUMNS, *STATE_COLUMNS)
     return insert.on_conflict_do_update(
         index_elements=[STATS.c.platform, STATS.c.space_id, STATS.c.user_id],
         set_={name: insert.excluded[name] for name in changed},
