@@ -89,12 +89,19 @@ async def test_unicode_digits_in_settings_are_refused_and_nothing_changes(bot: B
 
 
 @pytest.mark.parametrize(
-    "line", ["config streaks fre-every 5", "config strekas freeze-every 5", "config streaks 5"]
+    ("line", "named"),
+    [
+        ("config streaks fre-every 5", "`setting`"),
+        ("config strekas freeze-every 5", "`config streaks`"),  # the subcommand it meant
+        ("config streaks 5", "`setting`"),
+    ],
 )
-async def test_a_mistyped_setting_is_refused_not_shown_as_saved(bot: BotContext, line: str) -> None:
+async def test_a_mistyped_setting_is_refused_not_shown_as_saved(
+    bot: BotContext, line: str, named: str
+) -> None:
     before = await say(bot, "config streaks", moderator=True)
     reply = await say(bot, line, moderator=True)
-    assert reply.error == "usage" and "`setting`" in reply.text, reply.text
+    assert reply.error == "usage" and named in reply.text, reply.text
     assert (await say(bot, "config streaks", moderator=True)).fields == before.fields
 
 

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from bot.core.commands import CommandTable
-from bot.core.general.commands import ABOUT, HELP, TIMEZONE
+from bot.core.general.commands import ABOUT, HELP, TIMEZONE, config_group
 from bot.core.roadmap.commands import ASK, NEXT, PROGRESS, RESOURCES, ROADMAP
-from bot.core.study.commands import CHECKIN, CONFIG, LEADERBOARD, PRIVACY, REMINDERS, STREAK
+from bot.core.study.commands import (
+    CHECKIN,
+    CONFIG_STREAKS,
+    LEADERBOARD,
+    PRIVACY,
+    REMINDERS,
+    STREAK,
+)
+
+# `config` is shared: each job that has settings adds its subcommand here.
+CONFIG = config_group(CONFIG_STREAKS)
 
 COMMANDS = CommandTable(
     [

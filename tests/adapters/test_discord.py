@@ -43,8 +43,16 @@ INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
     "reminders": ({"switch": "on"}, True),
     "privacy": ({"setting": "leaderboard", "value": "off"}, True),
     "about": ({}, False),
-    "config": ({"section": "streaks", "setting": "reminder-hour", "value": "21"}, True),
+    "config show": ({}, True),
+    "config streaks": ({"setting": "reminder-hour", "value": "21"}, True),
 }
+
+
+def slash(key: str) -> dict[str, str]:
+    """Return send_interaction's names for a path: `config streaks` is /config, sub streaks."""
+    names = key.split()
+    named = {"name": names[0], "subcommand": names[-1]} if len(names) > 1 else {"name": key}
+    return named | ({"group": names[1]} if len(names) == 3 else {})
 
 
 class Running:
@@ -91,15 +99,15 @@ def test_every_table_command_has_a_discord_command() -> None:
 
     register(tree, COMMANDS, run, {})
     assert {c.name for c in tree.get_commands()} == {c.name for c in COMMANDS}
-    assert set(INVOCATIONS) == {c.name for c in COMMANDS}
+    assert set(INVOCATIONS) == {p.key for p in COMMANDS.runnable()}
 
 
 @pytest.mark.parametrize("name", list(INVOCATIONS))
 async def test_every_command_answers_through_an_interaction(running: Running, name: str) -> None:
     options, private = INVOCATIONS[name]
-    moderator = COMMANDS.get(name).access is Access.MODERATOR  # type: ignore[union-attr]
+    moderator = COMMANDS.path(name).access is Access.MODERATOR  # type: ignore[union-attr]
     extra = {"user": running.fake.moderator_user, "permissions": 1 << 5} if moderator else {}
-    body = await running.command(name, options=options, **extra)
+    body = await running.command(**slash(name), options=options, **extra)
     assert body["type"] == 4
     embeds = body["data"]["embeds"]
     assert embeds and (embeds[0].get("title") or embeds[0].get("description"))
@@ -375,7 +383,9 @@ async def test_slow_work_is_deferred_then_followed_up(tmp_path: Path) -> None:
 
 
 async def test_completers_cover_every_autocomplete_argument(running: Running) -> None:
-    wanted = {a.autocomplete for c in COMMANDS for a in c.arguments if a.autocomplete}
+    wanted = {
+        a.autocomplete for p in COMMANDS.runnable() for a in p.leaf.arguments if a.autocomplete
+    }
     assert wanted <= set(completers(running.bot.topics))
 
 
