@@ -123,6 +123,50 @@ async def test_commands_are_synced_once_and_not_again_when_unchanged(running: Ru
     assert len(running.fake.requests_matching("PUT", r"/applications/\d+/commands")) == 1
 
 
+async def test_config_is_synced_as_a_group_of_slash_subcommands(running: Running) -> None:
+    synced = running.fake.requests_matching("PUT", r"/applications/\d+/commands")[0].json
+    config = next(c for c in synced if c["name"] == "config")
+    subcommands = {o["name"]: o for o in config["options"]}
+    assert set(subcommands) == {"show", "streaks"}
+    assert {o["type"] for o in subcommands.values()} == {1}  # SUB_COMMAND
+    streaks = {o["name"]: o for o in subcommands["streaks"]["options"]}
+    assert set(streaks) == {"setting", "value"}
+    assert {c["value"] for c in streaks["setting"]["choices"]} >= {"freeze-every", "timezone"}
+
+
+async def test_a_subcommand_runs_with_its_typed_options(running: Running) -> None:
+    moderator = {"user": running.fake.moderator_user, "permissions": 1 << 5}
+    options = {"setting": "max-freezes", "value": "4"}
+    body = await running.command("config", subcommand="streaks", options=options, **moderator)
+    fields = {f["name"]: f["value"] for f in body["data"]["embeds"][0]["fields"]}
+    assert fields["max-freezes"] == "4"
+    shown = await running.command("config", subcommand="show", **moderator)
+    sections = {f["name"]: f["value"] for f in shown["data"]["embeds"][0]["fields"]}
+    assert "max-freezes: 4" in sections["Streaks"]
+    refused = await running.command("config", subcommand="show")  # not a moderator
+    assert refused["data"]["embeds"][0].get("color") == 0xC0392B
+
+
+def test_the_sync_digest_changes_with_the_shape_of_a_group() -> None:
+    import discord
+    from discord import app_commands
+
+    from bot.adapters.discord.client import tree_digest
+    from bot.adapters.discord.commands import register
+
+    async def run(interaction: Any, line: Any, share: bool) -> None:
+        return None
+
+    def digest(*subcommands: Command) -> str:
+        tree = app_commands.CommandTree(discord.Client(intents=discord.Intents.none()))
+        register(tree, CommandTable([Command("grp", "A group.", subcommands=subcommands)]), run, {})
+        return tree_digest(tree, "global")
+
+    one, two = Command("one", "One."), Command("two", "Two.")
+    assert digest(one) == digest(one)
+    assert len({digest(one), digest(one, two), digest(two)}) == 3
+
+
 async def test_topic_and_timezone_autocomplete(running: Running) -> None:
     topic = await running.command("progress", options={"topic": "dock"}, type=4, focused="topic")
     assert topic["type"] == 8
