@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.commands import CommandTable
-from bot.core.general.commands import ABOUT, HELP, TIMEZONE, config_group
+from bot.core.commands import CommandTable, subcommand_names
+from bot.core.general.commands import ABOUT, TIMEZONE, config_group, help_command
 from bot.core.roadmap.commands import ASK, NEXT, PROGRESS, RESOURCES, ROADMAP
 from bot.core.study.commands import (
     CHECKIN,
@@ -16,6 +16,9 @@ from bot.core.study.commands import (
 
 # `config` is shared: each job that has settings adds its subcommand here.
 CONFIG = config_group(CONFIG_STREAKS)
+
+# `help config streaks` reads the subcommand names after the command's: list every group here.
+HELP = help_command(subcommand_names([CONFIG]))
 
 COMMANDS = CommandTable(
     [

@@ -237,6 +237,16 @@ class CommandTable:
         return tuple(c for c in self._commands if is_moderator or c.access is Access.EVERYONE)
 
 
+def subcommand_names(commands: Iterable[Command]) -> frozenset[str]:
+    """Return the names and aliases of every subcommand below commands, at any depth."""
+    found: set[str] = set()
+    for command in commands:
+        for sub in command.subcommands:
+            found.update((sub.name, *sub.aliases))
+        found |= subcommand_names(command.subcommands)
+    return frozenset(found)
+
+
 MAX_DEPTH = 2  # levels below the top: command -> group -> subcommand, as on Discord
 
 

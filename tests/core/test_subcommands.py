@@ -256,3 +256,29 @@ def test_jobs_may_not_answer_the_same_path() -> None:
     assert set(all_handlers([one, two])) == {"config streaks", "config prompts"}
     with pytest.raises(ValueError, match="config streaks"):
         all_handlers([one, Job("three", {"config streaks": handle})])
+
+
+async def test_help_reads_a_subcommand_but_leaves_a_sentence_to_chat() -> None:
+    from bot.core.catalog import HELP
+    from bot.core.converters import CommandName
+
+    kind = HELP.arguments[0].kind
+    assert isinstance(kind, CommandName)  # and it knows every shipped subcommand's name
+    assert {
+        n for p in COMMANDS.paths() if len(p.names) > 1 for n in p.names[1:]
+    } <= kind.subcommands
+    help_ = COMMANDS.get("help")
+    assert help_ is not None
+    assert parse_text(help_, "config streaks", CONTEXT).values == {"command": "config streaks"}
+    router = Router(
+        COMMANDS, {p.key: _answer for p in COMMANDS.paths() if len(p.names) == 1}, _chat
+    )
+    assert router.parse("help me with sql joins") is None  # a question, not a command
+
+
+async def _answer(request: Request) -> Reply:
+    return Reply(text="")
+
+
+async def _chat(actor: Actor, text: str) -> Reply:
+    return Reply(text="")

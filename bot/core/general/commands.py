@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from bot.core.commands import Access, Argument, Command
-from bot.core.converters import Text, Timezone
+from collections.abc import Iterable
 
-HELP = Command(
-    name="help",
-    summary="List the commands, or explain one.",
-    arguments=(
-        Argument(
-            "command",
-            "The command (or subcommand) to explain.",
-            Text(60, autocomplete="command"),
-            rest=True,
+from bot.core.commands import Access, Argument, Command
+from bot.core.converters import CommandName, Timezone
+
+
+def help_command(subcommand_names: Iterable[str]) -> Command:
+    """Return `help`; it reads `help config streaks` whole, but `help me with sql` is chat."""
+    names = frozenset(name.casefold() for name in subcommand_names)
+    return Command(
+        name="help",
+        summary="List the commands, or explain one.",
+        arguments=(
+            Argument(
+                "command",
+                "The command (or subcommand) to explain.",
+                CommandName(60, autocomplete="command", subcommands=names),
+            ),
         ),
-    ),
-    aliases=("commands",),
-    examples=("help", "help timezone", "help config streaks"),
-)
+        aliases=("commands",),
+        examples=("help", "help timezone", "help config streaks"),
+    )
+
 
 TIMEZONE = Command(
     name="timezone",
