@@ -19,6 +19,10 @@ class TooManyWords(UsageError):
     """More words than the command takes."""
 
 
+class UnknownOption(TooManyWords):
+    """A `key:value` word whose key the command does not have (nor anything like it)."""
+
+
 def parse_arguments(
     target: Command | CommandPath, words: list[str], context: ConvertContext
 ) -> dict[str, object]:
@@ -66,10 +70,14 @@ def _named(path: CommandPath, words: list[str]) -> tuple[dict[str, str], list[st
             continue
         argument = by_name.get(match["key"].casefold())
         if argument is None:
-            if _reads_as_text(arguments, match["key"], by_name):
+            near = difflib.get_close_matches(match["key"].casefold(), by_name, 1, 0.75)
+            if near:  # "checkin mintues:30": meant as a name, so say which names there are
+                raise _unknown_key(path, match["key"])
+            if any(a.rest for a in arguments):
                 left.append(word)  # "ask what is docker:latest": part of the question
                 continue
-            raise _unknown_key(path, match["key"])
+            # Unslashed, "next step: docker" is a question like any other extra words.
+            raise _unknown_key(path, match["key"], UnknownOption)
         if argument.key in raw:
             raise UsageError(
                 f"`{argument.name}` is given twice.", usage=path.usage(), argument=argument.key
@@ -86,17 +94,9 @@ def _named(path: CommandPath, words: list[str]) -> tuple[dict[str, str], list[st
     return raw, left
 
 
-def _reads_as_text(
-    arguments: tuple[Argument, ...], key: str, by_name: Mapping[str, Argument]
-) -> bool:
-    """Say whether an unknown `key:value` word is better read as words of a free-text argument."""
-    near = difflib.get_close_matches(key.casefold(), by_name, 1, 0.75)
-    return not near and any(a.rest for a in arguments)
-
-
-def _unknown_key(path: CommandPath, key: str) -> UsageError:
+def _unknown_key(path: CommandPath, key: str, error: type[UsageError] = UsageError) -> UsageError:
     valid = ", ".join(f"`{a.key}`" for a in path.leaf.arguments) or "none"
-    return UsageError(
+    return error(
         f"`{path.key}` has no option `{quote_user_text(key, 30)}`; its options are {valid}.",
         usage=path.usage(),
         argument=key,

@@ -114,6 +114,17 @@ def test_an_unknown_key_names_it_and_the_valid_ones() -> None:
     assert caught.value.usage.startswith("setup prompts set")  # the full path
 
 
+async def test_an_unknown_key_unslashed_where_nothing_reads_text_is_chat() -> None:
+    router, calls = recording_router()
+    await router.dispatch(Incoming(make_actor(), "prompt today step:one"))
+    assert calls[-1][0] == "<chat>"
+    with pytest.raises(UsageError) as caught:
+        await router.dispatch(Incoming(make_actor(), "/prompt today step:one"))
+    assert "`step`" in caught.value.user_message
+    with pytest.raises(UsageError):  # a near miss of a key is an error either way
+        await router.dispatch(Incoming(make_actor(), "prompt history cout:3"))
+
+
 def test_a_key_given_twice_is_refused() -> None:
     with pytest.raises(UsageError) as caught:
         parse("prompt history n:2 count:3")
