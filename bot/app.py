@@ -22,7 +22,7 @@ from bot.core.ports import Clock, Reach
 from bot.core.router import Router
 from bot.core.topics import TopicResolver
 from bot.jobs.general import general_job
-from bot.jobs.kit import Job, Shared, TimerSpec
+from bot.jobs.kit import Job, Shared, TimerSpec, all_handlers
 from bot.jobs.roadmap import roadmap_job
 from bot.jobs.study import study_job
 from bot.platform_setup import discord_adapter, reach_of, slack_adapter
@@ -111,11 +111,9 @@ async def open_bot(
             SqlMemberRepository(sessions, clock), spaces, reach or Reach(),
         )  # fmt: skip
         study = study_job(shared)
-        jobs = (
-            roadmap_job(shared, topic_done=study.topic_done),
-            study.job,
-            general_job(shared, COMMANDS),
-        )
+        jobs: tuple[Job, ...] = (roadmap_job(shared, topic_done=study.topic_done), study.job)
+        sections = [section for job in jobs for section in job.settings]
+        jobs += (general_job(shared, COMMANDS, sections),)
         retention = timedelta(days=settings.event_retention_days)
 
         async def prune_events() -> int:
@@ -125,8 +123,7 @@ async def open_bot(
             for step in job.start:
                 await step()
         chat = next(job.chat for job in jobs if job.chat is not None)
-        handlers = {name: handler for job in jobs for name, handler in job.handlers.items()}
-        router = Router(COMMANDS, handlers, chat, topic=topics.resolve)
+        router = Router(COMMANDS, all_handlers(jobs), chat, topic=topics.resolve)
         specs = [TimerSpec("prune-processed-events", PRUNE_EVENTS_MINUTES, prune_events)]
         specs += [spec for job in jobs for spec in job.timers]
         timer = Timer()

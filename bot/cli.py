@@ -260,6 +260,7 @@ def _chat_prompt(settings: Settings, options: argparse.Namespace) -> int:
     from bot.adapters.console import ConsoleAdapter, console_actor
     from bot.app import open_bot
     from bot.background_loop import BackgroundLoop
+    from bot.core.catalog import COMMANDS
 
     # `run` without platform tokens comes here too, without chat's options.
     user = getattr(options, "user", None) or _login_name()
@@ -269,7 +270,7 @@ def _chat_prompt(settings: Settings, options: argparse.Namespace) -> int:
         try:
             bot = loop.run(opened.enter_async_context(open_bot(settings)))
             console = ConsoleAdapter(
-                bot.dispatcher.handle, console_actor(user, moderator=moderator)
+                bot.dispatcher.handle, console_actor(user, moderator=moderator), COMMANDS.complete
             )
             console.run_prompt(loop.run, settings.data_dir / "chat_history", sys.stdout)
         finally:

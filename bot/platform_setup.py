@@ -52,12 +52,15 @@ def completers(topics: TopicResolver) -> dict[str, Completer]:
         "topic": lambda text: [(t.name, t.id) for t in topics.complete(text)],
         "timezone": lambda text: [(name, name) for name in matching_timezones(text)],
         "command": lambda text: [
-            (name, name)
-            for c in COMMANDS
-            for name in (c.name, *c.aliases)
-            if name.startswith(text.casefold().strip())
+            (name, name) for name in command_names() if name.startswith(text.casefold().strip())
         ],
     }
+
+
+def command_names() -> list[str]:
+    """Return every command's full name and alias: `config`, `config streaks`, `tz`."""
+    names = [path.key for path in COMMANDS.paths()]
+    return names + [alias for command in COMMANDS for alias in command.aliases]
 
 
 def slack_adapter(settings: Settings) -> SlackAdapter:

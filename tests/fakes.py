@@ -146,5 +146,5 @@ def request(
     name, _, rest = line.partition(" ")
     command = COMMANDS.get(name)
     assert command is not None, name
-    values = parse_text(command, rest, ConvertContext(references, topic))
-    return Request(actor, command, values, event_id)
+    parsed = parse_text(command, rest, ConvertContext(references, topic))
+    return Request(actor, parsed.path.leaf, parsed.values, event_id, parsed.path.names)

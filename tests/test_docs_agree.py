@@ -2,7 +2,8 @@
 
 A command added to bot/core/catalog.py must show up in the README's command table, the Discord
 slash-command list and the manifest's usage hint; a command dropped from the table must leave
-them. Failures name the command and the place.
+them. The README's table has a row per subcommand (`config show`, `config streaks`); the
+Discord list and the manifest name top-level commands. Failures name the command and the place.
 """
 
 from __future__ import annotations
@@ -17,12 +18,24 @@ from bot.core.catalog import COMMANDS
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 NAMES = {command.name for command in COMMANDS}
+PATHS = {path.key for path in COMMANDS.runnable()}  # "about", "config show", "config streaks"
 ALIASES = {alias: command.name for command in COMMANDS for alias in command.aliases}
 _CODE = re.compile(r"`([^`]+)`")
 
 
+def row_command(cell: str) -> str:
+    """Return the command a row documents: its first word, and subcommand names after it."""
+    words = cell.lstrip("/").split()
+    path = COMMANDS.path(words[:1])
+    for word in words[1:]:
+        if path is None or (sub := path.leaf.subcommand(word)) is None:
+            break
+        path = path.then(sub)
+    return path.key if path is not None else words[0]
+
+
 def readme_command_table() -> dict[str, set[str]]:
-    """Return {first word of each row's command cell: aliases the row mentions}."""
+    """Return {the command of each row (with subcommands): aliases the row mentions}."""
     lines = README.splitlines()
     start = next(i for i, line in enumerate(lines) if re.match(r"\|\s*command\s*\|", line))
     rows: dict[str, set[str]] = {}
@@ -32,7 +45,7 @@ def readme_command_table() -> dict[str, set[str]]:
         cells = re.split(r"(?<!\\)\|", line.strip("|"))  # `a\|b` inside a cell is one cell
         spans = _CODE.findall(cells[0])
         assert spans, f"README command table: a row without a `command`: {line}"
-        rows[spans[0].split()[0].lstrip("/")] = set(re.findall(r"alias `([^`]+)`", line))
+        rows[row_command(spans[0])] = set(re.findall(r"alias `([^`]+)`", line))
     return rows
 
 
@@ -50,10 +63,10 @@ def manifest_usage_hint() -> set[str]:
     return {entry.split()[0] for entry in entries if entry.strip()}
 
 
-def compare(place: str, listed: set[str]) -> list[str]:
+def compare(place: str, listed: set[str], names: set[str] = NAMES) -> list[str]:
     """Return one line per command missing from, or unknown to, the place."""
-    problems = [f"{place}: `{name}` is missing" for name in sorted(NAMES - listed)]
-    for name in sorted(listed - NAMES):
+    problems = [f"{place}: `{name}` is missing" for name in sorted(names - listed)]
+    for name in sorted(listed - names):
         if name in ALIASES:
             problems.append(f"{place}: lists the alias `{name}`; list `{ALIASES[name]}` instead")
         else:
@@ -63,7 +76,7 @@ def compare(place: str, listed: set[str]) -> list[str]:
 
 def test_readme_command_table_lists_every_command_and_alias() -> None:
     rows = readme_command_table()
-    problems = compare("README command table", set(rows))
+    problems = compare("README command table", set(rows), PATHS)
     for name, aliases in rows.items():
         for alias in sorted(aliases):
             if ALIASES.get(alias) != name:
@@ -85,6 +98,12 @@ def test_slack_manifest_usage_hint_has_every_command() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_a_group_needs_a_row_per_subcommand() -> None:
+    assert row_command("`config streaks [setting value]`".strip("`")) == "config streaks"
+    listed = PATHS - {"config show"}
+    assert "`config show` is missing" in "\n".join(compare("README", listed, PATHS))
+
+
 def test_the_comparison_notices_a_missing_and_an_unknown_command() -> None:
     listed = (NAMES - {"streak"}) | {"mentor", next(iter(ALIASES))}
     problems = "\n".join(compare("somewhere", listed))
@@ -99,6 +118,6 @@ def test_help_texts_promise_no_job_that_is_not_built_yet() -> None:
     for feature in ("prompt", "mentor"):
         if any(feature in name for name in NAMES):
             continue
-        for command in COMMANDS:
-            text = f"{command.summary} {command.details}".casefold()
-            assert feature not in text, f"`help {command.name}` mentions {feature}s: {text}"
+        for path in COMMANDS.paths():
+            text = f"{path.leaf.summary} {path.leaf.details}".casefold()
+            assert feature not in text, f"`help {path.key}` mentions {feature}s: {text}"

@@ -89,15 +89,32 @@ async def test_unicode_digits_in_settings_are_refused_and_nothing_changes(bot: B
 
 
 @pytest.mark.parametrize(
-    "line", ["config streaks fre-every 5", "config strekas freeze-every 5", "config streaks 5"]
+    ("line", "named"),
+    [
+        ("config streaks fre-every 5", "`setting`"),
+        ("config strekas freeze-every 5", "`config streaks`"),  # the subcommand it meant
+        ("config streaks 5", "`setting`"),
+    ],
 )
-async def test_a_mistyped_setting_is_refused_not_shown_as_saved(bot: BotContext, line: str) -> None:
+async def test_a_mistyped_setting_is_refused_not_shown_as_saved(
+    bot: BotContext, line: str, named: str
+) -> None:
     before = await say(bot, "config streaks", moderator=True)
     reply = await say(bot, line, moderator=True)
-    assert reply.error == "usage" and "`setting`" in reply.text, reply.text
+    assert reply.error == "usage" and named in reply.text, reply.text
     assert (await say(bot, "config streaks", moderator=True)).fields == before.fields
 
 
 async def test_members_hear_about_access_before_argument_errors(bot: BotContext) -> None:
     reply = await say(bot, "/config streaks freeze-every 99")
     assert reply.error == "permission"
+
+
+async def test_config_alone_shows_every_section_and_reflects_a_change(bot: BotContext) -> None:
+    await say(bot, "config streaks setting:freeze-every value:3", moderator=True)
+    for line in ("config", "config show"):
+        reply = await say(bot, line, moderator=True)
+        assert reply.error is None, reply.text
+        sections = {f.name: f.value for f in reply.fields}
+        assert "freeze-every: 3 days in a row" in sections["Streaks"]
+    assert (await say(bot, "/config show")).error == "permission"

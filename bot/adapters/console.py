@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -29,6 +29,8 @@ Handle = Callable[[Incoming], Awaitable[Reply | None]]
 # Runs a coroutine on the bot's event loop to its end (see bot.background_loop).
 RunToEnd = Callable[[Coroutine[Any, Any, None]], None]
 EXIT_WORDS = frozenset({"exit", "quit", ":q"})
+# The command or subcommand names that finish the last word of a line (CommandTable.complete).
+Complete = Callable[[str], Sequence[str]]
 
 
 MASS_MENTIONS = frozenset({"everyone", "here", "channel"})  # never a member
@@ -134,9 +136,10 @@ def render_text(reply: Reply, *, ansi: bool = False) -> str:
 class ConsoleAdapter:
     """Chat with the core from a terminal or a pipe."""
 
-    def __init__(self, handle: Handle, actor: Actor) -> None:
+    def __init__(self, handle: Handle, actor: Actor, complete: Complete | None = None) -> None:
         self._handle = handle
         self._actor = actor
+        self._complete = complete  # Tab at the prompt: command and subcommand names
 
     async def ask(self, text: str) -> Reply | None:
         """Send one line to the core and return its reply."""
@@ -165,6 +168,8 @@ class ConsoleAdapter:
         """
         ansi = wants_ansi(stdout)
         _enable_history(history_file)
+        if self._complete is not None:
+            _enable_completion(self._complete)
         you = self._actor.display_name + (" (moderator)" if self._actor.is_moderator else "")
         intro = f"roadmap-bot console - you are {you}. Type `help`, or `exit` to leave."
         stdout.write(render_markdown(intro, ansi=ansi) + "\n")
@@ -197,6 +202,30 @@ def _enable_history(history_file: Path | None) -> None:
     if history_file is not None and history_file.exists():
         readline.read_history_file(history_file)
     readline.set_history_length(1000)
+
+
+def tab_choices(complete: Complete, before_cursor: str) -> list[str]:
+    """Return what Tab offers for the line typed so far: whole names, then a space."""
+    return [f"{name} " for name in complete(before_cursor)]
+
+
+def _enable_completion(complete: Complete) -> None:
+    try:
+        import readline
+    except ImportError:
+        return
+    offered: list[str] = []
+
+    def completer(text: str, state: int) -> str | None:
+        # readline asks again with state 1, 2, ... for the same word: compute once.
+        if state == 0:
+            line = readline.get_line_buffer()[: readline.get_endidx()]
+            offered[:] = tab_choices(complete, line)
+        return offered[state] if state < len(offered) else None
+
+    readline.set_completer_delims(" \t")
+    readline.set_completer(completer)
+    readline.parse_and_bind("tab: complete")
 
 
 def _save_history(history_file: Path | None) -> None:

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from bot.core.commands import CommandTable
-from bot.core.general.commands import ABOUT, HELP, TIMEZONE
+from bot.core.commands import CommandTable, subcommand_names
+from bot.core.general.commands import ABOUT, TIMEZONE, config_group, help_command
 from bot.core.roadmap.commands import ASK, NEXT, PROGRESS, RESOURCES, ROADMAP
-from bot.core.study.commands import CHECKIN, CONFIG, LEADERBOARD, PRIVACY, REMINDERS, STREAK
+from bot.core.study.commands import (
+    CHECKIN,
+    CONFIG_STREAKS,
+    LEADERBOARD,
+    PRIVACY,
+    REMINDERS,
+    STREAK,
+)
+
+# `config` is shared: each job that has settings adds its subcommand here.
+CONFIG = config_group(CONFIG_STREAKS)
+
+# `help config streaks` reads the subcommand names after the command's: list every group here.
+HELP = help_command(subcommand_names([CONFIG]))
 
 COMMANDS = CommandTable(
     [

@@ -105,7 +105,7 @@ class Call:
     typed values (int, MemberRef, ChannelRef, RoleRef) where the platform has native types.
     """
 
-    command: str
+    command: str  # the full name: "checkin", or "config streaks" for a subcommand
     options: Mapping[str, object] = field(default_factory=dict)
 
 

@@ -6,34 +6,50 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from bot.core.commands import Argument, Command
-from bot.core.converters import BadValue, BySetting, ConvertContext, Kind
+from bot.core.arguments import TooManyWords, convert_options, parse_arguments
+from bot.core.commands import Command, CommandPath
+from bot.core.converters import ConvertContext
 from bot.core.errors import UsageError
 from bot.core.messages import Actor
 from bot.core.sanitize import quote_user_text
 
 T = TypeVar("T")
 
+__all__ = [
+    "Invocation", "Request", "TooManyWords", "UnknownSubcommand", "convert_options",
+    "parse_arguments", "parse_text", "walk",
+]  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """What a service receives: who asks, the command, typed values by key, and the event id."""
+    """What a service receives: who asks, the command, typed values by key, and the event id.
+
+    `command` is the command whose arguments were parsed (for `config streaks`, the `streaks`
+    subcommand); `path` names it from the top, e.g. ("config", "streaks").
+    """
 
     actor: Actor
     command: Command
     values: Mapping[str, object] = field(default_factory=dict)
     event_id: str | None = None  # the platform's id of the message, for what must happen once
+    path: tuple[str, ...] = ()  # the command's own name when empty
+
+    def __post_init__(self) -> None:
+        if not self.path:
+            object.__setattr__(self, "path", (self.command.name,))
 
     def get(self, key: str, kind: type[T]) -> T | None:
         """Return the value of argument key when given (None otherwise), checked against kind."""
+        name = " ".join(self.path)
         if key not in {a.key for a in self.command.arguments}:
             # A typo in a service would otherwise read as "not given" forever.
-            raise KeyError(f"{self.command.name} has no argument {key!r}")
+            raise KeyError(f"{name} has no argument {key!r}")
         value = self.values.get(key)
         if value is None:
             return None
         if not isinstance(value, kind):
-            raise TypeError(f"{self.command.name}.{key} is {type(value).__name__}, not {kind}")
+            raise TypeError(f"{name}.{key} is {type(value).__name__}, not {kind}")
         return value
 
     def text(self, key: str) -> str | None:
@@ -41,77 +57,55 @@ class Request:
         return self.get(key, str)
 
 
-class TooManyWords(UsageError):
-    """More words than the command takes."""
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """A parsed command: which path of the table, with which typed values."""
+
+    path: CommandPath
+    values: dict[str, object]
 
 
-def parse_text(command: Command, text: str, context: ConvertContext) -> dict[str, object]:
-    """Split a typed line into the command's arguments and convert each to its type."""
-    words = text.split()  # any whitespace separates, tabs included
-    raw: dict[str, str] = {}
-    for argument in reversed(command.arguments):
-        # "progress command line done": the status is the last word, the topic the rest.
-        if argument.trailing and words and argument.kind.claims(words[-1]):
-            raw[argument.key] = words.pop()
-    arguments = command.arguments
-    for index, argument in enumerate(arguments):
-        if argument.key in raw or argument.trailing or not words:
+class UnknownSubcommand(TooManyWords):
+    """The word after a group names none of its subcommands (and the group has no default)."""
+
+
+def walk(command: Command, words: list[str]) -> tuple[CommandPath, list[str]]:
+    """Follow subcommand names (or a group's default) from command; return the path and the rest.
+
+    A near miss (`config strekas`) is a usage error with suggestions; any other word a group
+    cannot read is `UnknownSubcommand`, which unslashed chat may still treat as a question.
+    """
+    path = CommandPath((command,))
+    while path.leaf.is_group:
+        group = path.leaf
+        word = words[0] if words else ""
+        chosen = group.subcommand(word) if word else None
+        if chosen is not None:
+            path, words = path.then(chosen), words[1:]
             continue
-        later = any(not a.trailing and a.key not in raw for a in arguments[index + 1 :])
-        if not argument.required and later and not argument.kind.claims(words[0]):
-            continue  # "checkin docker compose": no minutes, all of it is the note
-        taken = len(words) if argument.rest else argument.kind.span(words)
-        raw[argument.key] = " ".join(words[:taken])
-        words = words[taken:]
-    if words:
-        raise TooManyWords(
-            f"`{command.name}` does not take `{quote_user_text(' '.join(words), 30)}`.",
-            usage=command.usage(),
-        )
-    return convert_options(command, raw, context)
-
-
-def convert_options(
-    command: Command, options: Mapping[str, object], context: ConvertContext
-) -> dict[str, object]:
-    """Check and convert values keyed by argument key; raise UsageError naming the argument."""
-    unknown = set(options) - {a.key for a in command.arguments}
-    if unknown:
-        raise UsageError(
-            f"`{command.name}` has no option `{quote_user_text(sorted(unknown)[0], 30)}`.",
-            usage=command.usage(),
-        )
-    values: dict[str, object] = {}
-    for argument in command.arguments:
-        given = options.get(argument.key)
-        if given is None or (isinstance(given, str) and not given.strip()):
-            if argument.required:
-                raise UsageError(
-                    f"`{command.name}` needs `{argument.name}`: {argument.help}",
-                    usage=command.usage(),
-                    argument=argument.key,
-                )
-            continue
-        kind = _kind_for(argument, values, command)
-        try:
-            values[argument.key] = kind.accept(given, context)
-        except BadValue as problem:
+        near = group.suggest_subcommand(word) if word and ":" not in word else ()
+        if near:
+            meant = " or ".join(f"`{path.key} {n}`" for n in near)
             raise UsageError(
-                f"`{argument.name}` {problem}.", usage=command.usage(), argument=argument.key
-            ) from None
-    return values
-
-
-def _kind_for(argument: Argument, values: Mapping[str, object], command: Command) -> Kind:
-    kind = argument.kind
-    if not isinstance(kind, BySetting):
-        return kind
-    picked = kind.pick(values)
-    if picked is None:
-        # "config streaks fre-every 5": the setting was not recognised, so the value cannot
-        # be read either; saying so beats showing the settings as if nothing happened.
-        on = next(a for a in command.arguments if a.key == kind.on)
-        raise UsageError(
-            f"`{on.name}` must be {on.kind.describe()}.", usage=command.usage(), argument=on.key
+                f"`{path.key}` has no subcommand `{quote_user_text(word, 30)}`. "
+                f"Did you mean {meant}?",
+                usage=path.usage(),
+            )
+        default = group.default_subcommand
+        if default is not None:
+            path = path.then(default)  # `prompt` alone is `prompt today`
+            continue
+        choices = ", ".join(f"`{s.name}`" for s in group.subcommands)
+        if not word:
+            raise UsageError(f"`{path.key}` needs one of {choices}.", usage=path.usage())
+        raise UnknownSubcommand(
+            f"`{path.key}` has no subcommand `{quote_user_text(word, 30)}`; choose {choices}.",
+            usage=path.usage(),
         )
-    return picked
+    return path, words
+
+
+def parse_text(command: Command, text: str, context: ConvertContext) -> Invocation:
+    """Split a typed line: subcommand names first, then the arguments, each to its type."""
+    path, words = walk(command, text.split())  # any whitespace separates, tabs included
+    return Invocation(path, parse_arguments(path, words, context))

@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 
-from bot.core.commands import Access, Command, CommandTable
+from bot.core.arguments import TooManyWords, convert_options, parse_arguments
+from bot.core.commands import Access, CommandPath, CommandTable
 from bot.core.converters import ConvertContext
 from bot.core.errors import PermissionDeniedError, UnknownCommandError
 from bot.core.messages import NO_REFERENCES, Actor, Call, Incoming, References, Reply
-from bot.core.requests import Request, TooManyWords, convert_options, parse_text
+from bot.core.requests import Invocation, Request, walk
 from bot.core.sanitize import quote_user_text
 
 Handler = Callable[[Request], Awaitable[Reply]]
 ChatHandler = Callable[[Actor, str], Awaitable[Reply]]
 
 
-@dataclass(frozen=True, slots=True)
-class Invocation:
-    """A parsed command: which command, with which typed values."""
-
-    command: Command
-    values: dict[str, object]
-
-
 class Router:
-    """Route text to the handler of a command in the table, or to the chat handler."""
+    """Route text to the handler of a command in the table, or to the chat handler.
+
+    Handlers are keyed by a path's full name ("config streaks"); a path without its own
+    handler goes to its nearest group that has one ("config"), so one job may answer a whole
+    group and another job one subcommand of it.
+    """
 
     def __init__(
         self,
@@ -34,10 +31,7 @@ class Router:
         chat: ChatHandler,
         topic: Callable[[str], object] | None = None,
     ) -> None:
-        names = {command.name for command in table}
-        if names != set(handlers):
-            # A command without a handler would fail only when someone types it: fail at start.
-            raise ValueError(f"handlers do not match the command table: {names ^ set(handlers)}")
+        check_handlers(table, handlers)
         self._table = table
         self._handlers = dict(handlers)
         self._chat = chat
@@ -71,9 +65,12 @@ class Router:
                 raise _unknown(name, suggestions)
             return None
         if actor is not None:
-            _check_access(command, actor)
+            _check_access(CommandPath((command,)), actor)
         try:
-            return Invocation(command, parse_text(command, rest, self._context(references)))
+            path, words = walk(command, rest.split())
+            if actor is not None:
+                _check_access(path, actor)  # `prompt skip` may be for moderators alone
+            return Invocation(path, parse_arguments(path, words, self._context(references)))
         except TooManyWords:
             if explicit:
                 raise
@@ -83,14 +80,12 @@ class Router:
         self, call: Call, references: References = NO_REFERENCES, actor: Actor | None = None
     ) -> Invocation:
         """Return the invocation of a command a platform split into options already."""
-        command = self._table.get(call.command)
-        if command is None:
-            raise _unknown(call.command, self._table.suggest(call.command))
+        path = self._table.path(call.command)
+        if path is None or path.leaf.is_group:
+            raise _unknown(call.command, self._table.suggest(call.command.split()[0]))
         if actor is not None:
-            _check_access(command, actor)
-        return Invocation(
-            command, convert_options(command, call.options, self._context(references))
-        )
+            _check_access(path, actor)
+        return Invocation(path, convert_options(path, call.options, self._context(references)))
 
     async def dispatch(self, incoming: Incoming) -> Reply:
         """Run the command that came in, or pass plain text to the chat handler."""
@@ -104,18 +99,44 @@ class Router:
         if invocation is None:
             # Chat reaches the Q&A with mentions written out by the platform's references.
             return await self._chat(actor, incoming.references.plain(incoming.text).strip())
-        command = invocation.command
-        request = Request(actor, command, invocation.values, incoming.event_id)
-        return await self._handlers[command.name](request)
+        path = invocation.path
+        request = Request(actor, path.leaf, invocation.values, incoming.event_id, path.names)
+        return await self._handler_of(path)(request)
+
+    def _handler_of(self, path: CommandPath) -> Handler:
+        for end in range(len(path.names), 0, -1):
+            handler = self._handlers.get(" ".join(path.names[:end]))
+            if handler is not None:
+                return handler
+        raise LookupError(f"no handler for {path.key}")  # check_handlers makes this impossible
 
     def _context(self, references: References) -> ConvertContext:
         return ConvertContext(references, self._topic)
 
 
-def _check_access(command: Command, actor: Actor) -> None:
-    if command.access is Access.MODERATOR and not actor.is_moderator:
+def check_handlers(table: CommandTable, handlers: Mapping[str, Handler]) -> None:
+    """Refuse handlers that name no path, and paths that no handler answers.
+
+    A command without a handler would fail only when someone types it: fail at start.
+    """
+    paths = {path.key: path for path in table.paths()}
+    unknown = sorted(set(handlers) - set(paths))
+    if unknown:
+        raise ValueError(f"handlers for commands the table does not have: {unknown}")
+    unanswered = [
+        key
+        for key, path in paths.items()
+        if not path.leaf.is_group
+        and not any(" ".join(path.names[:end]) in handlers for end in range(1, len(path.names) + 1))
+    ]
+    if unanswered:
+        raise ValueError(f"commands without a handler: {unanswered}")
+
+
+def _check_access(path: CommandPath, actor: Actor) -> None:
+    if path.access is Access.MODERATOR and not actor.is_moderator:
         raise PermissionDeniedError(
-            f"Only moderators of this space can use `{command.name}`.",
+            f"Only moderators of this space can use `{path.key}`.",
             hint="Ask a moderator if you think this should change.",
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -12,6 +12,7 @@ from bot.core.knowledge import KnowledgeBase
 from bot.core.ports import Clock, MemberRepository, Reach, SpaceRepository
 from bot.core.roadmap.qa import QuestionAnswerer
 from bot.core.router import ChatHandler, Handler
+from bot.core.sections import SettingsSection
 from bot.core.topics import TopicResolver
 
 Step = Callable[[], Awaitable[object]]
@@ -44,12 +45,28 @@ class TimerSpec:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """What a job gives the app: handlers by command name, timers, and its lifecycle steps."""
+    """What a job gives the app: handlers by command path, timers, and its lifecycle steps.
+
+    A handler's key is a command's full name: "checkin", or "config streaks" for one
+    subcommand of a group that other jobs add to (a group's key answers all its subcommands).
+    """
 
     name: str
     handlers: Mapping[str, Handler]
+    settings: tuple[SettingsSection, ...] = ()  # this job's part of `config show`
     chat: ChatHandler | None = None  # plain messages (one job answers them)
     timers: tuple[TimerSpec, ...] = ()
     start: tuple[Step, ...] = ()  # before any message is taken (e.g. a backfill)
     drain: tuple[Step, ...] = ()  # on shutdown, after intake stopped: finish pending writes
     cancel: tuple[Step, ...] = ()  # on shutdown, after timers stopped: end background work
+
+
+def all_handlers(jobs: Sequence[Job]) -> dict[str, Handler]:
+    """Return every job's handlers by path; two jobs answering one path is a wiring mistake."""
+    handlers: dict[str, Handler] = {}
+    for job in jobs:
+        taken = set(handlers) & set(job.handlers)
+        if taken:
+            raise ValueError(f"job {job.name} answers commands another job answers: {taken}")
+        handlers.update(job.handlers)
+    return handlers

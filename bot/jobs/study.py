@@ -66,8 +66,9 @@ def study_job(shared: Shared) -> StudyWiring:
             "leaderboard": ranking.leaderboard,
             "privacy": ranking.privacy,
             "reminders": reminders.handle,
-            "config": config.handle,
+            "config streaks": config.handle,
         },
+        settings=(config.section(),),
         timers=(
             TimerSpec(
                 "streak-reminders",

@@ -11,10 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.console import ConsoleAdapter, console_actor, render_text, reply_to_dict
+from bot.adapters.console import (
+    ConsoleAdapter,
+    console_actor,
+    render_text,
+    reply_to_dict,
+    tab_choices,
+)
 from bot.app import open_bot
 from bot.config import load_settings
+from bot.core.catalog import COMMANDS
 from bot.core.messages import Button, Field, Image, Reply
+from bot.platform_setup import command_names
 
 
 def bot_env(tmp_path: Path) -> dict[str, str]:
@@ -190,3 +198,16 @@ def test_checkin_streak_and_leaderboard_through_the_console(tmp_path: Path) -> N
     assert isinstance(streak, dict) and streak["image"]["filename"] == "streak.png"
     assert isinstance(board, dict)
     assert board["text"].splitlines() == ["1. ada (you): 60 min", "2. bea: 20 min"]
+
+
+def test_tab_completes_command_and_subcommand_names() -> None:
+    assert tab_choices(COMMANDS.complete, "con") == ["config "]
+    assert tab_choices(COMMANDS.complete, "config ") == ["show ", "streaks "]
+    assert tab_choices(COMMANDS.complete, "config st") == ["streaks "]
+    assert tab_choices(COMMANDS.complete, "checkin 3") == []  # arguments are not names
+    assert "tz " in tab_choices(COMMANDS.complete, "t")  # aliases complete as well
+
+
+def test_help_autocomplete_offers_subcommands_by_their_full_name() -> None:
+    names = command_names()
+    assert {"config", "config show", "config streaks", "tz"} <= set(names)

@@ -43,8 +43,16 @@ INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
     "reminders": ({"switch": "on"}, True),
     "privacy": ({"setting": "leaderboard", "value": "off"}, True),
     "about": ({}, False),
-    "config": ({"section": "streaks", "setting": "reminder-hour", "value": "21"}, True),
+    "config show": ({}, True),
+    "config streaks": ({"setting": "reminder-hour", "value": "21"}, True),
 }
+
+
+def slash(key: str) -> dict[str, str]:
+    """Return send_interaction's names for a path: `config streaks` is /config, sub streaks."""
+    names = key.split()
+    named = {"name": names[0], "subcommand": names[-1]} if len(names) > 1 else {"name": key}
+    return named | ({"group": names[1]} if len(names) == 3 else {})
 
 
 class Running:
@@ -91,15 +99,15 @@ def test_every_table_command_has_a_discord_command() -> None:
 
     register(tree, COMMANDS, run, {})
     assert {c.name for c in tree.get_commands()} == {c.name for c in COMMANDS}
-    assert set(INVOCATIONS) == {c.name for c in COMMANDS}
+    assert set(INVOCATIONS) == {p.key for p in COMMANDS.runnable()}
 
 
 @pytest.mark.parametrize("name", list(INVOCATIONS))
 async def test_every_command_answers_through_an_interaction(running: Running, name: str) -> None:
     options, private = INVOCATIONS[name]
-    moderator = COMMANDS.get(name).access is Access.MODERATOR  # type: ignore[union-attr]
+    moderator = COMMANDS.path(name).access is Access.MODERATOR  # type: ignore[union-attr]
     extra = {"user": running.fake.moderator_user, "permissions": 1 << 5} if moderator else {}
-    body = await running.command(name, options=options, **extra)
+    body = await running.command(**slash(name), options=options, **extra)
     assert body["type"] == 4
     embeds = body["data"]["embeds"]
     assert embeds and (embeds[0].get("title") or embeds[0].get("description"))
@@ -113,6 +121,50 @@ async def test_commands_are_synced_once_and_not_again_when_unchanged(running: Ru
     assert len(synced) == 1 and len(synced[0].json) == len(COMMANDS)
     await running.adapter.sync_if_changed(running.adapter.client.tree)
     assert len(running.fake.requests_matching("PUT", r"/applications/\d+/commands")) == 1
+
+
+async def test_config_is_synced_as_a_group_of_slash_subcommands(running: Running) -> None:
+    synced = running.fake.requests_matching("PUT", r"/applications/\d+/commands")[0].json
+    config = next(c for c in synced if c["name"] == "config")
+    subcommands = {o["name"]: o for o in config["options"]}
+    assert set(subcommands) == {"show", "streaks"}
+    assert {o["type"] for o in subcommands.values()} == {1}  # SUB_COMMAND
+    streaks = {o["name"]: o for o in subcommands["streaks"]["options"]}
+    assert set(streaks) == {"setting", "value"}
+    assert {c["value"] for c in streaks["setting"]["choices"]} >= {"freeze-every", "timezone"}
+
+
+async def test_a_subcommand_runs_with_its_typed_options(running: Running) -> None:
+    moderator = {"user": running.fake.moderator_user, "permissions": 1 << 5}
+    options = {"setting": "max-freezes", "value": "4"}
+    body = await running.command("config", subcommand="streaks", options=options, **moderator)
+    fields = {f["name"]: f["value"] for f in body["data"]["embeds"][0]["fields"]}
+    assert fields["max-freezes"] == "4"
+    shown = await running.command("config", subcommand="show", **moderator)
+    sections = {f["name"]: f["value"] for f in shown["data"]["embeds"][0]["fields"]}
+    assert "max-freezes: 4" in sections["Streaks"]
+    refused = await running.command("config", subcommand="show")  # not a moderator
+    assert refused["data"]["embeds"][0].get("color") == 0xC0392B
+
+
+def test_the_sync_digest_changes_with_the_shape_of_a_group() -> None:
+    import discord
+    from discord import app_commands
+
+    from bot.adapters.discord.client import tree_digest
+    from bot.adapters.discord.commands import register
+
+    async def run(interaction: Any, line: Any, share: bool) -> None:
+        return None
+
+    def digest(*subcommands: Command) -> str:
+        tree = app_commands.CommandTree(discord.Client(intents=discord.Intents.none()))
+        register(tree, CommandTable([Command("grp", "A group.", subcommands=subcommands)]), run, {})
+        return tree_digest(tree, "global")
+
+    one, two = Command("one", "One."), Command("two", "Two.")
+    assert digest(one) == digest(one)
+    assert len({digest(one), digest(one, two), digest(two)}) == 3
 
 
 async def test_topic_and_timezone_autocomplete(running: Running) -> None:
@@ -375,7 +427,9 @@ async def test_slow_work_is_deferred_then_followed_up(tmp_path: Path) -> None:
 
 
 async def test_completers_cover_every_autocomplete_argument(running: Running) -> None:
-    wanted = {a.autocomplete for c in COMMANDS for a in c.arguments if a.autocomplete}
+    wanted = {
+        a.autocomplete for p in COMMANDS.runnable() for a in p.leaf.arguments if a.autocomplete
+    }
     assert wanted <= set(completers(running.bot.topics))
 
 

@@ -54,8 +54,8 @@ async def test_privacy_off_keeps_a_member_off_the_board(running: Running) -> Non
 async def test_reminder_is_sent_as_a_dm_once(running: Running) -> None:
     fake = running.fake
     config = await answer(
-        running, "config",
-        options={"section": "streaks", "setting": "reminder-hour", "value": "0"},
+        running, "config", subcommand="streaks",
+        options={"setting": "reminder-hour", "value": "0"},
         user=fake.moderator_user, permissions=MANAGE_SERVER,
     )  # fmt: skip
     assert "error" not in str(config["data"]["embeds"][0].get("title", "")).lower()

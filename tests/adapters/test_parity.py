@@ -1,8 +1,9 @@
-"""Parity: every command and argument reaches the core with the same typed values everywhere.
+"""Parity: every command, subcommand and argument reaches the core with the same typed values.
 
 Each surface runs for real: the console adapter, slack-bolt over signed HTTP against the fake
 Slack, and discord.py against the fake Discord (native user, channel, role and integer
-options). One recording handler per command keeps what the service would have received.
+options; groups as SUB_COMMAND_GROUP and SUB_COMMAND). One recording handler per command path
+keeps what the service would have received.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from bot.adapters.console import ConsoleAdapter, console_actor
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.core.catalog import COMMANDS
 from bot.core.commands import Access, Argument, Command, CommandTable
-from bot.core.converters import Channel, Day, Duration, Integer, Role, TimeOfDay, Weekdays
+from bot.core.converters import Channel, Day, Duration, Integer, Role, Text, TimeOfDay, Weekdays
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Actor, ChannelRef, MemberRef, Platform, Reply, RoleRef
 from bot.core.requests import Request
 from bot.core.router import Router
-from tests.adapters.test_discord import discord_serving
+from tests.adapters.test_discord import discord_serving, slash
 from tests.adapters.test_slack import free_port, serving, slack_options
 from tests.fakes import FakeEventLog, FakeSpaceRepository
 from tests.slack_fake import FakeSlack
@@ -47,7 +48,31 @@ KINDS = Command(
     ),
     examples=("kinds",),
 )
-TABLE = CommandTable([*COMMANDS, KINDS])
+# Subcommands two levels down (Discord's limit), a default, `key:value` words and a
+# moderators' subcommand in a group everyone may use.
+NEST = Command(
+    "nest",
+    "Groups in groups.",
+    subcommands=(
+        Command(
+            "inner",
+            "A group inside a group.",
+            subcommands=(
+                Command(
+                    "leaf",
+                    "Two levels down.",
+                    (
+                        Argument("count", "A number.", Integer(1, 5), required=True),
+                        Argument("note", "Some words.", Text(50), rest=True),
+                    ),
+                ),
+                Command("locked", "For moderators.", access=Access.MODERATOR),
+            ),
+            default="leaf",
+        ),
+    ),
+)
+TABLE = CommandTable([*COMMANDS, KINDS, NEST])
 
 
 @dataclass(frozen=True)
@@ -97,11 +122,18 @@ SAMPLES: dict[str, Sample] = {
         {"setting": "leaderboard", "value": "off"},
     ),
     "about": Sample("about", "about", {}),
-    "config": Sample(
+    "config show": Sample("config", "config show", {}),
+    "config streaks": Sample(
+        "config streaks value:3 setting:max-freezes",
         "config streaks max-freezes 3",
-        "config streaks max-freezes 3",
-        {"section": "streaks", "setting": "max-freezes", "value": "3"},
+        {"setting": "max-freezes", "value": "3"},
     ),
+    "nest inner leaf": Sample(
+        "nest inner note:two words count:3",
+        "nest inner leaf 3 two words",
+        {"count": 3, "note": "two words"},
+    ),
+    "nest inner locked": Sample("nest inner locked", "nest inner locked", {}),
     "kinds": Sample(
         "kinds #general @mods 18:30 mon-fri 2026-12-24 3 45m",
         "kinds <#C_GENERAL|general> <!subteam^S_MODS|mods> 6:30pm mon-fri 2026-12-24 3 45m",
@@ -133,7 +165,10 @@ EXPECTED: dict[str, dict[str, object]] = {
     "reminders": {"switch": "on"},
     "privacy": {"setting": "leaderboard", "value": "off"},
     "about": {},
-    "config": {"section": "streaks", "setting": "max-freezes", "value": 3},
+    "config show": {},
+    "config streaks": {"setting": "max-freezes", "value": 3},
+    "nest inner leaf": {"count": 3, "note": "two words"},
+    "nest inner locked": {},
     "kinds": {
         "at": time(18, 30),
         "days": frozenset(range(5)),
@@ -152,6 +187,7 @@ def recording_dispatcher() -> tuple[Dispatcher, Recorded]:
 
     def handler(name: str) -> Any:
         async def handle(request: Request) -> Reply:
+            assert " ".join(request.path) == name  # the request names its whole path
             # The call with arguments wins: Slack's App Home re-runs `progress` bare.
             if request.values or name not in received:
                 received[name] = dict(request.values)
@@ -162,17 +198,16 @@ def recording_dispatcher() -> tuple[Dispatcher, Recorded]:
     async def chat(actor: Actor, text: str) -> Reply:
         raise AssertionError(f"a command line fell through to chat: {text!r}")
 
-    router = Router(
-        TABLE, {c.name: handler(c.name) for c in TABLE}, chat, topic=lambda t: t.casefold()
-    )
+    handlers = {path.key: handler(path.key) for path in TABLE.runnable()}
+    router = Router(TABLE, handlers, chat, topic=lambda t: t.casefold())
     return Dispatcher(router, FakeEventLog(), FakeSpaceRepository()), received
 
 
-def test_samples_cover_every_command_and_argument() -> None:
-    assert set(SAMPLES) == {c.name for c in TABLE} == set(EXPECTED)
-    for command in TABLE:
-        given = set(SAMPLES[command.name].discord)
-        assert given == {a.key for a in command.arguments}, command.name
+def test_samples_cover_every_command_subcommand_and_argument() -> None:
+    assert set(SAMPLES) == {path.key for path in TABLE.runnable()} == set(EXPECTED)
+    for path in TABLE.runnable():
+        given = set(SAMPLES[path.key].discord)
+        assert given == {a.key for a in path.leaf.arguments}, path.key
 
 
 def plain(values: Mapping[str, object]) -> dict[str, object]:
@@ -233,14 +268,20 @@ async def test_discord_parity_with_native_option_types(tmp_path: Path) -> None:
         assert (types["channel"], types["role"], types["count"]) == (7, 8, 4)
         notes = [o for c in synced if c["name"] == "checkin" for o in c["options"]]
         assert {o["name"]: o.get("max_length") for o in notes}["note"] == 200
-        for name, sample in SAMPLES.items():
+        # Groups: SUB_COMMAND_GROUP 2 holding SUB_COMMAND 1, whose options are typed as above.
+        (inner,) = next(c for c in synced if c["name"] == "nest")["options"]
+        assert (inner["name"], inner["type"]) == ("inner", 2)
+        leaf = {o["name"]: o for o in inner["options"]}
+        assert {o["type"] for o in leaf.values()} == {1}
+        assert {o["name"]: o["type"] for o in leaf["leaf"]["options"]}["count"] == 4
+        for key, sample in SAMPLES.items():
             options = {k: lookups.get(v, v) if isinstance(v, str) else v
                        for k, v in sample.discord.items()}  # fmt: skip
-            moderator = TABLE.get(name).access is Access.MODERATOR  # type: ignore[union-attr]
+            moderator = TABLE.path(key).access is Access.MODERATOR  # type: ignore[union-attr]
             extra = {"user": fake.moderator_user, "permissions": 1 << 5} if moderator else {}
-            sent = await fake.send_interaction(name, options=options, **extra)
+            sent = await fake.send_interaction(**slash(key), options=options, **extra)
             body = (await fake.wait_for_interaction_response(sent)).json
-            assert body["data"]["embeds"][0]["description"] == f"ran {name}", body
+            assert body["data"]["embeds"][0]["description"] == f"ran {key}", body
     assert {name: plain(v) for name, v in received.items()} == EXPECTED
     member = received["streak"]["member"]
     assert isinstance(member, MemberRef) and member.platform is Platform.DISCORD

@@ -44,5 +44,5 @@ def test_free_text_arguments_reach_the_core_without_markup() -> None:
     checkin = COMMANDS.get("checkin")
     assert checkin is not None
     values = parse_text(checkin, "30 paired with <@U2|ada> in <#C3|general>",
-                        ConvertContext(SlackReferences("T1")))  # fmt: skip
+                        ConvertContext(SlackReferences("T1"))).values  # fmt: skip
     assert values["note"] == "paired with @ada in #general"

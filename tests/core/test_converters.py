@@ -107,15 +107,18 @@ def test_a_bad_setting_value_names_the_argument() -> None:
     with pytest.raises(UsageError) as caught:
         parse_text(config, "streaks freeze-every ²", CONTEXT)
     assert caught.value.argument == "value"
-    assert parse_text(config, "streaks freeze-every 5", CONTEXT)["value"] == 5
+    parsed = parse_text(config, "streaks freeze-every 5", CONTEXT)
+    assert parsed.path.names == ("config", "streaks")
+    assert parsed.values["value"] == 5
 
 
 def test_a_setting_value_without_its_setting_is_refused_on_every_path() -> None:
     """Discord may send `value` with no `setting`; text may mistype it: both are errors."""
     config = COMMANDS.get("config")
-    assert config is not None
+    streaks = COMMANDS.path("config streaks")
+    assert config is not None and streaks is not None
     with pytest.raises(UsageError) as caught:
-        convert_options(config, {"section": "streaks", "value": "5"}, CONTEXT)
+        convert_options(streaks, {"value": "5"}, CONTEXT)
     assert caught.value.argument == "setting"
     with pytest.raises(UsageError):
         parse_text(config, "streaks fre-every 5", CONTEXT)

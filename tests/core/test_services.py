@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.core.catalog import HELP
 from bot.core.clock import FixedClock
 from bot.core.commands import CommandTable
 from bot.core.dispatcher import Dispatcher
 from bot.core.general.about import AboutService
-from bot.core.general.commands import ABOUT, HELP, TIMEZONE
+from bot.core.general.commands import ABOUT, TIMEZONE
 from bot.core.general.help import HelpService
 from bot.core.general.timezone import TimezoneService
 from bot.core.members import member_key

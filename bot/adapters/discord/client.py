@@ -270,9 +270,8 @@ class DiscordAdapter:
 
     async def sync_if_changed(self, tree: app_commands.CommandTree[Any]) -> None:
         """Sync the command tree to Discord only when it differs from the last sync there."""
-        payload = [command.to_dict(tree) for command in tree.get_commands()]
         scope = f"guild:{self.options.sync_guild_id}" if self.options.sync_guild_id else "global"
-        digest = hashlib.sha256(json.dumps([scope, payload], sort_keys=True).encode()).hexdigest()
+        digest = tree_digest(tree, scope)
         target = sync_target(self.options.api_base, tree.client.application_id, scope)
         state = SyncState(self.options.sync_state_file)
         if state.is_current(target, digest):
@@ -282,8 +281,14 @@ class DiscordAdapter:
         if guild is not None:
             tree.copy_global_to(guild=guild)
         await tree.sync(guild=guild)
-        log.info("synced %d slash commands (%s)", len(payload), scope)
+        log.info("synced %d slash commands (%s)", len(tree.get_commands()), scope)
         state.remember(target, digest)
+
+
+def tree_digest(tree: app_commands.CommandTree[Any], scope: str) -> str:
+    """Return a digest of the tree as Discord receives it: groups with their subcommands too."""
+    payload = [command.to_dict(tree) for command in tree.get_commands()]
+    return hashlib.sha256(json.dumps([scope, payload], sort_keys=True).encode()).hexdigest()
 
 
 async def _not_running(incoming: Incoming) -> Reply | None:

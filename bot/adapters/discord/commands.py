@@ -1,4 +1,8 @@
-"""One Discord slash command per entry of the command table, with typed options."""
+"""One Discord slash command per entry of the command table, with typed options.
+
+A command with subcommands becomes a group (`/config streaks`, `/config show`); Discord cannot
+run a group alone, so a group's default subcommand is just one more slash subcommand there.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.core.commands import Argument, Command, CommandTable
+from bot.core.commands import Argument, CommandPath, CommandTable
 from bot.core.converters import Channel, Integer, Member, Role, Text
 from bot.core.messages import Call, ChannelRef, MemberRef, Platform, RoleRef
 
@@ -35,10 +39,24 @@ def _short(text: str) -> str:
     return text if len(text) <= DESCRIPTION_LIMIT else text[: DESCRIPTION_LIMIT - 1] + "…"
 
 
+def build(
+    path: CommandPath, run: RunCommand, completers: Mapping[str, Completer]
+) -> app_commands.Command[Any, Any, None] | app_commands.Group:
+    """Return the slash command for path, or its group with a slash subcommand each."""
+    command = path.leaf
+    if not command.is_group:
+        return build_command(path, run, completers)
+    group = app_commands.Group(name=command.name, description=_short(command.summary))
+    for sub in command.subcommands:
+        group.add_command(build(path.then(sub), run, completers))
+    return group
+
+
 def build_command(
-    command: Command, run: RunCommand, completers: Mapping[str, Completer]
+    path: CommandPath, run: RunCommand, completers: Mapping[str, Completer]
 ) -> app_commands.Command[Any, Any, None]:
-    """Return the slash command for command: its options typed from the table's arguments."""
+    """Return the slash command for a path: its options typed from the table's arguments."""
+    command = path.leaf
     names = [option_name(a) for a in command.arguments]
 
     async def callback(interaction: discord.Interaction[Any], **options: Any) -> None:
@@ -48,7 +66,8 @@ def build_command(
             for name, argument in zip(names, command.arguments, strict=True)
             if options.get(name) is not None
         }
-        await run(interaction, Call(command.name, values), bool(options.get(SHARE_OPTION)))
+        call = Call(path.key, values)  # the full name: "config streaks"
+        await run(interaction, call, bool(options.get(SHARE_OPTION)))
 
     parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD)] + [
         inspect.Parameter(
@@ -143,6 +162,6 @@ def register(
     run: RunCommand,
     completers: Mapping[str, Completer],
 ) -> None:
-    """Add a slash command for every table command to tree."""
+    """Add a slash command (or group) for every table command to tree."""
     for command in table:
-        tree.add_command(build_command(command, run, completers))
+        tree.add_command(build(CommandPath((command,)), run, completers))

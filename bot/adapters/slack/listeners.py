@@ -64,9 +64,10 @@ def register(adapter: SlackAdapter) -> None:
         reply = await adapter.handle(Incoming(actor, line, event_id, SlackReferences(team_id)))
         if reply is None:
             return
-        # The table knows every alias (`/roadmap tz`, `/roadmap commands`).
-        command = adapter.table.get(line.split(None, 1)[0].lstrip("/")) if line.split() else None
-        hint = HELP_HINT if command is not None and command.name == "help" else None
+        # The table knows every alias (`/roadmap tz`) and subcommand (`/roadmap config show`).
+        path = adapter.table.reached(line.lstrip("/").split())
+        command = path.leaf if path is not None else None
+        hint = HELP_HINT if path is not None and path.names == ("help",) else None
         response_type = "ephemeral" if reply.ephemeral else "in_channel"
 
         async def send(payload: dict[str, Any]) -> bool:

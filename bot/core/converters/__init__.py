@@ -9,11 +9,20 @@ dataclass is a new class, which breaks the zero-argument `super()` some kinds us
 
 from bot.core.converters.base import BadValue, ConvertContext, Kind
 from bot.core.converters.mentions import Channel, Member, Role
-from bot.core.converters.plain import BySetting, Choice, Integer, Pair, Text, Timezone, Topic
+from bot.core.converters.plain import (
+    BySetting,
+    Choice,
+    CommandName,
+    Integer,
+    Pair,
+    Text,
+    Timezone,
+    Topic,
+)
 from bot.core.converters.when import WEEKDAY_NAMES, Day, Duration, TimeOfDay, Weekdays
 
 __all__ = [
-    "WEEKDAY_NAMES", "BadValue", "BySetting", "Channel", "Choice", "ConvertContext", "Day",
-    "Duration", "Integer", "Kind", "Member", "Pair", "Role", "Text", "TimeOfDay", "Timezone",
-    "Topic", "Weekdays",
+    "WEEKDAY_NAMES", "BadValue", "BySetting", "Channel", "Choice", "CommandName",
+    "ConvertContext", "Day", "Duration", "Integer", "Kind", "Member", "Pair", "Role", "Text",
+    "TimeOfDay", "Timezone", "Topic", "Weekdays",
 ]  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.converters.base import BadValue, ConvertContext, Kind
@@ -25,6 +25,20 @@ class Text(Kind):
         if len(text) > self.max_length:
             raise BadValue(f"must be at most {self.max_length} characters")
         return text
+
+
+@dataclass(frozen=True)
+class CommandName(Text):
+    """A command's name, and the subcommand names after it: `config streaks`."""
+
+    subcommands: frozenset[str] = frozenset()  # every subcommand name and alias, folded
+
+    def span(self, words: Sequence[str]) -> int:
+        """Take the first word and the subcommand names after it (two at most, as nested)."""
+        taken = 1
+        while taken < min(len(words), 3) and words[taken].casefold() in self.subcommands:
+            taken += 1
+        return taken
 
 
 @dataclass(frozen=True)

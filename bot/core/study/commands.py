@@ -1,4 +1,4 @@
-"""Commands of the study job: checkin, streak, leaderboard, privacy, reminders, config."""
+"""Commands of the study job: checkin, streak, leaderboard, privacy, reminders, config streaks."""
 
 from __future__ import annotations
 
@@ -80,11 +80,10 @@ REMINDERS = Command(
     personal=True,
 )
 
-CONFIG = Command(
-    name="config",
-    summary="Moderators: show or change this community's streak settings.",
+CONFIG_STREAKS = Command(
+    name="streaks",
+    summary="Show or change this community's streak settings.",
     arguments=(
-        Argument("section", "Which settings.", Choice(("streaks",))),
         Argument("setting", "The setting to change.", Choice(STREAK_SETTINGS)),
         Argument(
             "value",
@@ -113,5 +112,4 @@ CONFIG = Command(
     usage_line="config streaks [freeze-every <days> | max-freezes <n> | timezone <Region/City> "
     "| reminder-hour <0-23> | milestone-role <7|30|100> <role|off>]",
     details="Milestone roles are given on Discord when a streak reaches 7, 30 or 100 days.",
-    group="Moderators",
 )

@@ -11,6 +11,7 @@ from bot.core.errors import UsageError
 from bot.core.messages import Actor, Field, Platform, Reply, RoleRef
 from bot.core.ports import Space, SpaceRepository
 from bot.core.requests import Request
+from bot.core.sections import SettingsSection
 
 USAGE = (
     "config streaks [freeze-every <days> | max-freezes <n> | timezone <Region/City> "
@@ -70,6 +71,14 @@ class ConfigService:
         note = "" if setting == "reminder-hour" else await self._recompute(actor)
         return _show(space, "Streak settings saved", note)
 
+    def section(self) -> SettingsSection:
+        """Return the streak settings as a part of `config show`."""
+
+        async def read(actor: Actor) -> tuple[Field, ...]:
+            return _fields(await self._space(actor))
+
+        return SettingsSection("Streaks", "config streaks", read)
+
     async def _recompute(self, actor: Actor) -> str:
         task = asyncio.ensure_future(self._rules_changed(actor))
         self._running.add(task)  # keep a reference until it is done
@@ -113,14 +122,17 @@ def _finished(task: asyncio.Task[int]) -> None:
 
 
 def _show(space: Space, title: str, note: str = "") -> Reply:
+    text = note or f"Change one with `{USAGE}`."
+    return Reply(title=title, text=text, fields=_fields(space), ephemeral=True)
+
+
+def _fields(space: Space) -> tuple[Field, ...]:
     streaks = space.streaks
     roles = ", ".join(f"{days} days: role {role}" for days, role in streaks.milestone_roles)
-    fields = (
+    return (
         Field("freeze-every", f"{streaks.days_per_freeze} days in a row", inline=True),
         Field("max-freezes", str(streaks.max_freezes), inline=True),
         Field("timezone", space.default_timezone or "not set (the bot's default)", inline=True),
         Field("reminder-hour", f"{streaks.reminder_hour:02d}:00 local", inline=True),
         Field("milestone-role", roles or "none", inline=True),
     )
-    text = note or f"Change one with `{USAGE}`."
-    return Reply(title=title, text=text, fields=fields, ephemeral=True)

@@ -1,0 +1,17 @@
+"""What a job adds to `config show`: its part of a community's settings."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.core.messages import Actor, Field
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsSection:
+    """One job's settings: a title, the command that changes them, and how to read them."""
+
+    title: str  # e.g. "Streaks"
+    command: str  # the full name of the subcommand that changes them, e.g. "config streaks"
+    read: Callable[[Actor], Awaitable[tuple[Field, ...]]]  # the actor's community's values
