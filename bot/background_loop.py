@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import signal
 import threading
 from collections.abc import Coroutine
 from types import TracebackType
@@ -63,6 +64,11 @@ class BackgroundLoop:
             return result
 
     def _serve_forever(self) -> None:
+        # The kernel hands a process signal to any thread that does not block it. Should Ctrl-C
+        # land here (or in a thread started from here: aiosqlite's, the executor's), the main
+        # thread would sit in readline's select() until the next key, so it never leaves:
+        # block SIGINT in this thread and, by inheritance, in every thread it starts.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         asyncio.run(self._serve())
 
     async def _serve(self) -> None:
