@@ -305,3 +305,17 @@ async def test_post_now_on_a_channel_without_prompts_says_so(sessions: Sessions)
     outcome = await poster(sessions, ScriptedPublisher()).post_now(Platform.DISCORD, "zz", DUE)
 
     assert outcome.state is None and outcome.problem is not None
+
+
+async def test_post_now_can_post_a_missed_day_by_hand(sessions: Sessions) -> None:
+    await configure(sessions, "c1", BEFORE)
+    publisher = ScriptedPublisher()
+    engine_ = poster(sessions, publisher)
+    late = DUE + timedelta(hours=4)
+    assert await engine_.tick(late) == 0  # past the grace: missed
+
+    outcome = await engine_.post_now(Platform.DISCORD, "c1", late)
+
+    assert (outcome.day, outcome.state, outcome.already) == (DAY, PostState.POSTED, False)
+    assert outcome.prompt_id is not None
+    assert publisher.days("c1") == [DAY]

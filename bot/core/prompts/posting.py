@@ -131,6 +131,10 @@ class PromptPoster:
                 return PostNow(today, None, problem=choice.reason)
             leased = await self._claim(channel.id, today, choice, now)
         else:
+            # A missed day has no prompt yet: say why when none can be chosen.
+            chosen = None if post.prompt_id in self._by_id else await self._choose(channel)
+            if isinstance(chosen, NoMatch):
+                return PostNow(today, post.state, problem=chosen.reason)
             leased = await self._retake(channel, post, now, settled_too=True)
         if leased is None:
             current = await self._posts.find(channel.id, today)
