@@ -18,11 +18,14 @@ from bot.config import Settings
 from bot.core.catalog import COMMANDS
 from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Platform
 from bot.core.ports import Clock, Reach
+from bot.core.prompts.ports import PromptPublisher
 from bot.core.router import Router
 from bot.core.topics import TopicResolver
 from bot.jobs.general import general_job
 from bot.jobs.kit import Job, Shared, TimerSpec, all_handlers
+from bot.jobs.prompts import prompts_job
 from bot.jobs.roadmap import roadmap_job
 from bot.jobs.study import study_job
 from bot.platform_setup import discord_adapter, reach_of, slack_adapter
@@ -89,11 +92,15 @@ async def upgrade_database(engine: AsyncEngine, settings: Settings) -> migrate.R
 
 @asynccontextmanager
 async def open_bot(
-    settings: Settings, clock: Clock | None = None, reach: Reach | None = None
+    settings: Settings,
+    clock: Clock | None = None,
+    reach: Reach | None = None,
+    prompt_publishers: Mapping[Platform, PromptPublisher] | None = None,
 ) -> AsyncIterator[BotContext]:
     """Build the whole bot: database, the jobs and the dispatcher; close it in order.
 
-    reach holds the notifiers of the platforms this process runs (see `reach_of`). On exit,
+    reach holds the notifiers of the platforms this process runs (see `reach_of`), and
+    prompt_publishers the platforms daily prompts are posted to (none yet by default). On exit,
     after the caller stopped intake: pending writes are drained, timers stopped, background
     work cancelled, and only then is the engine closed.
     """
@@ -111,7 +118,11 @@ async def open_bot(
             SqlMemberRepository(sessions, clock), spaces, reach or Reach(),
         )  # fmt: skip
         study = study_job(shared)
-        jobs: tuple[Job, ...] = (roadmap_job(shared, topic_done=study.topic_done), study.job)
+        jobs: tuple[Job, ...] = (
+            roadmap_job(shared, topic_done=study.topic_done),
+            study.job,
+            prompts_job(shared, prompt_publishers or {}).job,
+        )
         sections = [section for job in jobs for section in job.settings]
         jobs += (general_job(shared, COMMANDS, sections),)
         retention = timedelta(days=settings.event_retention_days)

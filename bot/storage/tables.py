@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -306,3 +308,140 @@ class StreakReminderRow(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     local_date: Mapped[date] = mapped_column(Date)
     sent_at: Mapped[datetime]
+
+
+# The daily-prompts job. A channel row says when its pending post is due; prompt_posts holds
+# one row per channel and local date, whose unique key decides who posts (see
+# docs/architecture.md, "Daily prompts").
+
+POST_STATES = ("claimed", "posted", "failed", "missed")
+EVERY_WEEKDAY = 0b1111111  # bit 0 is Monday, as in date.weekday()
+
+
+class PromptChannelRow(Base):
+    """A channel that gets a daily prompt: its schedule, filters and where its posts stand."""
+
+    __tablename__ = "prompt_channels"
+    __table_args__ = (
+        UniqueConstraint("platform", "channel_id"),
+        CheckConstraint("post_minute BETWEEN 0 AND 1439", name="post_minute"),
+        CheckConstraint("weekdays BETWEEN 0 AND 127", name="weekdays"),
+        CheckConstraint("grace_minutes BETWEEN 0 AND 1440", name="grace_minutes"),
+        # The tick's one query: channels of the platforms this process runs, due by now.
+        Index("ix_prompt_channels_due", "platform", "next_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    space_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    post_minute: Mapped[int] = mapped_column(SmallInteger)  # local time, minutes after midnight
+    timezone: Mapped[str] = mapped_column(String(64))
+    weekdays: Mapped[int] = mapped_column(
+        SmallInteger, default=EVERY_WEEKDAY, server_default=text(str(EVERY_WEEKDAY))
+    )
+    grace_minutes: Mapped[int] = mapped_column(
+        SmallInteger, default=180, server_default=text("180")
+    )
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    difficulties: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    topics: Mapped[str] = mapped_column(String(2000), default="", server_default="")  # a,b,c
+    mention_role_id: Mapped[str | None] = mapped_column(String(64))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    paused_reason: Mapped[str | None] = mapped_column(String(200))  # e.g. channel unreachable
+    # Bumped by every schedule change: a tick that read an older schedule may not move the
+    # pending day on (its UPDATE is guarded by the revision it read).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    cycle: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_prompt_id: Mapped[str | None] = mapped_column(String(64))
+    # The pending post's local date, and when the tick should next look at the channel: that
+    # day's due instant, or its retry. Both NULL while disabled or paused (never due).
+    next_local_date: Mapped[date | None] = mapped_column(Date)
+    next_due_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class PromptChannelSkipRow(Base):
+    """A local date (a holiday) on which a channel gets no prompt."""
+
+    __tablename__ = "prompt_channel_skips"
+    __table_args__ = (UniqueConstraint("channel_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("prompt_channels.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+
+
+class PromptPostRow(Base):
+    """One channel's post for one local date; the unique key makes it exactly one."""
+
+    __tablename__ = "prompt_posts"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "local_date"),
+        CheckConstraint(f"state IN {POST_STATES!r}", name="state"),
+        CheckConstraint("attempts >= 0", name="attempts"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
+    channel_id: Mapped[int] = mapped_column(ForeignKey("prompt_channels.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+    prompt_id: Mapped[str | None] = mapped_column(String(64))  # None: no prompt could be chosen
+    cycle: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    state: Mapped[str] = mapped_column(String(8))
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
+    # Who is delivering it (a random token per process) and until when; an expired lease
+    # may be taken over, so a process that died mid-delivery does not block the day.
+    lease_owner: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None]
+    retry_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))  # short, never a secret
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    thread_id: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]  # posted, failed or missed
+
+
+class PromptUseRow(Base):
+    """A prompt used in a channel's cycle (posted or skipped): selection's no-repeat set."""
+
+    __tablename__ = "prompt_uses"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "cycle", "prompt_id"),
+        CheckConstraint("how IN ('posted', 'skipped')", name="how"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
+    channel_id: Mapped[int] = mapped_column(ForeignKey("prompt_channels.id", ondelete="CASCADE"))
+    cycle: Mapped[int] = mapped_column(Integer)
+    prompt_id: Mapped[str] = mapped_column(String(64))
+    how: Mapped[str] = mapped_column(String(8))
+    used_at: Mapped[datetime]
+
+
+class PromptAnswerRow(Base):
+    """A member's answer to a posted prompt: one per member and post, counted once."""
+
+    __tablename__ = "prompt_answers"
+    __table_args__ = (
+        UniqueConstraint("post_id", "platform", "user_id"),
+        # The platform's message id: a redelivered answer is refused by the database.
+        UniqueConstraint("platform", "source"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
+    post_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"),
+        ForeignKey("prompt_posts.id", ondelete="CASCADE"),
+    )
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(160))
+    text: Mapped[str] = mapped_column(String(500), default="", server_default="")  # or a link
+    created_at: Mapped[datetime]

@@ -140,6 +140,18 @@ def within_grace(schedule: Schedule, day: date, now: datetime) -> bool:
     return due <= now <= due + schedule.grace
 
 
+def pending_post(schedule: Schedule, now: datetime) -> tuple[date, datetime] | None:
+    """Return the post to wait for at now: a due day still within grace, else the next one.
+
+    Used when a schedule changes and after a missed day, so a post that is late but within
+    the grace goes out at once instead of waiting a day.
+    """
+    day = due_day(schedule, now)
+    if day is not None and within_grace(schedule, day, now):
+        return day, post_moment(schedule, day)
+    return next_post(schedule, now)
+
+
 def _zone(schedule: Schedule) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(schedule.timezone)  # ZoneInfo keeps its own cache per name
 
