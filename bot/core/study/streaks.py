@@ -147,16 +147,33 @@ def streak_counts(
     day by day, so a sparse year costs its study days, not its 365 dates.
     """
     rules = rules or ForgivenessRules()
-    per_freeze, most = rules.days_per_freeze, rules.max_freezes
     ordinals = sorted({d.toordinal() for d in days})
     if not ordinals:
         return 0, 0, 0
     end = today.toordinal()  # missed days from today on are not over yet
+    current, longest, freezes, _, previous = _walk(ordinals, end, rules)
+    missed = end - previous - 1
+    if missed > 0:
+        if freezes >= missed:
+            freezes -= missed
+        else:
+            current = freezes = 0
+    return current, longest, freezes
+
+
+def _walk(ordinals: list[int], end: int, rules: ForgivenessRules) -> tuple[int, int, int, int, int]:
+    """Walk sorted study days (ordinals) up to the last: (current, longest, freezes, run, last).
+
+    Missed days settle at once: freezes cover them, or the streak ends. Days from end on are
+    not over yet, so they never break a streak. Plain ints on purpose: a recount of 100,000
+    members walks millions of days.
+    """
+    per_freeze, most = rules.days_per_freeze, rules.max_freezes
     current = longest = freezes = run = 0
     previous = ordinals[0] - 1
     for day in ordinals:
         # After the first day a streak is always running here (a break is followed by
-        # this study day), so the missed days before today use freezes or end it.
+        # this study day), so the missed days before end use freezes or end it.
         missed = (day if day < end else end) - previous - 1
         if missed > 0:
             if freezes >= missed:
@@ -172,13 +189,7 @@ def streak_counts(
         if current > longest:
             longest = current
         previous = day
-    missed = end - previous - 1
-    if missed > 0:
-        if freezes >= missed:
-            freezes -= missed
-        else:
-            current = freezes = 0
-    return current, longest, freezes
+    return current, longest, freezes, run, previous
 
 
 def streak_totals(
@@ -239,29 +250,11 @@ class StreakState:
 def streak_state(days: Iterable[date], rules: ForgivenessRules | None = None) -> StreakState:
     """Return the state of a streak at the end of its last study day (days: not empty)."""
     rules = rules or ForgivenessRules()
-    per_freeze, most = rules.days_per_freeze, rules.max_freezes
     ordinals = sorted({d.toordinal() for d in days})
     if not ordinals:
         raise ValueError("streak_state needs at least one study day")
-    # advance() a day at a time, on plain ints: a recount of 100,000 members is millions of days.
-    current = longest = freezes = run = 0
-    previous = ordinals[0] - 1
-    for day in ordinals:
-        missed = day - previous - 1
-        if missed > 0:
-            if freezes >= missed:
-                freezes -= missed
-            else:
-                current = run = freezes = 0
-        current += 1
-        run += 1
-        if run == per_freeze:
-            run = 0
-            if freezes < most:
-                freezes += 1
-        if current > longest:
-            longest = current
-        previous = day
+    # No day is "not over yet" here: every missed day between study days is settled.
+    current, longest, freezes, run, previous = _walk(ordinals, ordinals[-1] + 1, rules)
     return StreakState(date.fromordinal(previous), current, longest, freezes, run, rules)
 
 

@@ -41,6 +41,17 @@ STATE_COLUMNS = (
 )  # fmt: skip
 
 
+# A member_stats row with its space's rules (no row: never configured) and the member's own
+# timezone: what every recount and the batch writer read with it.
+STATS_WITH_RULES = STATS.outerjoin(
+    SPACES,
+    and_(SPACES.c.platform == STATS.c.platform, SPACES.c.external_id == STATS.c.space_id),
+).outerjoin(
+    MEMBERS,
+    and_(MEMBERS.c.platform == STATS.c.platform, MEMBERS.c.user_id == STATS.c.user_id),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class StatsRow:
     """One member_stats row to compute, with the rules and timezone of its space."""
@@ -111,21 +122,7 @@ def stats_rows(
                 SPACES.c.default_timezone,
                 MEMBERS.c.timezone,
             )
-            .select_from(
-                STATS.outerjoin(
-                    SPACES,
-                    and_(
-                        SPACES.c.platform == STATS.c.platform,
-                        SPACES.c.external_id == STATS.c.space_id,
-                    ),
-                ).outerjoin(
-                    MEMBERS,
-                    and_(
-                        MEMBERS.c.platform == STATS.c.platform,
-                        MEMBERS.c.user_id == STATS.c.user_id,
-                    ),
-                )
-            )
+            .select_from(STATS_WITH_RULES)
             .where(STATS.c.platform == platform, STATS.c.user_id.in_(user_ids))
             .order_by(STATS.c.user_id, STATS.c.space_id)
         )
@@ -185,15 +182,7 @@ STORED_ROWS = (
         *(STATS.c[name] for name in TOTAL_COLUMNS),
         *(STATS.c[name] for name in STATE_COLUMNS),
     )
-    .select_from(
-        STATS.outerjoin(
-            SPACES,
-            and_(SPACES.c.platform == STATS.c.platform, SPACES.c.external_id == STATS.c.space_id),
-        ).outerjoin(
-            MEMBERS,
-            and_(MEMBERS.c.platform == STATS.c.platform, MEMBERS.c.user_id == STATS.c.user_id),
-        )
-    )
+    .select_from(STATS_WITH_RULES)
     .where(
         STATS.c.platform == bindparam("platform"),
         STATS.c.user_id.in_(bindparam("user_ids", expanding=True)),
