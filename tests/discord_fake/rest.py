@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import time
 import zlib
@@ -14,6 +15,7 @@ from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, web
 
+from .ratelimits import RouteLimits
 from .recording import JSON, RateLimitRule, RecordedFile, RecordedRequest, Recorder
 from .world import World
 
@@ -79,8 +81,10 @@ class RestApi:
         *,
         token: str,
         echo_bot_messages: bool,
+        limits: RouteLimits | None = None,
     ) -> None:
         self.world = world
+        self.limits = limits
         self.recorder = recorder
         self.events = events
         self.token = token
@@ -121,6 +125,21 @@ class RestApi:
         if rule is not None:
             recorded.rate_limited = True
             return _rate_limited(rule, recorded.path)
+        if self.limits is None:
+            return await self._route(recorded)
+        headers, wait, is_global = self.limits.check(recorded.method, recorded.path)
+        if wait is not None:
+            recorded.rate_limited = True
+            body = {"message": "You are being rate limited.", "retry_after": round(wait, 3),
+                    "global": is_global}  # fmt: skip
+            if is_global:
+                headers = {**headers, "X-RateLimit-Global": "true", "X-RateLimit-Scope": "global"}
+            return Reply(429, body, {**headers, "Retry-After": str(math.ceil(wait))})
+        reply = await self._route(recorded)
+        reply.headers = {**headers, **reply.headers}
+        return reply
+
+    async def _route(self, recorded: RecordedRequest) -> Reply:
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(recorded.path)
             if method == recorded.method and match is not None:

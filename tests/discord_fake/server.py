@@ -14,6 +14,7 @@ from .dispatching import DispatchHelpers
 from .endpoints import ResourceEndpoints
 from .gateway import INVALID_SESSION, RECONNECT, Gateway, GatewayConnection
 from .interactions import SentInteraction
+from .ratelimits import RouteLimits
 from .recording import JSON, RateLimitRule, RecordedRequest, Recorder
 from .rest import GUILDS_INTENT, RestApi
 from .webhooks import InteractionWebhooks
@@ -52,6 +53,7 @@ class FakeDiscord(DispatchHelpers):
     zlib-stream. `echo_bot_messages` sends the bot its own channel messages as Discord does.
     `enforce_intents` drops MESSAGE_CREATE events the bot did not subscribe to and blanks the
     content of guild messages without the MESSAGE_CONTENT intent, as Discord does.
+    `limits` turns on Discord's per-route and global rate limits (see ratelimits.py).
     """
 
     def __init__(
@@ -62,8 +64,10 @@ class FakeDiscord(DispatchHelpers):
         heartbeat_interval_ms: int = 41_250,
         echo_bot_messages: bool = True,
         enforce_intents: bool = True,
+        limits: RouteLimits | None = None,
     ) -> None:
         self.world = World()
+        self.limits = limits
         self.recorder = Recorder()
         self._token = token
         self.enforce_intents = enforce_intents
@@ -81,6 +85,7 @@ class FakeDiscord(DispatchHelpers):
             self.gateway,
             token=token,
             echo_bot_messages=echo_bot_messages,
+            limits=limits,
         )
         ResourceEndpoints(self.rest)
         InteractionWebhooks(self.rest)
