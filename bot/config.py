@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     discord_moderator_role: str | None = None  # role name or id; Manage Server always counts
     discord_message_content: bool = False  # privileged intent; mentions and DMs work without
     discord_application_id: int | None = None  # for `discord-invite`; read from the token if unset
+    # Discord's global limit is 50 requests a second per bot; a bot granted more can say so.
+    discord_requests_per_second: int = Field(default=50, ge=1, le=10_000)
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None

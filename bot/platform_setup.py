@@ -42,6 +42,7 @@ def discord_adapter(
         sync_state_file=settings.data_dir / "discord_commands.json",
         message_content=settings.discord_message_content,
         guild_ready_timeout=guild_ready_timeout,
+        requests_per_second=settings.discord_requests_per_second,
     )
     return DiscordAdapter(options, COMMANDS)
 

@@ -19,6 +19,7 @@ from discord import app_commands
 from bot.adapters.discord.commands import Completer, register
 from bot.adapters.discord.failures import explain, install_log_filters
 from bot.adapters.discord.notifier import DiscordNotifier
+from bot.adapters.discord.pacing import pace_requests
 from bot.adapters.discord.references import DISCORD_REFERENCES, DiscordReferences
 from bot.adapters.discord.render import Rendered, command_of, render
 from bot.adapters.discord.sync_state import SyncState, sync_target
@@ -46,6 +47,7 @@ class DiscordOptions:
     message_content: bool = False  # the privileged intent; mentions and DMs work without it
     guild_ready_timeout: float = 2.0  # discord.py's wait for servers after connecting
     ack_window: float = 2.0  # seconds of work before deferring; Discord drops answers after 3 s
+    requests_per_second: int = 50  # Discord's global limit for the bot (higher if granted)
 
 
 def configure_endpoints(options: DiscordOptions) -> None:
@@ -66,6 +68,7 @@ class RoadmapClient(discord.Client):
         )
         self.adapter = adapter
         self.tree: app_commands.CommandTree[RoadmapClient] = app_commands.CommandTree(self)
+        self.pace = pace_requests(self.http, adapter.options.requests_per_second)
 
     async def setup_hook(self) -> None:
         """Register the slash commands and sync them when they changed."""
