@@ -121,6 +121,9 @@ class RestApi:
         if rule is not None:
             recorded.rate_limited = True
             return _rate_limited(rule, recorded.path)
+        failure = self.recorder.take_failure(recorded.method, recorded.path)
+        if failure is not None:
+            return Reply(failure.status, failure.body)
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(recorded.path)
             if method == recorded.method and match is not None:

@@ -1,0 +1,176 @@
+"""The Discord prompt publisher: the real discord.py against the fake Discord."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.adapters.discord.client import DiscordAdapter
+from bot.adapters.discord.prompts import DiscordPromptPublisher
+from bot.core.messages import Platform
+from bot.core.prompts.bank import Prompt
+from bot.core.prompts.ports import (
+    ChannelTarget,
+    ChannelUnavailable,
+    DeliveryFailed,
+    PromptPost,
+    RateLimited,
+    ThreadNotCreated,
+)
+from tests.adapters.test_discord import about_only, adapter_on
+from tests.discord_fake import FakeDiscord
+
+PROMPT = Prompt(
+    "sql-joins-1",
+    "Join two tables",
+    "Write a query listing every order with its customer's name. <@&99> @everyone",
+    "medium",
+    ("sql", "databases"),
+    hint="start from the orders table",
+    example="SELECT ... FROM orders JOIN customers ...",
+)
+POST = PromptPost(PROMPT, date(2025, 6, 2))
+MESSAGES = r"/channels/\d+/messages"
+THREADS = r"/channels/\d+/messages/\d+/threads"
+MISSING_PERMISSIONS = {"message": "Missing Permissions", "code": 50013}
+
+
+class Posting:
+    def __init__(self, fake: FakeDiscord, adapter: DiscordAdapter) -> None:
+        self.fake, self.adapter = fake, adapter
+        self.publisher = DiscordPromptPublisher(adapter.client)
+
+    def target(self, role: str | None = None, channel: int | None = None) -> ChannelTarget:
+        fake = self.fake
+        return ChannelTarget(
+            Platform.DISCORD, str(fake.guild_id), str(channel or fake.channel_id), role
+        )
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def posting(tmp_path: Path) -> AsyncIterator[Posting]:
+    table, dispatcher = about_only()
+    async with (
+        FakeDiscord() as fake,
+        adapter_on(fake, dispatcher, table, tmp_path / "sync") as adapter,
+    ):
+        await asyncio.wait_for(adapter.client.wait_until_ready(), 5)
+        yield Posting(fake, adapter)
+        assert fake.errors == []
+
+
+async def test_the_prompt_is_an_embed_pinging_only_its_role_with_a_thread(
+    posting: Posting,
+) -> None:
+    fake, role = posting.fake, str(posting.fake.learner_role_id)
+
+    published = await posting.publisher.publish(posting.target(role), POST)
+
+    (sent,) = fake.requests_matching("POST", MESSAGES)
+    body = sent.json
+    assert body["content"] == f"<@&{role}>"
+    assert body["allowed_mentions"] == {"parse": [], "roles": [int(role)]}
+    assert body["nonce"] and body["enforce_nonce"] is True
+    (embed,) = body["embeds"]
+    assert embed["title"] == "Daily prompt: Join two tables"
+    assert embed["description"].startswith("Write a query listing every order")
+    assert "@everyone" not in embed["description"] and "<@&99>" not in embed["description"]
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields == {
+        "Difficulty": "medium",
+        "Topics": "sql, databases",
+        "Example": PROMPT.example,
+    }
+    assert "start from the orders table" not in str(body)  # the hint stays hidden
+    assert "sql-joins-1" in embed["footer"]["text"]
+    assert "answer in the thread or with /prompt answer" in embed["footer"]["text"]
+
+    (thread,) = fake.requests_matching("POST", THREADS)
+    assert thread.path == f"/channels/{fake.channel_id}/messages/{published.message_id}/threads"
+    assert thread.json["name"] == "Join two tables"
+    assert thread.json["auto_archive_duration"] == 1440
+    assert published.thread_id == thread.response["id"]
+    assert published.message_id == sent.response["id"]
+
+
+async def test_without_a_role_nobody_is_pinged(posting: Posting) -> None:
+    await posting.publisher.publish(posting.target(), POST)
+    (sent,) = posting.fake.requests_matching("POST", MESSAGES)
+    assert "content" not in sent.json or not sent.json["content"]
+    assert sent.json["allowed_mentions"] == {"parse": []}
+
+
+async def test_the_everyone_role_is_never_pinged(posting: Posting) -> None:
+    everyone = str(posting.fake.guild_id)  # @everyone has the guild's id
+    await posting.publisher.publish(posting.target(everyone), POST)
+    (sent,) = posting.fake.requests_matching("POST", MESSAGES)
+    assert not sent.json.get("content")
+    assert sent.json["allowed_mentions"] == {"parse": []}
+
+
+async def test_the_same_day_always_sends_the_same_nonce(posting: Posting) -> None:
+    for _ in range(2):
+        await posting.publisher.publish(posting.target(), POST)
+    first, second = posting.fake.requests_matching("POST", MESSAGES)
+    assert first.json["nonce"] == second.json["nonce"] and len(first.json["nonce"]) <= 25
+    other_day = PromptPost(PROMPT, date(2025, 6, 3))
+    await posting.publisher.publish(posting.target(), other_day)
+    assert posting.fake.requests_matching("POST", MESSAGES)[2].json["nonce"] != first.json["nonce"]
+
+
+async def test_a_rate_limit_is_waited_out_and_the_prompt_posted_once(posting: Posting) -> None:
+    fake = posting.fake
+    fake.rate_limit_next("POST", MESSAGES, times=1, retry_after=0.05)
+
+    published = await posting.publisher.publish(posting.target(), POST)
+
+    tries = fake.requests_matching("POST", MESSAGES, include_rate_limited=True)
+    assert [t.status for t in tries] == [429, 200]
+    posted = [m for m in fake.messages if m["embeds"]]
+    assert [m["id"] for m in posted] == [published.message_id]
+
+
+async def test_a_rate_limit_discord_py_gives_up_on_is_rate_limited(posting: Posting) -> None:
+    posting.fake.rate_limit_next("POST", MESSAGES, times=5, retry_after=0.01)
+    with pytest.raises(RateLimited) as raised:
+        await posting.publisher.publish(posting.target(), POST)
+    assert raised.value.retry_after > 0
+    assert [m for m in posting.fake.messages if m["embeds"]] == []
+
+
+async def test_missing_permissions_make_the_channel_unavailable(posting: Posting) -> None:
+    posting.fake.fail_next("POST", MESSAGES, 403, MISSING_PERMISSIONS)
+    with pytest.raises(ChannelUnavailable) as raised:
+        await posting.publisher.publish(posting.target(), POST)
+    assert "lacks a permission" in raised.value.reason
+    assert posting.fake.token not in raised.value.reason
+
+
+async def test_a_deleted_channel_is_unavailable(posting: Posting) -> None:
+    with pytest.raises(ChannelUnavailable) as raised:
+        await posting.publisher.publish(posting.target(channel=4242), POST)
+    assert "deleted" in raised.value.reason
+
+
+async def test_a_server_error_is_a_failure_that_may_pass(posting: Posting) -> None:
+    posting.fake.fail_next("POST", MESSAGES, 503, {"message": "Service Unavailable", "code": 0})
+    with pytest.raises(DeliveryFailed) as raised:
+        await posting.publisher.publish(posting.target(), POST)
+    assert "503" in raised.value.reason
+
+
+async def test_a_refused_thread_keeps_the_posted_message(posting: Posting) -> None:
+    fake = posting.fake
+    fake.fail_next("POST", THREADS, 403, MISSING_PERMISSIONS)
+
+    with pytest.raises(ThreadNotCreated) as raised:
+        await posting.publisher.publish(posting.target(), POST)
+
+    (posted,) = [m for m in fake.messages if m["embeds"]]
+    assert raised.value.message_id == posted["id"]
+    assert "permission" in raised.value.reason
