@@ -28,7 +28,7 @@ from bot.jobs.kit import Job, Shared, TimerSpec, all_handlers
 from bot.jobs.prompts import prompts_job
 from bot.jobs.roadmap import roadmap_job
 from bot.jobs.study import study_job
-from bot.platform_setup import discord_adapter, reach_of, slack_adapter
+from bot.platform_setup import discord_adapter, publishers_of, reach_of, slack_adapter
 from bot.platforms import StartupError
 from bot.scheduling import Timer
 from bot.serving import serve_until_stopped
@@ -100,7 +100,8 @@ async def open_bot(
     """Build the whole bot: database, the jobs and the dispatcher; close it in order.
 
     reach holds the notifiers of the platforms this process runs (see `reach_of`), and
-    prompt_publishers the platforms daily prompts are posted to (none yet by default). On exit,
+    prompt_publishers the platforms daily prompts are posted to (none by default; `run` gives
+    the running adapters' through `publishers_of`). On exit,
     after the caller stopped intake: pending writes are drained, timers stopped, background
     work cancelled, and only then is the engine closed.
     """
@@ -121,7 +122,7 @@ async def open_bot(
         jobs: tuple[Job, ...] = (
             roadmap_job(shared, topic_done=study.topic_done),
             study.job,
-            prompts_job(shared, prompt_publishers or {}).job,
+            prompts_job(shared, {} if prompt_publishers is None else prompt_publishers).job,
         )
         sections = [section for job in jobs for section in job.settings]
         jobs += (general_job(shared, COMMANDS, sections),)
@@ -180,6 +181,7 @@ async def run_platforms(
         adapters.append(discord_adapter(settings, sync_guild_id))
     if "slack" in platforms:
         adapters.append(slack_adapter(settings))
-    async with open_bot(settings, reach=reach_of(adapters)) as bot:
+    publishers = publishers_of(adapters)
+    async with open_bot(settings, reach=reach_of(adapters), prompt_publishers=publishers) as bot:
         freeze_startup_heap()
         await serve_until_stopped(bot, adapters)

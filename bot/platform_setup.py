@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.core.catalog import COMMANDS
 from bot.core.messages import Platform
 from bot.core.ports import Notifier, Reach, RoleGranter
+from bot.core.prompts.ports import PromptPublisher
 from bot.core.timezones import matching_timezones
 from bot.core.topics import TopicResolver
 from bot.platforms import StartupError
@@ -107,6 +108,18 @@ def reach_of(adapters: Sequence[Adapter]) -> Reach:
         else:
             notifiers[Platform.SLACK] = (adapter, adapter.notifier)
     return Reach(WhileRunning(notifiers), WhileRunning(granters))
+
+
+def publishers_of(adapters: Sequence[Adapter]) -> Mapping[Platform, PromptPublisher]:
+    """Return the daily-prompt publishers of the adapters this process runs.
+
+    Like reach_of, an adapter that has stopped drops out: its channels are not looked at
+    (and no retry is spent on them) until a process that serves the platform runs.
+    """
+    offers: dict[Platform, tuple[Adapter, PromptPublisher]] = {
+        adapter.platform: (adapter, adapter.prompt_publisher) for adapter in adapters
+    }
+    return WhileRunning(offers)
 
 
 class WhileRunning(Mapping[Platform, T]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,18 +12,30 @@ import pytest_asyncio
 
 from bot.adapters.discord.client import DiscordAdapter
 from bot.adapters.discord.prompts import DiscordPromptPublisher
+from bot.app import open_bot
+from bot.config import load_settings
+from bot.core.clock import FixedClock
 from bot.core.messages import Platform
 from bot.core.prompts.bank import Prompt
+from bot.core.prompts.channels import PromptChannelService
 from bot.core.prompts.ports import (
+    ChannelSettings,
     ChannelTarget,
     ChannelUnavailable,
     DeliveryFailed,
+    PostState,
     PromptPost,
     RateLimited,
     ThreadNotCreated,
 )
+from bot.core.prompts.schedule import Schedule
+from bot.platform_setup import discord_adapter, publishers_of, reach_of
+from bot.serving import serve
+from bot.storage.db import create_sessionmaker
+from bot.storage.prompts.channels import SqlPromptChannels
+from bot.storage.prompts.posts import SqlPromptPosts
 from tests.adapters.test_discord import about_only, adapter_on
-from tests.discord_fake import FakeDiscord
+from tests.discord_fake import FakeDiscord, make_client_overrides
 
 PROMPT = Prompt(
     "sql-joins-1",
@@ -174,3 +186,51 @@ async def test_a_refused_thread_keeps_the_posted_message(posting: Posting) -> No
     (posted,) = [m for m in fake.messages if m["embeds"]]
     assert raised.value.message_id == posted["id"]
     assert "permission" in raised.value.reason
+
+
+async def test_a_due_channel_is_posted_once_by_the_whole_bot(tmp_path: Path) -> None:
+    """End to end: a configured channel, the timer's ticks, the real adapter, one post."""
+    due = datetime(2025, 6, 2, 7, 0, tzinfo=UTC)  # 09:00 in Berlin
+    clock = FixedClock(due - timedelta(minutes=1))
+    async with FakeDiscord() as fake:
+        with make_client_overrides(fake):
+            settings = load_settings(
+                database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+                data_dir=tmp_path / "data",
+                discord_token=fake.token,
+                discord_api_base=fake.rest_base,
+                discord_gateway_url=str(fake.gateway_url),
+            )
+            adapter = discord_adapter(settings, guild_ready_timeout=0.1)
+            publishers = publishers_of([adapter])
+            async with open_bot(settings, clock, reach_of([adapter]), publishers) as bot:
+                task = asyncio.create_task(serve(adapter, bot))
+                try:
+                    await asyncio.wait_for(adapter.client.wait_until_ready(), 5)
+                    sessions = create_sessionmaker(bot.engine)
+                    service = PromptChannelService(
+                        SqlPromptChannels(sessions), SqlPromptPosts(sessions)
+                    )
+                    target = ChannelTarget(
+                        Platform.DISCORD, str(fake.guild_id), str(fake.channel_id)
+                    )
+                    schedule = Schedule(at=time(9, 0), timezone="Europe/Berlin")
+                    channel = await service.configure(
+                        ChannelSettings(target, schedule), clock.now()
+                    )
+                    tick = bot.timers["daily-prompts"].run
+
+                    assert await tick() == 0  # not due yet
+                    clock.advance(timedelta(minutes=1))
+                    assert await tick() == 1
+                    assert await tick() == 0
+                    post = await SqlPromptPosts(sessions).find(channel.id, due.date())
+                finally:
+                    await adapter.close()
+                    await asyncio.wait_for(task, 5)
+    posted = fake.requests_matching("POST", MESSAGES)
+    assert len(posted) == 1 and posted[0].json["embeds"][0]["title"].startswith("Daily prompt")
+    assert post is not None and post.state is PostState.POSTED
+    assert post.message_id == posted[0].response["id"]
+    assert post.thread_id == fake.requests_matching("POST", THREADS)[0].response["id"]
+    assert fake.errors == []

@@ -19,6 +19,7 @@ from discord import app_commands
 from bot.adapters.discord.commands import Completer, register
 from bot.adapters.discord.failures import explain, install_log_filters
 from bot.adapters.discord.notifier import DiscordNotifier
+from bot.adapters.discord.prompts import DiscordPromptPublisher
 from bot.adapters.discord.references import DISCORD_REFERENCES, DiscordReferences
 from bot.adapters.discord.render import Rendered, command_of, render
 from bot.adapters.discord.sync_state import SyncState, sync_target
@@ -115,6 +116,7 @@ class DiscordAdapter:
         self.client = RoadmapClient(self, intents)
         self.in_flight = InFlight()
         self.notifier = DiscordNotifier(self.client)
+        self.prompt_publisher = DiscordPromptPublisher(self.client)
         self.ended = False  # run() has returned or failed: nothing can be sent through it
 
     async def run(self, handle: Handle, completers: Mapping[str, Completer]) -> None:

@@ -18,6 +18,7 @@ from bot.adapters.slack.http import SlackHttpListener
 from bot.adapters.slack.ids import member_id
 from bot.adapters.slack.listeners import register
 from bot.adapters.slack.notifier import SlackNotifier
+from bot.adapters.slack.prompts import SlackPromptPublisher
 from bot.adapters.slack.render import blocks
 from bot.core.commands import CommandTable
 from bot.core.inflight import InFlight
@@ -110,6 +111,7 @@ class SlackAdapter:
         )
         self.directory = _Directory(client, options.moderator_group)
         self.notifier = SlackNotifier(client)
+        self.prompt_publisher = SlackPromptPublisher(client)
         self._runner: web.AppRunner | None = None
         self._stopped = asyncio.Event()
         self._socket: Any = None
