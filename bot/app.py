@@ -20,7 +20,7 @@ from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Platform
 from bot.core.ports import Clock, Reach
-from bot.core.prompts.ports import PromptPublisher
+from bot.core.prompts.ports import PromptPublisher, PromptThreads
 from bot.core.router import Router
 from bot.core.topics import TopicResolver
 from bot.jobs.general import general_job
@@ -35,6 +35,7 @@ from bot.serving import serve_until_stopped
 from bot.storage import migrate
 from bot.storage.db import create_engine, create_sessionmaker, ping
 from bot.storage.event_log import SqlEventLog
+from bot.storage.prompts.threads import SqlPromptThreads
 from bot.storage.repositories import SqlMemberRepository
 from bot.storage.spaces import SqlSpaceRepository
 
@@ -57,6 +58,7 @@ class BotContext:
     topics: TopicResolver  # for platforms' topic autocomplete
     timers: Mapping[str, TimerSpec]  # by name; run_platforms starts them
     timer: Timer
+    prompt_threads: PromptThreads  # adapters ask it whether a thread reply is an answer
 
     def start_timers(self) -> None:
         """Start every job's timers (a long-running bot; chat and ask leave them off)."""
@@ -142,8 +144,9 @@ async def open_bot(
         dispatcher = Dispatcher(router, events, spaces)
         try:
             yield BotContext(
-                settings, engine, clock, dispatcher, topics, {s.name: s for s in specs}, timer
-            )
+                settings, engine, clock, dispatcher, topics, {s.name: s for s in specs}, timer,
+                SqlPromptThreads(sessions),
+            )  # fmt: skip
         finally:
             await dispatcher.close()  # intake stops; messages being handled finish
             await close_jobs(jobs, timer)

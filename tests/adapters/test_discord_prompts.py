@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
-from bot.adapters.discord.client import DiscordAdapter
+from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
 from bot.adapters.discord.prompts import DiscordPromptPublisher
 from bot.app import open_bot
 from bot.config import load_settings
@@ -35,6 +36,7 @@ from bot.storage.db import create_sessionmaker
 from bot.storage.prompts.channels import SqlPromptChannels
 from bot.storage.prompts.posts import SqlPromptPosts
 from tests.adapters.test_discord import about_only, adapter_on
+from tests.adapters.thread_answers import TABLE, Answers
 from tests.discord_fake import FakeDiscord, make_client_overrides
 
 PROMPT = Prompt(
@@ -234,3 +236,89 @@ async def test_a_due_channel_is_posted_once_by_the_whole_bot(tmp_path: Path) -> 
     assert post.message_id == posted[0].response["id"]
     assert post.thread_id == fake.requests_matching("POST", THREADS)[0].response["id"]
     assert fake.errors == []
+
+
+@asynccontextmanager
+async def answering(
+    tmp_path: Path, *, message_content: bool = True
+) -> AsyncIterator[tuple[FakeDiscord, DiscordAdapter, Answers]]:
+    """Run the adapter with a `prompt answer` command and known prompt threads."""
+    answers = Answers()
+    async with FakeDiscord() as fake:
+        with make_client_overrides(fake):
+            options = DiscordOptions(
+                token=fake.token,
+                api_base=fake.rest_base,
+                gateway_url=str(fake.gateway_url),
+                sync_state_file=tmp_path / "sync",
+                guild_ready_timeout=0.1,
+                message_content=message_content,
+            )
+            adapter = DiscordAdapter(options, TABLE)
+            dispatcher = answers.dispatcher()
+            task = asyncio.create_task(adapter.run(dispatcher.handle, {}, answers.threads))
+            try:
+                await asyncio.wait_for(adapter.client.wait_until_ready(), 5)
+                yield fake, adapter, answers
+            finally:
+                await adapter.close()
+                await asyncio.wait_for(task, 5)
+        assert fake.errors == []
+
+
+async def test_a_reply_in_the_prompt_s_thread_is_routed_as_prompt_answer(tmp_path: Path) -> None:
+    async with answering(tmp_path) as (fake, adapter, answers):
+        target = ChannelTarget(Platform.DISCORD, str(fake.guild_id), str(fake.channel_id))
+        published = await DiscordPromptPublisher(adapter.client).publish(target, POST)
+        assert published.thread_id is not None
+        answers.threads.threads.add((Platform.DISCORD, published.thread_id))
+
+        sent = await fake.send_message("SELECT * FROM orders", channel_id=int(published.thread_id))
+
+        request = await answers.next_request()
+        assert request.path == ("prompt", "answer")
+        assert request.values == {"text": "SELECT * FROM orders"}
+        assert request.event_id == f"message:{sent['id']}"
+        assert request.thread_id == published.thread_id
+        assert request.actor.user_id == str(fake.member_user["id"])
+        reply = await fake.wait_for_request("POST", rf"/channels/{published.thread_id}/messages")
+        assert reply.json["embeds"][0]["description"] == "Answer recorded."
+        assert str(reply.json["message_reference"]["message_id"]) == sent["id"]
+
+
+async def test_a_reply_in_another_thread_is_not_an_answer(tmp_path: Path) -> None:
+    async with answering(tmp_path) as (fake, _, answers):
+        parent = fake.world.channel(fake.channel_id)
+        assert parent is not None
+        other = fake.world.make_thread(parent, fake.world.new_id(), "a question")
+        bot = fake.bot_user
+        await fake.send_message(
+            f"<@{bot['id']}> what is a join?", channel_id=int(other["id"]), mentions=[bot]
+        )
+        assert await answers.next_chat() == "what is a join?"  # a mention, answered as before
+        assert answers.threads.asked == [(Platform.DISCORD, other["id"])]
+        assert answers.requests.empty()
+
+
+async def test_a_message_in_a_text_channel_costs_no_thread_look_up(tmp_path: Path) -> None:
+    async with answering(tmp_path) as (fake, _, answers):
+        bot = fake.bot_user
+        await fake.send_message(f"<@{bot['id']}> hello", mentions=[bot])
+        assert await answers.next_chat() == "hello"
+        assert answers.threads.asked == []
+
+
+async def test_without_message_content_only_a_mentioning_reply_is_read(tmp_path: Path) -> None:
+    async with answering(tmp_path, message_content=False) as (fake, adapter, answers):
+        target = ChannelTarget(Platform.DISCORD, str(fake.guild_id), str(fake.channel_id))
+        published = await DiscordPromptPublisher(adapter.client).publish(target, POST)
+        assert published.thread_id is not None
+        answers.threads.threads.add((Platform.DISCORD, published.thread_id))
+        thread, bot = int(published.thread_id), fake.bot_user
+
+        await fake.send_message("blanked by Discord", channel_id=thread)
+        await fake.send_message(f"<@{bot['id']}> my answer", channel_id=thread, mentions=[bot])
+
+        request = await answers.next_request()
+        assert request.values == {"text": "my answer"}
+        assert answers.requests.empty() and answers.chats.empty()

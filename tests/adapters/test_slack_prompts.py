@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 
 import pytest
@@ -21,8 +23,9 @@ from bot.core.prompts.ports import (
     PromptPost,
     RateLimited,
 )
-from tests.adapters.test_slack import free_port, slack_options
-from tests.slack_fake import FakeSlack
+from tests.adapters.test_slack import free_port, slack_options, wait_for_port
+from tests.adapters.thread_answers import TABLE, Answers
+from tests.slack_fake import FakeSlack, SlackRequests
 
 PROMPT = Prompt(
     "sql-joins-1",
@@ -120,3 +123,84 @@ async def test_other_refusals_are_failures_that_may_pass(posting: Posting) -> No
     with pytest.raises(DeliveryFailed) as raised:
         await posting.publisher.publish(posting.target(), POST)
     assert raised.value.reason == "Slack answered internal_error"
+
+
+@asynccontextmanager
+async def answering() -> AsyncIterator[tuple[FakeSlack, SlackRequests, SlackAdapter, Answers]]:
+    """Serve the adapter over HTTP with a `prompt answer` command and known prompt threads."""
+    answers, port = Answers(), free_port()
+    async with FakeSlack() as slack:
+        adapter = SlackAdapter(slack_options(slack, port), TABLE)
+        dispatcher = answers.dispatcher()
+        task = asyncio.create_task(adapter.run(dispatcher.handle, answers.threads))
+        try:
+            await wait_for_port(port)
+            async with slack.signed_requests(f"http://127.0.0.1:{port}/slack/events") as sender:
+                yield slack, sender, adapter, answers
+        finally:
+            await adapter.close()
+            await asyncio.wait_for(task, 5)
+        assert slack.errors == []
+
+
+async def posted_prompt(adapter: SlackAdapter, answers: Answers) -> str:
+    """Post the prompt in #general through the adapter's publisher; return its thread ts."""
+    target = ChannelTarget(Platform.SLACK, "T0001", "C_GENERAL")
+    published = await adapter.prompt_publisher.publish(target, POST)
+    assert published.thread_id is not None
+    answers.threads.threads.add((Platform.SLACK, published.thread_id))
+    return published.thread_id
+
+
+async def test_a_reply_in_the_prompt_s_thread_is_routed_as_prompt_answer() -> None:
+    async with answering() as (slack, sender, adapter, answers):
+        thread_ts = await posted_prompt(adapter, answers)
+
+        sent = await sender.thread_reply("SELECT * FROM orders", thread_ts)
+
+        request = await answers.next_request()
+        assert request.path == ("prompt", "answer")
+        assert request.values == {"text": "SELECT * FROM orders"}
+        assert request.event_id == f"event:{sent.sent['event_id']}"
+        assert request.thread_id == thread_ts
+        assert request.actor.user_id == "T0001:U_MEMBER"
+        confirmed = await slack.wait_for_call("chat.postEphemeral")
+        assert confirmed.args["thread_ts"] == thread_ts and confirmed.args["user"] == "U_MEMBER"
+        assert "Answer recorded." in str(confirmed.args["blocks"])
+
+
+async def test_a_redelivered_reply_is_routed_once() -> None:
+    async with answering() as (slack, sender, adapter, answers):
+        thread_ts = await posted_prompt(adapter, answers)
+        first = await sender.thread_reply("my answer", thread_ts)
+        await answers.next_request()
+        await slack.wait_for_call("chat.postEphemeral")
+
+        await sender.event(first.sent["event"], event_id=first.sent["event_id"], retry_num=1)
+
+        assert await answers.threads.next_question() == thread_ts  # the first
+        assert await answers.threads.next_question() == thread_ts  # the redelivery, looked at
+        await adapter.in_flight.drain(5)
+        assert answers.requests.empty()
+        assert len(slack.calls_to("chat.postEphemeral")) == 1
+
+
+async def test_a_reply_in_another_thread_is_not_an_answer() -> None:
+    async with answering() as (_, sender, _adapter, answers):
+        await sender.thread_reply("nice question", "1700000000.000100")
+        assert await answers.threads.next_question() == "1700000000.000100"
+        assert answers.requests.empty() and answers.chats.empty()
+
+
+async def test_a_mention_in_the_prompt_s_thread_is_one_answer_not_a_chat() -> None:
+    async with answering() as (_, sender, adapter, answers):
+        thread_ts = await posted_prompt(adapter, answers)
+        text = "<@U_BOT> my answer"
+
+        await sender.app_mention(text, thread_ts=thread_ts)  # Slack sends both events
+        assert await answers.threads.next_question() == thread_ts
+        await sender.thread_reply(text, thread_ts)
+
+        request = await answers.next_request()
+        assert request.values == {"text": "my answer"}
+        assert answers.chats.empty()
