@@ -13,7 +13,7 @@ import pytest_asyncio
 
 from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
 from bot.adapters.discord.prompts import DiscordPromptPublisher
-from bot.app import open_bot
+from bot.app import BotContext, open_bot
 from bot.config import load_settings
 from bot.core.clock import FixedClock
 from bot.core.messages import Platform
@@ -24,7 +24,9 @@ from bot.core.prompts.ports import (
     ChannelTarget,
     ChannelUnavailable,
     DeliveryFailed,
+    PostRecord,
     PostState,
+    PromptChannel,
     PromptPost,
     RateLimited,
     ThreadNotCreated,
@@ -190,10 +192,32 @@ async def test_a_refused_thread_keeps_the_posted_message(posting: Posting) -> No
     assert "permission" in raised.value.reason
 
 
-async def test_a_due_channel_is_posted_once_by_the_whole_bot(tmp_path: Path) -> None:
-    """End to end: a configured channel, the timer's ticks, the real adapter, one post."""
-    due = datetime(2025, 6, 2, 7, 0, tzinfo=UTC)  # 09:00 in Berlin
-    clock = FixedClock(due - timedelta(minutes=1))
+DUE = datetime(2025, 6, 2, 7, 0, tzinfo=UTC)  # 09:00 in Berlin
+
+
+class WholeBot:
+    def __init__(self, fake: FakeDiscord, bot: BotContext, clock: FixedClock) -> None:
+        self.fake, self.bot, self.clock = fake, bot, clock
+        self.sessions = create_sessionmaker(bot.engine)
+        self.tick = bot.timers["daily-prompts"].run
+
+    async def configure(self) -> PromptChannel:
+        service = PromptChannelService(
+            SqlPromptChannels(self.sessions), SqlPromptPosts(self.sessions)
+        )
+        fake = self.fake
+        target = ChannelTarget(Platform.DISCORD, str(fake.guild_id), str(fake.channel_id))
+        schedule = Schedule(at=time(9, 0), timezone="Europe/Berlin")
+        return await service.configure(ChannelSettings(target, schedule), self.clock.now())
+
+    async def post_of(self, channel: PromptChannel) -> PostRecord | None:
+        return await SqlPromptPosts(self.sessions).find(channel.id, DUE.date())
+
+
+@asynccontextmanager
+async def whole_bot(tmp_path: Path) -> AsyncIterator[WholeBot]:
+    """The bot as `run` builds it, on the fake Discord, a minute before the prompt is due."""
+    clock = FixedClock(DUE - timedelta(minutes=1))
     async with FakeDiscord() as fake:
         with make_client_overrides(fake):
             settings = load_settings(
@@ -209,33 +233,68 @@ async def test_a_due_channel_is_posted_once_by_the_whole_bot(tmp_path: Path) -> 
                 task = asyncio.create_task(serve(adapter, bot))
                 try:
                     await asyncio.wait_for(adapter.client.wait_until_ready(), 5)
-                    sessions = create_sessionmaker(bot.engine)
-                    service = PromptChannelService(
-                        SqlPromptChannels(sessions), SqlPromptPosts(sessions)
-                    )
-                    target = ChannelTarget(
-                        Platform.DISCORD, str(fake.guild_id), str(fake.channel_id)
-                    )
-                    schedule = Schedule(at=time(9, 0), timezone="Europe/Berlin")
-                    channel = await service.configure(
-                        ChannelSettings(target, schedule), clock.now()
-                    )
-                    tick = bot.timers["daily-prompts"].run
-
-                    assert await tick() == 0  # not due yet
-                    clock.advance(timedelta(minutes=1))
-                    assert await tick() == 1
-                    assert await tick() == 0
-                    post = await SqlPromptPosts(sessions).find(channel.id, due.date())
+                    yield WholeBot(fake, bot, clock)
                 finally:
                     await adapter.close()
                     await asyncio.wait_for(task, 5)
+        assert fake.errors == []
+
+
+async def test_a_due_channel_is_posted_once_by_the_whole_bot(tmp_path: Path) -> None:
+    """End to end: a configured channel, the timer's ticks, the real adapter, one post."""
+    async with whole_bot(tmp_path) as running:
+        channel = await running.configure()
+        assert await running.tick() == 0  # not due yet
+        running.clock.advance(timedelta(minutes=1))
+        assert await running.tick() == 1
+        assert await running.tick() == 0
+        post = await running.post_of(channel)
+        fake = running.fake
     posted = fake.requests_matching("POST", MESSAGES)
     assert len(posted) == 1 and posted[0].json["embeds"][0]["title"].startswith("Daily prompt")
     assert post is not None and post.state is PostState.POSTED
     assert post.message_id == posted[0].response["id"]
     assert post.thread_id == fake.requests_matching("POST", THREADS)[0].response["id"]
-    assert fake.errors == []
+
+
+async def test_an_unreachable_channel_is_paused_and_the_owner_told_once(tmp_path: Path) -> None:
+    async with whole_bot(tmp_path) as running:
+        fake = running.fake
+        channel = await running.configure()
+        fake.fail_next("POST", MESSAGES, 403, {"message": "Missing Access", "code": 50001})
+        running.clock.advance(timedelta(minutes=1))
+
+        assert await running.tick() == 0
+        assert await running.tick() == 0
+
+        post = await running.post_of(channel)
+        assert post is not None and post.state is PostState.FAILED
+        (opened,) = fake.requests_matching("POST", r"/users/@me/channels")
+        assert str(opened.json["recipient_id"]) == fake.owner_user["id"]
+        (dm,) = [m for m in fake.messages if m["channel_id"] != str(fake.channel_id)]
+        embed = dm["embeds"][0]
+        assert "paused" in embed["description"] and "Missing Access" in embed["description"]
+        assert {"name": "Channel", "value": f"<#{fake.channel_id}>", "inline": False} in embed[
+            "fields"
+        ]
+
+
+async def test_a_refused_thread_is_said_in_the_channel(tmp_path: Path) -> None:
+    async with whole_bot(tmp_path) as running:
+        fake = running.fake
+        channel = await running.configure()
+        fake.fail_next("POST", THREADS, 403, MISSING_PERMISSIONS)
+        running.clock.advance(timedelta(minutes=1))
+
+        assert await running.tick() == 1  # the prompt is out, without its thread
+
+        post = await running.post_of(channel)
+        assert post is not None and post.state is PostState.POSTED
+        prompt, notice = [m for m in fake.messages if m["channel_id"] == str(fake.channel_id)]
+        assert post.message_id == prompt["id"] and post.thread_id is None
+        text = notice["embeds"][0]["description"]
+        assert "answers thread not created" in text and "prompt answer" in text
+        assert fake.requests_matching("POST", r"/users/@me/channels") == []
 
 
 @asynccontextmanager

@@ -14,7 +14,7 @@ import pytest_asyncio
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.prompts import SlackPromptPublisher
 from bot.core.catalog import COMMANDS
-from bot.core.messages import Platform
+from bot.core.messages import Platform, Reply
 from bot.core.prompts.bank import Prompt
 from bot.core.prompts.ports import (
     ChannelTarget,
@@ -204,3 +204,26 @@ async def test_a_mention_in_the_prompt_s_thread_is_one_answer_not_a_chat() -> No
         request = await answers.next_request()
         assert request.values == {"text": "my answer"}
         assert answers.chats.empty()
+
+
+async def test_moderators_are_told_by_dm_when_a_group_is_set() -> None:
+    async with FakeSlack() as slack:
+        adapter = SlackAdapter(slack_options(slack, free_port(), moderator_group="S_MODS"), TABLE)
+        reply = Reply(text="Daily prompts in this channel are paused.", title="Attention")
+
+        told = await adapter.notifier.tell_moderators("T0001", "C_GENERAL", reply)
+
+        assert told is True
+        (opened,) = slack.calls_to("conversations.open")
+        assert opened.args["users"] == "U_MOD"  # the one member of S_MODS
+        (dm,) = slack.messages
+        assert dm.channel == "D_MOD" and "paused" in str(dm.blocks)
+        assert "Channel: <#C_GENERAL>" in str(dm.blocks)
+        assert slack.errors == []
+
+
+async def test_without_a_moderator_group_nobody_is_told() -> None:
+    async with FakeSlack() as slack:
+        adapter = SlackAdapter(slack_options(slack, free_port()), TABLE)
+        assert not await adapter.notifier.tell_moderators("T0001", "C_GENERAL", Reply(text="x"))
+        assert slack.calls == []

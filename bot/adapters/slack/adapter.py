@@ -112,7 +112,7 @@ class SlackAdapter:
             logger=_bolt_logger(),
         )
         self.directory = _Directory(client, options.moderator_group)
-        self.notifier = SlackNotifier(client)
+        self.notifier = SlackNotifier(client, options.moderator_group)
         self.prompt_publisher = SlackPromptPublisher(client)
         self._runner: web.AppRunner | None = None
         self._stopped = asyncio.Event()
