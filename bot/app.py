@@ -20,7 +20,7 @@ from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Platform
 from bot.core.ports import Clock, Reach
-from bot.core.prompts.ports import PromptPublisher
+from bot.core.prompts.ports import PromptPublisher, PromptThreads
 from bot.core.router import Router
 from bot.core.topics import TopicResolver
 from bot.jobs.general import general_job
@@ -28,13 +28,14 @@ from bot.jobs.kit import Job, Shared, TimerSpec, all_handlers
 from bot.jobs.prompts import prompts_job
 from bot.jobs.roadmap import roadmap_job
 from bot.jobs.study import study_job
-from bot.platform_setup import discord_adapter, reach_of, slack_adapter
+from bot.platform_setup import discord_adapter, publishers_of, reach_of, slack_adapter
 from bot.platforms import StartupError
 from bot.scheduling import Timer
 from bot.serving import serve_until_stopped
 from bot.storage import migrate
 from bot.storage.db import create_engine, create_sessionmaker, ping
 from bot.storage.event_log import SqlEventLog
+from bot.storage.prompts.threads import SqlPromptThreads
 from bot.storage.repositories import SqlMemberRepository
 from bot.storage.spaces import SqlSpaceRepository
 
@@ -57,6 +58,7 @@ class BotContext:
     topics: TopicResolver  # for platforms' topic autocomplete
     timers: Mapping[str, TimerSpec]  # by name; run_platforms starts them
     timer: Timer
+    prompt_threads: PromptThreads  # adapters ask it whether a thread reply is an answer
 
     def start_timers(self) -> None:
         """Start every job's timers (a long-running bot; chat and ask leave them off)."""
@@ -100,7 +102,8 @@ async def open_bot(
     """Build the whole bot: database, the jobs and the dispatcher; close it in order.
 
     reach holds the notifiers of the platforms this process runs (see `reach_of`), and
-    prompt_publishers the platforms daily prompts are posted to (none yet by default). On exit,
+    prompt_publishers the platforms daily prompts are posted to (none by default; `run` gives
+    the running adapters' through `publishers_of`). On exit,
     after the caller stopped intake: pending writes are drained, timers stopped, background
     work cancelled, and only then is the engine closed.
     """
@@ -121,7 +124,7 @@ async def open_bot(
         jobs: tuple[Job, ...] = (
             roadmap_job(shared, topic_done=study.topic_done),
             study.job,
-            prompts_job(shared, prompt_publishers or {}).job,
+            prompts_job(shared, {} if prompt_publishers is None else prompt_publishers).job,
         )
         sections = [section for job in jobs for section in job.settings]
         jobs += (general_job(shared, COMMANDS, sections),)
@@ -141,8 +144,9 @@ async def open_bot(
         dispatcher = Dispatcher(router, events, spaces)
         try:
             yield BotContext(
-                settings, engine, clock, dispatcher, topics, {s.name: s for s in specs}, timer
-            )
+                settings, engine, clock, dispatcher, topics, {s.name: s for s in specs}, timer,
+                SqlPromptThreads(sessions),
+            )  # fmt: skip
         finally:
             await dispatcher.close()  # intake stops; messages being handled finish
             await close_jobs(jobs, timer)
@@ -180,6 +184,7 @@ async def run_platforms(
         adapters.append(discord_adapter(settings, sync_guild_id))
     if "slack" in platforms:
         adapters.append(slack_adapter(settings))
-    async with open_bot(settings, reach=reach_of(adapters)) as bot:
+    publishers = publishers_of(adapters)
+    async with open_bot(settings, reach=reach_of(adapters), prompt_publishers=publishers) as bot:
         freeze_startup_heap()
         await serve_until_stopped(bot, adapters)

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, TypeVar
 from bot.config import Settings
 from bot.core.catalog import COMMANDS
 from bot.core.messages import Platform
-from bot.core.ports import Notifier, Reach, RoleGranter
+from bot.core.ports import ModeratorNotifier, Notifier, Reach, RoleGranter
+from bot.core.prompts.ports import PromptPublisher
 from bot.core.timezones import matching_timezones
 from bot.core.topics import TopicResolver
 from bot.platforms import StartupError
@@ -95,19 +96,33 @@ def slack_adapter(settings: Settings) -> SlackAdapter:
 
 
 def reach_of(adapters: Sequence[Adapter]) -> Reach:
-    """Return the notifiers (and Discord's role granter) of the adapters this process runs.
+    """Return the notifiers, moderator notices (and Discord's role granter) of the adapters.
 
     An adapter whose run() has ended (say, Discord refused its token while Slack serves on)
     drops out of both, so no reminder is claimed for a DM that cannot be sent.
     """
     notifiers: dict[Platform, tuple[Adapter, Notifier]] = {}
     granters: dict[Platform, tuple[Adapter, RoleGranter]] = {}
+    moderators: dict[Platform, tuple[Adapter, ModeratorNotifier]] = {}
     for adapter in adapters:
         if adapter.platform is Platform.DISCORD:  # no isinstance: discord.py stays unloaded
             notifiers[Platform.DISCORD] = granters[Platform.DISCORD] = (adapter, adapter.notifier)
+            moderators[Platform.DISCORD] = (adapter, adapter.notifier)
         else:
-            notifiers[Platform.SLACK] = (adapter, adapter.notifier)
-    return Reach(WhileRunning(notifiers), WhileRunning(granters))
+            notifiers[Platform.SLACK] = moderators[Platform.SLACK] = (adapter, adapter.notifier)
+    return Reach(WhileRunning(notifiers), WhileRunning(granters), WhileRunning(moderators))
+
+
+def publishers_of(adapters: Sequence[Adapter]) -> Mapping[Platform, PromptPublisher]:
+    """Return the daily-prompt publishers of the adapters this process runs.
+
+    Like reach_of, an adapter that has stopped drops out: its channels are not looked at
+    (and no retry is spent on them) until a process that serves the platform runs.
+    """
+    offers: dict[Platform, tuple[Adapter, PromptPublisher]] = {
+        adapter.platform: (adapter, adapter.prompt_publisher) for adapter in adapters
+    }
+    return WhileRunning(offers)
 
 
 class WhileRunning(Mapping[Platform, T]):

@@ -23,10 +23,11 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 async def serve(adapter: Adapter, bot: BotContext) -> None:
     """Run one adapter against the bot until it is closed."""
+    threads = bot.prompt_threads
     if adapter.platform is Platform.DISCORD:  # no isinstance: discord.py stays unloaded
-        await adapter.run(bot.dispatcher.handle, completers(bot.topics))
+        await adapter.run(bot.dispatcher.handle, completers(bot.topics), threads)
     else:
-        await adapter.run(bot.dispatcher.handle)
+        await adapter.run(bot.dispatcher.handle, threads)
 
 
 async def serve_until_stopped(bot: BotContext, adapters: Sequence[Adapter]) -> None:

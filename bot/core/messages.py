@@ -114,7 +114,8 @@ class Incoming:
     """One message from an actor; event_id is the platform's id used to drop redeliveries.
 
     `text` is a line for the router to parse, unless `call` carries the command ready-split;
-    `references` resolves the mentions in text in the platform's own syntax.
+    `references` resolves the mentions in text in the platform's own syntax; `thread_id` is
+    the platform's thread the message was written in (a reply in a daily prompt's thread).
     """
 
     actor: Actor
@@ -122,6 +123,7 @@ class Incoming:
     event_id: str | None = None
     references: References = NO_REFERENCES
     call: Call | None = None
+    thread_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

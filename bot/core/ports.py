@@ -215,9 +215,18 @@ class Notifier(Protocol):
         ...
 
 
+class ModeratorNotifier(Protocol):
+    """Tells a space's moderators privately about a problem they must fix."""
+
+    async def tell_moderators(self, space_id: str, channel_id: str, reply: Reply) -> bool:
+        """Send reply, about channel_id, to who moderates the space; False if nobody was told."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Reach:
     """How jobs reach members outside a reply, per platform; complete before jobs are built."""
 
     notifiers: Mapping[Platform, Notifier] = field(default_factory=dict)
     granters: Mapping[Platform, RoleGranter] = field(default_factory=dict)  # Discord roles
+    moderators: Mapping[Platform, ModeratorNotifier] = field(default_factory=dict)

@@ -34,6 +34,7 @@ class Request:
     values: Mapping[str, object] = field(default_factory=dict)
     event_id: str | None = None  # the platform's id of the message, for what must happen once
     path: tuple[str, ...] = ()  # the command's own name when empty
+    thread_id: str | None = None  # the thread it was written in (a prompt's answers thread)
 
     def __post_init__(self) -> None:
         if not self.path:

@@ -100,7 +100,9 @@ class Router:
             # Chat reaches the Q&A with mentions written out by the platform's references.
             return await self._chat(actor, incoming.references.plain(incoming.text).strip())
         path = invocation.path
-        request = Request(actor, path.leaf, invocation.values, incoming.event_id, path.names)
+        request = Request(
+            actor, path.leaf, invocation.values, incoming.event_id, path.names, incoming.thread_id
+        )
         return await self._handler_of(path)(request)
 
     def _handler_of(self, path: CommandPath) -> Handler:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import date
 from typing import NamedTuple
 
 from bot.answering import content_dir
 from bot.core.messages import Platform
+from bot.core.prompts.alerts import ModeratorAlerts
 from bot.core.prompts.channels import PromptChannelService
-from bot.core.prompts.ports import ChannelTarget, PromptPublisher
+from bot.core.prompts.ports import PromptPublisher
 from bot.core.prompts.posting import PromptPoster
 from bot.jobs.kit import Job, Shared, TimerSpec
 from bot.storage.prompts.bank import load_prompts
@@ -30,27 +30,14 @@ class PromptsWiring(NamedTuple):
     channels: PromptChannelService
 
 
-class LoggedAlerts:
-    """Moderator notices, logged until the platforms' notices exist (the rows keep the facts)."""
-
-    async def channel_paused(self, channel: ChannelTarget, reason: str) -> None:
-        """Log that the channel is paused; the channel row keeps the reason."""
-        log.warning("daily prompts paused in %s channel %s: %s",
-                    channel.platform, channel.channel_id, reason)  # fmt: skip
-
-    async def post_problem(self, channel: ChannelTarget, day: date, problem: str) -> None:
-        """Log a day's problem; the post row keeps it as its last error."""
-        log.warning("daily prompt of %s in %s channel %s: %s",
-                    day, channel.platform, channel.channel_id, problem)  # fmt: skip
-
-
 def prompts_job(shared: Shared, publishers: Mapping[Platform, PromptPublisher]) -> PromptsWiring:
     """Wire the engine: the bank is loaded now, once; the timer catches up at start."""
     knowledge, clock = shared.knowledge, shared.clock
     prompts = load_prompts(content_dir(shared.settings), [t.id for t in knowledge.topics])
     channels = SqlPromptChannels(shared.sessions)
     posts = SqlPromptPosts(shared.sessions)
-    poster = PromptPoster(channels, posts, prompts, knowledge.stages, publishers, LoggedAlerts())
+    alerts = ModeratorAlerts(shared.reach)
+    poster = PromptPoster(channels, posts, prompts, knowledge.stages, publishers, alerts)
 
     async def tick() -> int:
         # The first run, at start, is the catch-up: whatever fell due while the bot was down.

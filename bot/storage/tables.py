@@ -381,6 +381,8 @@ class PromptPostRow(Base):
         UniqueConstraint("channel_id", "local_date"),
         CheckConstraint(f"state IN {POST_STATES!r}", name="state"),
         CheckConstraint("attempts >= 0", name="attempts"),
+        # A reply in any thread asks whether the thread is a prompt's (adapters, per message).
+        Index("ix_prompt_posts_thread_id", "thread_id"),
     )
 
     id: Mapped[int] = mapped_column(

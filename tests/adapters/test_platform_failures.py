@@ -19,7 +19,7 @@ import pytest
 from bot.adapters.discord.failures import OneLineReconnects
 from bot.config import load_settings
 from bot.core.messages import Incoming, Platform, Reply
-from bot.platform_setup import discord_adapter, reach_of
+from bot.platform_setup import discord_adapter, publishers_of, reach_of
 from tests.adapters.test_slack import free_port, wait_for_port
 from tests.discord_fake import FakeDiscord, make_client_overrides
 from tests.slack_fake import FakeSlack
@@ -132,8 +132,9 @@ async def test_a_platform_that_failed_leaves_reach_so_no_reminder_waits_on_it(
         with make_client_overrides(discord_fake):
             settings = settings.model_copy(update={"discord_api_base": discord_fake.rest_base})
             adapter = discord_adapter(settings)
-            reach = reach_of([adapter])
+            reach, publishers = reach_of([adapter]), publishers_of([adapter])
             assert set(reach.notifiers) == set(reach.granters) == {Platform.DISCORD}
+            assert set(publishers) == {Platform.DISCORD}
             with pytest.raises(discord.LoginFailure) as failed:
                 await adapter.run(_no_answer, {})
             await adapter.close()
@@ -142,6 +143,7 @@ async def test_a_platform_that_failed_leaves_reach_so_no_reminder_waits_on_it(
     assert adapter.client.is_closed()
     assert len(reach.notifiers) == len(reach.granters) == 0
     assert reach.notifiers.get(Platform.DISCORD) is None
+    assert len(publishers) == 0  # its channels' prompts wait for a process that serves Discord
 
 
 async def _no_answer(incoming: Incoming) -> Reply | None:

@@ -70,12 +70,32 @@ class RateLimitRule:
         )
 
 
+@dataclass
+class FailureRule:
+    """Answer the next `times` calls that match with HTTP `status` and Discord's error `body`."""
+
+    method: str
+    path_regex: str
+    status: int
+    body: JSON
+    times: int
+
+    def applies_to(self, method: str, path: str) -> bool:
+        """Tell whether a call is covered by this rule (and the rule is not used up)."""
+        return (
+            self.times > 0
+            and self.method == method.upper()
+            and re.fullmatch(self.path_regex, path) is not None
+        )
+
+
 class Recorder:
     """Every REST call answered, the pending rate limits, and errors inside the fake itself."""
 
     def __init__(self) -> None:
         self.requests: list[RecordedRequest] = []
         self.rate_limits: list[RateLimitRule] = []
+        self.failures: list[FailureRule] = []
         self.errors: list[str] = []
         self.signal = ChangeSignal("fake Discord")
 
@@ -87,6 +107,14 @@ class Recorder:
     def take_rate_limit(self, method: str, path: str) -> RateLimitRule | None:
         """Use up one 429 of the first rule that covers this call, if any."""
         for rule in self.rate_limits:
+            if rule.applies_to(method, path):
+                rule.times -= 1
+                return rule
+        return None
+
+    def take_failure(self, method: str, path: str) -> FailureRule | None:
+        """Use up one answer of the first failure rule that covers this call, if any."""
+        for rule in self.failures:
             if rule.applies_to(method, path):
                 rule.times -= 1
                 return rule

@@ -125,6 +125,9 @@ class RestApi:
         if rule is not None:
             recorded.rate_limited = True
             return _rate_limited(rule, recorded.path)
+        failure = self.recorder.take_failure(recorded.method, recorded.path)
+        if failure is not None:
+            return Reply(failure.status, failure.body)
         if self.limits is None:
             return await self._route(recorded)
         headers, wait, is_global = self.limits.check(recorded.method, recorded.path)

@@ -15,7 +15,7 @@ from .endpoints import ResourceEndpoints
 from .gateway import INVALID_SESSION, RECONNECT, Gateway, GatewayConnection
 from .interactions import SentInteraction
 from .ratelimits import RouteLimits
-from .recording import JSON, RateLimitRule, RecordedRequest, Recorder
+from .recording import JSON, FailureRule, RateLimitRule, RecordedRequest, Recorder
 from .rest import GUILDS_INTENT, RestApi
 from .webhooks import InteractionWebhooks
 from .world import World
@@ -271,6 +271,17 @@ class FakeDiscord(DispatchHelpers):
         self.recorder.rate_limits.append(
             RateLimitRule(method.upper(), path_regex, times, retry_after)
         )
+
+    def fail_next(
+        self, method: str, path_regex: str, status: int, body: JSON, times: int = 1
+    ) -> None:
+        """Answer the next `times` matching calls with `status` and `body` (Discord's error).
+
+        For refusals such as 403 Missing Permissions (code 50013) on a route that exists. A
+        500, 502 or 504 makes discord.py retry after 1, 3, 5... seconds; 503 it raises at once.
+        """
+        rule = FailureRule(method.upper(), path_regex, status, body, times)
+        self.recorder.failures.append(rule)
 
     # -- gateway --------------------------------------------------------------------------
 

@@ -163,6 +163,28 @@ class SlackRequests:
         )
         return await self.event(event, **tamper)
 
+    async def thread_reply(
+        self,
+        text: str,
+        thread_ts: str,
+        user: str = MEMBER_USER_ID,
+        channel: str = GENERAL_CHANNEL_ID,
+        ts: str | None = None,
+        **tamper: Unpack[Tampering],
+    ) -> HttpReply:
+        """Reply in a channel's thread (a `message` event with thread_ts, as message.channels)."""
+        event = message_event(
+            self.workspace,
+            "message",
+            text,
+            user=user,
+            channel=channel,
+            ts=ts or self.ids.new_ts(),
+            thread_ts=thread_ts,
+            channel_type="channel",
+        )
+        return await self.event(event, **tamper)
+
     async def app_home_opened(
         self,
         user: str = MEMBER_USER_ID,

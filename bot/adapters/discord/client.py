@@ -20,6 +20,7 @@ from bot.adapters.discord.commands import Completer, register
 from bot.adapters.discord.failures import explain, install_log_filters
 from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.pacing import pace_requests
+from bot.adapters.discord.prompts import DiscordPromptPublisher
 from bot.adapters.discord.references import DISCORD_REFERENCES, DiscordReferences
 from bot.adapters.discord.render import Rendered, command_of, render
 from bot.adapters.discord.sync_state import SyncState, sync_target
@@ -27,6 +28,8 @@ from bot.adapters.discord.threads import thread_name
 from bot.core.commands import CommandTable
 from bot.core.inflight import InFlight
 from bot.core.messages import Actor, Call, Incoming, Platform, Reply
+from bot.core.prompts.ports import PromptThreads
+from bot.core.prompts.threads import thread_answer
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +109,7 @@ class DiscordAdapter:
         # Given by run(): the adapter (and its notifier) exists before the bot it serves.
         self.handle: Handle = _not_running
         self.completers: dict[str, Completer] = {}
+        self.threads: PromptThreads | None = None  # given by run(): which threads take answers
         intents = discord.Intents.none()
         intents.guilds = True
         intents.guild_messages = True
@@ -118,12 +122,22 @@ class DiscordAdapter:
         self.client = RoadmapClient(self, intents)
         self.in_flight = InFlight()
         self.notifier = DiscordNotifier(self.client)
+        self.prompt_publisher = DiscordPromptPublisher(self.client)
         self.ended = False  # run() has returned or failed: nothing can be sent through it
 
-    async def run(self, handle: Handle, completers: Mapping[str, Completer]) -> None:
-        """Connect and serve until closed, answering through handle."""
+    async def run(
+        self,
+        handle: Handle,
+        completers: Mapping[str, Completer],
+        threads: PromptThreads | None = None,
+    ) -> None:
+        """Connect and serve until closed, answering through handle.
+
+        With threads, a reply in a daily prompt's thread is recorded as an answer.
+        """
         self.handle = handle
         self.completers = dict(completers)
+        self.threads = threads
         try:
             async with self.client:
                 await self.client.start(self.options.token)
@@ -236,6 +250,9 @@ class DiscordAdapter:
         me = self.client.user
         if me is None or message.author.bot:
             return
+        if await self._is_prompt_thread(message):
+            await self._record_answer(message, me)
+            return
         in_dm = message.guild is None
         if not in_dm and me not in message.mentions:
             return
@@ -258,6 +275,39 @@ class DiscordAdapter:
                 await destination.send(**kwargs)
             else:
                 await message.reply(mention_author=False, **kwargs)
+
+    async def _is_prompt_thread(self, message: discord.Message) -> bool:
+        """Say whether message was written in a daily prompt's answers thread."""
+        channel = message.channel
+        # A thread, or a channel discord.py has not cached (a thread it was not told about);
+        # a known text channel is never one, so most messages cost no look-up.
+        if self.threads is None or message.guild is None:
+            return False
+        if not isinstance(channel, discord.Thread | discord.PartialMessageable):
+            return False
+        return await self.threads.is_prompt_thread(Platform.DISCORD, str(channel.id))
+
+    async def _record_answer(self, message: discord.Message, me: discord.ClientUser) -> None:
+        """Run a thread reply as `prompt answer`, and answer in the thread."""
+        text = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
+        if not text:
+            # Without the Message Content intent Discord blanks replies that do not mention
+            # the bot: nothing to record (`/prompt answer` works without it).
+            return
+        thread_id = str(message.channel.id)
+        parent = getattr(message.channel, "parent_id", None) or message.channel.id
+        actor = self.actor(message.author, parent, message.guild)
+        references = DiscordReferences.of_message(message)
+        incoming = thread_answer(
+            self.table, actor, text, f"message:{message.id}", thread_id, references
+        )
+        if incoming is None:
+            return  # this bot has no `prompt answer` command: replies are just chat
+        reply = await self.handle(incoming)
+        if reply is None:  # a redelivered message: already recorded
+            return
+        for page in render(reply).pages:
+            await message.reply(embed=page, mention_author=False)
 
     async def _thread_for(self, message: discord.Message, question: str) -> discord.Thread | None:
         """Open a thread on the question so the channel stays readable; None if not allowed."""

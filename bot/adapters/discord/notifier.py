@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
 import discord
 
 from bot.adapters.discord.render import Rendered, render
-from bot.core.messages import Platform, Reply
+from bot.core.messages import Field, Platform, Reply
 from bot.core.ports import MemberKey
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,23 @@ class DiscordNotifier:
             int(key.user_id)
         )
         await _send(user, render(reply))
+
+    async def tell_moderators(self, space_id: str, channel_id: str, reply: Reply) -> bool:
+        """DM the server's owner about a channel (the one moderator every server has)."""
+        ids = _snowflakes(space_id, channel_id)
+        if ids is None:
+            return False
+        guild_id, channel = ids
+        try:
+            guild = self._client.get_guild(guild_id) or await self._client.fetch_guild(guild_id)
+            if guild.owner_id is None:
+                return False
+            about = replace(reply, fields=(*reply.fields, Field("Channel", f"<#{channel}>")))
+            await self.direct(MemberKey(Platform.DISCORD, str(guild.owner_id)), about)
+        except _FAILURES as error:  # closed DMs (50007), a server the bot has left
+            log.warning("cannot tell the owner of guild %s: %s", guild_id, _why(error))
+            return False
+        return True
 
     async def grant_role(self, space_id: str, user_id: str, role_id: str, reason: str) -> bool:
         """Give a member of a guild a role; False (and a warning) when Discord refuses."""

@@ -18,10 +18,12 @@ from bot.adapters.slack.http import SlackHttpListener
 from bot.adapters.slack.ids import member_id
 from bot.adapters.slack.listeners import register
 from bot.adapters.slack.notifier import SlackNotifier
+from bot.adapters.slack.prompts import SlackPromptPublisher
 from bot.adapters.slack.render import blocks
 from bot.core.commands import CommandTable
 from bot.core.inflight import InFlight
 from bot.core.messages import Actor, Incoming, Platform, Reply
+from bot.core.prompts.ports import PromptThreads
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,7 @@ class SlackAdapter:
         self.table = table
         # Given by run(): the adapter (and its notifier) exists before the bot it serves.
         self.handle: Handle = _not_running
+        self.threads: PromptThreads | None = None  # given by run(): which threads take answers
         client = AsyncWebClient(token=options.bot_token, base_url=options.api_base)
         self.app = AsyncApp(
             client=client,
@@ -109,7 +112,8 @@ class SlackAdapter:
             logger=_bolt_logger(),
         )
         self.directory = _Directory(client, options.moderator_group)
-        self.notifier = SlackNotifier(client)
+        self.notifier = SlackNotifier(client, options.moderator_group)
+        self.prompt_publisher = SlackPromptPublisher(client)
         self._runner: web.AppRunner | None = None
         self._stopped = asyncio.Event()
         self._socket: Any = None
@@ -143,9 +147,13 @@ class SlackAdapter:
             user_id=user_id, view={"type": "home", "blocks": view_blocks[:100]}
         )
 
-    async def run(self, handle: Handle) -> None:
-        """Serve Slack until closed (HTTP listener or Socket Mode), answering through handle."""
+    async def run(self, handle: Handle, threads: PromptThreads | None = None) -> None:
+        """Serve Slack until closed (HTTP listener or Socket Mode), answering through handle.
+
+        With threads, a reply in a daily prompt's thread is recorded as an answer.
+        """
         self.handle = handle
+        self.threads = threads
         try:
             await self._serve()
         finally:

@@ -15,7 +15,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.ids import SlackReferences
 from bot.adapters.slack.images import deliver
 from bot.adapters.slack.render import ACTION_PREFIX
-from bot.core.messages import Incoming
+from bot.core.messages import Incoming, Platform
+from bot.core.prompts.threads import thread_answer
 
 if TYPE_CHECKING:
     from bot.adapters.slack.adapter import SlackAdapter
@@ -124,21 +125,68 @@ def register(adapter: SlackAdapter) -> None:
 
         await deliver(client, reply, send)
 
+    async def in_prompt_thread(event: dict[str, Any]) -> bool:
+        """Say whether a channel message is a reply in a daily prompt's thread."""
+        thread_ts = event.get("thread_ts")
+        if adapter.threads is None or not thread_ts or thread_ts == event.get("ts"):
+            return False  # not in a thread, or the thread's own first message
+        if event.get("channel_type") == "im":
+            return False
+        return await adapter.threads.is_prompt_thread(Platform.SLACK, str(thread_ts))
+
+    @tracked(adapter)
+    async def record_answer(
+        body: dict[str, Any], event: dict[str, Any], text: str, client: AsyncWebClient
+    ) -> None:
+        team_id = body.get("team_id") or event.get("team", "")
+        actor = await adapter.actor(team_id, event["user"], event["channel"])
+        event_id = f"event:{body.get('event_id', event['ts'])}"
+        thread_ts = str(event["thread_ts"])
+        references = SlackReferences(team_id)
+        incoming = thread_answer(adapter.table, actor, text, event_id, thread_ts, references)
+        if incoming is None:
+            return  # this bot has no `prompt answer` command: replies are just chat
+        reply = await adapter.handle(incoming)
+        if reply is None:  # a redelivered event: already recorded
+            return
+
+        async def send(payload: dict[str, Any]) -> bool:
+            channel = event["channel"]
+            if reply.ephemeral:  # only the member who answered sees it, in the thread
+                await client.chat_postEphemeral(
+                    channel=channel, user=event["user"], thread_ts=thread_ts, **payload
+                )
+            else:
+                await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **payload)
+            return True  # a refusal raises SlackApiError
+
+        await deliver(client, reply, send)
+
     @app.event("app_mention")
     async def on_mention(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient,
                          context: dict[str, Any]) -> None:  # fmt: skip
+        if await in_prompt_thread(event):
+            return  # its `message` event records it as an answer; answering twice would confuse
         text = strip_bot_mention(event.get("text", ""), context.get("bot_user_id"))
         await answer_in_thread(body, event, text, client)
 
     @app.event("message")
     async def on_message(
-        body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        # Only direct messages from people: channel chatter needs a mention, and edits,
-        # joins and bot posts (our own included) carry a subtype or a bot_id.
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient,
+        context: dict[str, Any],
+    ) -> None:  # fmt: skip
+        # Only people: edits, joins and bot posts (our own included) carry a subtype or a
+        # bot_id; a reply also sent to the channel is still a reply.
+        if event.get("subtype") not in (None, "thread_broadcast") or event.get("bot_id"):
             return
-        await answer_in_thread(body, event, event.get("text", ""), client)
+        if await in_prompt_thread(event):
+            text = strip_bot_mention(event.get("text", ""), context.get("bot_user_id"))
+            if text:
+                await record_answer(body, event, text, client)
+            return
+        # Direct messages; other channel chatter needs a mention.
+        if event.get("channel_type") == "im" and not event.get("subtype"):
+            await answer_in_thread(body, event, event.get("text", ""), client)
 
     @app.event("app_home_opened")
     async def on_home(body: dict[str, Any], event: dict[str, Any]) -> None:

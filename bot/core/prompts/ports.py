@@ -1,4 +1,4 @@
-"""Ports of the daily-prompts job: channels, posts, the publisher (and its errors), alerts."""
+"""Ports of the daily-prompts job: channels, posts, the publisher (its errors), threads, alerts."""
 
 from __future__ import annotations
 
@@ -147,6 +147,14 @@ class PromptPublisher(Protocol):
 
     async def publish(self, channel: ChannelTarget, post: PromptPost) -> Published:
         """Post it, or raise one of the PublishError kinds above."""
+        ...
+
+
+class PromptThreads(Protocol):
+    """Tells adapters which threads take answers to a daily prompt."""
+
+    async def is_prompt_thread(self, platform: Platform, thread_id: str) -> bool:
+        """Say whether thread_id is the answers thread of a prompt posted on platform."""
         ...
 
 
