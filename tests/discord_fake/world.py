@@ -94,6 +94,14 @@ class World:
         self.global_commands: list[JSON] = []
         self.guild_commands: dict[int, list[JSON]] = {}
 
+    def add_text_channels(self, count: int) -> list[int]:
+        """Add count text channels to the guild (after the bot connected: REST only); their ids."""
+        first = len(self.channels)
+        added = [fixed_id(1000 + first + n) for n in range(count)]
+        for n, channel_id in enumerate(added):
+            self.channels.append(self._text_channel(channel_id, f"study-{first + n}", first + n))
+        return added
+
     def _text_channel(self, channel_id: int, name: str, position: int) -> JSON:
         return {
             "id": str(channel_id),
