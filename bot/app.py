@@ -121,7 +121,7 @@ async def open_bot(
         jobs: tuple[Job, ...] = (
             roadmap_job(shared, topic_done=study.topic_done),
             study.job,
-            prompts_job(shared, prompt_publishers or {}).job,
+            prompts_job(shared, prompt_publishers or {}, on_answer=study.prompt_answered).job,
         )
         sections = [section for job in jobs for section in job.settings]
         jobs += (general_job(shared, COMMANDS, sections),)
