@@ -124,7 +124,11 @@ async def open_bot(
         jobs: tuple[Job, ...] = (
             roadmap_job(shared, topic_done=study.topic_done),
             study.job,
-            prompts_job(shared, {} if prompt_publishers is None else prompt_publishers).job,
+            prompts_job(
+                shared,
+                {} if prompt_publishers is None else prompt_publishers,
+                on_answer=study.prompt_answered,
+            ).job,
         )
         sections = [section for job in jobs for section in job.settings]
         jobs += (general_job(shared, COMMANDS, sections),)

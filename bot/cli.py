@@ -15,6 +15,8 @@ from bot import version
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.core.messages import Platform
+    from bot.core.prompts.ports import PromptPublisher
 
 log = logging.getLogger(__name__)
 
@@ -245,12 +247,20 @@ async def _chat_json(settings: Settings, options: argparse.Namespace) -> int:
     from bot.app import open_bot
 
     user = options.user or _login_name()
-    async with open_bot(settings) as bot:
+    async with open_bot(settings, prompt_publishers=_console_prompts(json_lines=True)) as bot:
         console = ConsoleAdapter(
             bot.dispatcher.handle, console_actor(user, moderator=options.moderator)
         )
         await console.run_json(sys.stdin.buffer, sys.stdout)
     return EXIT_OK
+
+
+def _console_prompts(*, json_lines: bool = False) -> dict[Platform, PromptPublisher]:
+    """Return the console's prompt publisher: `prompt post-now` prints the prompt here."""
+    from bot.adapters.console_prompts import ConsolePromptPublisher
+    from bot.core.messages import Platform
+
+    return {Platform.CONSOLE: ConsolePromptPublisher(sys.stdout, json_lines=json_lines)}
 
 
 def _chat_prompt(settings: Settings, options: argparse.Namespace) -> int:
@@ -268,7 +278,9 @@ def _chat_prompt(settings: Settings, options: argparse.Namespace) -> int:
     with BackgroundLoop() as loop:
         opened = AsyncExitStack()
         try:
-            bot = loop.run(opened.enter_async_context(open_bot(settings)))
+            bot = loop.run(
+                opened.enter_async_context(open_bot(settings, prompt_publishers=_console_prompts()))
+            )
             console = ConsoleAdapter(
                 bot.dispatcher.handle, console_actor(user, moderator=moderator), COMMANDS.complete
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.commands import CommandTable, subcommand_names
 from bot.core.general.commands import ABOUT, TIMEZONE, config_group, help_command
+from bot.core.prompts.commands import CONFIG_PROMPTS, PROMPT
 from bot.core.roadmap.commands import ASK, NEXT, PROGRESS, RESOURCES, ROADMAP
 from bot.core.study.commands import (
     CHECKIN,
@@ -15,15 +16,16 @@ from bot.core.study.commands import (
 )
 
 # `config` is shared: each job that has settings adds its subcommand here.
-CONFIG = config_group(CONFIG_STREAKS)
+CONFIG = config_group(CONFIG_STREAKS, CONFIG_PROMPTS)
 
 # `help config streaks` reads the subcommand names after the command's: list every group here.
-HELP = help_command(subcommand_names([CONFIG]))
+HELP = help_command(subcommand_names([CONFIG, PROMPT]))
 
 COMMANDS = CommandTable(
     [
         ASK, ROADMAP, NEXT, PROGRESS, RESOURCES,
         CHECKIN, STREAK, LEADERBOARD, REMINDERS, PRIVACY,
+        PROMPT,
         HELP, TIMEZONE, ABOUT, CONFIG,
     ]
 )  # fmt: skip

@@ -24,10 +24,11 @@ PRUNE_MINUTES = 60.0
 
 
 class StudyWiring(NamedTuple):
-    """The study job, and the hook through which other jobs report learning."""
+    """The study job, and the hooks through which other jobs report learning."""
 
     job: Job
     topic_done: Callable[[Actor, str, str | None], Awaitable[None]]
+    prompt_answered: Callable[[Actor, str | None], Awaitable[int | None]]
 
 
 def study_job(shared: Shared) -> StudyWiring:
@@ -82,4 +83,4 @@ def study_job(shared: Shared) -> StudyWiring:
         drain=(events.aclose,),
         cancel=(config.aclose,),
     )
-    return StudyWiring(job, recorder.topic_done)
+    return StudyWiring(job, recorder.topic_done, recorder.prompt_answered)

@@ -329,6 +329,8 @@ class PromptChannelRow(Base):
         CheckConstraint("grace_minutes BETWEEN 0 AND 1440", name="grace_minutes"),
         # The tick's one query: channels of the platforms this process runs, due by now.
         Index("ix_prompt_channels_due", "platform", "next_due_at"),
+        # `config show`, `prompt status` and history: a community's channels.
+        Index("ix_prompt_channels_space", "platform", "space_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -354,6 +356,8 @@ class PromptChannelRow(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     cycle: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     last_prompt_id: Mapped[str | None] = mapped_column(String(64))
+    # The cycle whose low pool moderators were told of: once per cycle, decided by an UPDATE.
+    low_pool_cycle: Mapped[int | None] = mapped_column(Integer)
     # The pending post's local date, and when the tick should next look at the channel: that
     # day's due instant, or its retry. Both NULL while disabled or paused (never due).
     next_local_date: Mapped[date | None] = mapped_column(Date)

@@ -202,7 +202,7 @@ def test_checkin_streak_and_leaderboard_through_the_console(tmp_path: Path) -> N
 
 def test_tab_completes_command_and_subcommand_names() -> None:
     assert tab_choices(COMMANDS.complete, "con") == ["config "]
-    assert tab_choices(COMMANDS.complete, "config ") == ["show ", "streaks "]
+    assert tab_choices(COMMANDS.complete, "config ") == ["show ", "streaks ", "prompts "]
     assert tab_choices(COMMANDS.complete, "config st") == ["streaks "]
     assert tab_choices(COMMANDS.complete, "checkin 3") == []  # arguments are not names
     assert "tz " in tab_choices(COMMANDS.complete, "t")  # aliases complete as well
@@ -211,3 +211,26 @@ def test_tab_completes_command_and_subcommand_names() -> None:
 def test_help_autocomplete_offers_subcommands_by_their_full_name() -> None:
     names = command_names()
     assert {"config", "config show", "config streaks", "tz"} <= set(names)
+
+
+def test_daily_prompt_set_up_posted_and_answered_through_the_console(tmp_path: Path) -> None:
+    script = (
+        b"config prompts time:09:00\nprompt post-now\nprompt answer grep -c ERROR app.log\n"
+        b"prompt post-now\nstreak\n"
+    )
+    records = chat_json(tmp_path, script, "--moderator", "--user", "ada")
+    posts = [r["post"] for r in records if "post" in r]
+    lines = [r for r in records if "input" in r]
+    assert len(lines) == 5  # every input line still gets exactly one reply line
+    (post,) = posts  # the second post-now posted nothing
+    assert isinstance(post, dict) and post["channel"] == "console" and post["prompt"]
+    assert post["reply"]["title"].startswith("Daily prompt, ")
+    saved, posted, answered, again, streak = (r["reply"] for r in lines)
+    assert streak["error"] is None
+    assert saved["error"] is None and posted["error"] is None
+    assert field(lines[1], "Prompt") == post["prompt"]
+    assert answered["error"] is None and field(lines[2], "Streak") == "1 day"
+    assert again["error"] == "already_posted"
+    assert field(lines[4], "Current") == "1 day"
+    # The post line comes before the reply of the command that posted it.
+    assert records.index(next(r for r in records if "post" in r)) == 1

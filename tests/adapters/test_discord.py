@@ -20,13 +20,14 @@ from bot.config import load_settings
 from bot.core.catalog import COMMANDS
 from bot.core.commands import Access, Command, CommandTable
 from bot.core.dispatcher import Dispatcher
-from bot.core.messages import Actor, Reply
+from bot.core.messages import Actor, Platform, Reply
 from bot.core.requests import Request
 from bot.core.router import Router
 from bot.platform_setup import completers, discord_adapter, reach_of
 from bot.serving import serve
 from tests.discord_fake import FakeDiscord, make_client_overrides
 from tests.fakes import FakeEventLog, FakeSpaceRepository
+from tests.storage.prompt_kit import ScriptedPublisher
 
 # A valid invocation of every command of the table: (options, must it be private?)
 INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
@@ -45,7 +46,29 @@ INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
     "about": ({}, False),
     "config show": ({}, True),
     "config streaks": ({"setting": "reminder-hour", "value": "21"}, True),
+    "config prompts set": ({"time": "09:00", "days": "mon-fri"}, True),
+    "config prompts off": ({}, True),
+    "config prompts skip": ({"day": "sat"}, True),
+    "config prompts pause": ({"until": "2099-01-07"}, True),
+    "config prompts resume": ({}, True),
+    "prompt today": ({}, False),
+    "prompt hint": ({}, True),
+    "prompt answer": ({"text": "a set, then its size"}, True),
+    "prompt answers": ({}, False),
+    "prompt history": ({"count": 5}, False),
+    "prompt preview": ({}, True),
+    "prompt skip": ({}, True),
+    "prompt post-now": ({}, True),
+    "prompt status": ({}, True),
 }
+
+
+def prompt_setup(key: str) -> list[tuple[str, dict[str, Any]]]:
+    """Return what a prompt path needs first: the channel set up, and today's prompt posted."""
+    if not key.startswith(("prompt", "config prompts")) or key == "config prompts set":
+        return []
+    steps: list[tuple[str, dict[str, Any]]] = [("config prompts set", {"time": "09:00"})]
+    return steps if key == "prompt post-now" else [*steps, ("prompt post-now", {})]
 
 
 def slash(key: str) -> dict[str, str]:
@@ -77,7 +100,11 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
                 discord_gateway_url=str(fake.gateway_url),
             )
             adapter = discord_adapter(settings, guild_ready_timeout=0.1)
-            async with open_bot(settings, reach=reach_of([adapter])) as bot:
+            # A scripted publisher stands in for Discord's, so `prompt post-now` posts.
+            publishers = {Platform.DISCORD: ScriptedPublisher()}
+            async with open_bot(
+                settings, reach=reach_of([adapter]), prompt_publishers=publishers
+            ) as bot:
                 task = asyncio.create_task(serve(adapter, bot))
                 try:
                     await fake.wait_until_identified()
@@ -105,8 +132,12 @@ def test_every_table_command_has_a_discord_command() -> None:
 @pytest.mark.parametrize("name", list(INVOCATIONS))
 async def test_every_command_answers_through_an_interaction(running: Running, name: str) -> None:
     options, private = INVOCATIONS[name]
+    as_moderator = {"user": running.fake.moderator_user, "permissions": 1 << 5}
+    for step, step_options in prompt_setup(name):
+        done = await running.command(**slash(step), options=step_options, **as_moderator)
+        assert done["data"]["embeds"][0].get("color") != 0xC0392B, (step, done)
     moderator = COMMANDS.path(name).access is Access.MODERATOR  # type: ignore[union-attr]
-    extra = {"user": running.fake.moderator_user, "permissions": 1 << 5} if moderator else {}
+    extra = as_moderator if moderator else {}
     body = await running.command(**slash(name), options=options, **extra)
     assert body["type"] == 4
     embeds = body["data"]["embeds"]
@@ -127,8 +158,9 @@ async def test_config_is_synced_as_a_group_of_slash_subcommands(running: Running
     synced = running.fake.requests_matching("PUT", r"/applications/\d+/commands")[0].json
     config = next(c for c in synced if c["name"] == "config")
     subcommands = {o["name"]: o for o in config["options"]}
-    assert set(subcommands) == {"show", "streaks"}
-    assert {o["type"] for o in subcommands.values()} == {1}  # SUB_COMMAND
+    assert set(subcommands) == {"show", "streaks", "prompts"}
+    types = {name: o["type"] for name, o in subcommands.items()}
+    assert types == {"show": 1, "streaks": 1, "prompts": 2}  # SUB_COMMAND, SUB_COMMAND_GROUP
     streaks = {o["name"]: o for o in subcommands["streaks"]["options"]}
     assert set(streaks) == {"setting", "value"}
     assert {c["value"] for c in streaks["setting"]["choices"]} >= {"freeze-every", "timezone"}

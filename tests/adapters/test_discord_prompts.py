@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from sqlalchemy import select
 
 from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
 from bot.adapters.discord.prompts import DiscordPromptPublisher
@@ -37,6 +38,7 @@ from bot.serving import serve
 from bot.storage.db import create_sessionmaker
 from bot.storage.prompts.channels import SqlPromptChannels
 from bot.storage.prompts.posts import SqlPromptPosts
+from bot.storage.tables import LearningEventRow, PromptAnswerRow
 from tests.adapters.test_discord import about_only, adapter_on
 from tests.adapters.thread_answers import TABLE, Answers
 from tests.discord_fake import FakeDiscord, make_client_overrides
@@ -215,7 +217,7 @@ class WholeBot:
 
 
 @asynccontextmanager
-async def whole_bot(tmp_path: Path) -> AsyncIterator[WholeBot]:
+async def whole_bot(tmp_path: Path, *, message_content: bool = False) -> AsyncIterator[WholeBot]:
     """The bot as `run` builds it, on the fake Discord, a minute before the prompt is due."""
     clock = FixedClock(DUE - timedelta(minutes=1))
     async with FakeDiscord() as fake:
@@ -226,6 +228,7 @@ async def whole_bot(tmp_path: Path) -> AsyncIterator[WholeBot]:
                 discord_token=fake.token,
                 discord_api_base=fake.rest_base,
                 discord_gateway_url=str(fake.gateway_url),
+                discord_message_content=message_content,
             )
             adapter = discord_adapter(settings, guild_ready_timeout=0.1)
             publishers = publishers_of([adapter])
@@ -255,6 +258,35 @@ async def test_a_due_channel_is_posted_once_by_the_whole_bot(tmp_path: Path) -> 
     assert post is not None and post.state is PostState.POSTED
     assert post.message_id == posted[0].response["id"]
     assert post.thread_id == fake.requests_matching("POST", THREADS)[0].response["id"]
+
+
+async def test_a_reply_in_the_posted_thread_is_an_answer_that_counts_for_the_streak(
+    tmp_path: Path,
+) -> None:
+    """End to end: the timer posts, a member replies in the thread, the answer and streak count."""
+    async with whole_bot(tmp_path, message_content=True) as running:
+        fake = running.fake
+        channel = await running.configure()
+        running.clock.advance(timedelta(minutes=1))
+        assert await running.tick() == 1
+        post = await running.post_of(channel)
+        assert post is not None and post.thread_id is not None
+
+        sent = await fake.send_message("SELECT * FROM orders", channel_id=int(post.thread_id))
+        reply = await fake.wait_for_request("POST", rf"/channels/{post.thread_id}/messages")
+        assert str(reply.json["message_reference"]["message_id"]) == sent["id"]
+        assert reply.json["embeds"][0]["title"] == "Answer recorded"
+
+        async with running.sessions() as session:
+            answers = (await session.execute(select(PromptAnswerRow))).scalars().all()
+            events = (await session.execute(select(LearningEventRow))).scalars().all()
+        member = str(fake.member_user["id"])
+        assert [(a.post_id, a.user_id, a.source) for a in answers] == [
+            (post.id, member, f"message:{sent['id']}")
+        ]
+        assert [(e.user_id, e.kind, e.source) for e in events] == [
+            (member, "prompt_answer", f"message:{sent['id']}")
+        ]
 
 
 async def test_an_unreachable_channel_is_paused_and_the_owner_told_once(tmp_path: Path) -> None:

@@ -128,6 +128,62 @@ SAMPLES: dict[str, Sample] = {
         "config streaks max-freezes 3",
         {"setting": "max-freezes", "value": "3"},
     ),
+    "config prompts set": Sample(
+        "config prompts 09:00 #general mon-fri timezone:Europe/Berlin difficulty:easy,hard "
+        "topics:git,sql mention:@mods grace:2h",
+        "config prompts set time:9:00am channel:<#C_GENERAL|general> days:mon-fri "
+        "timezone:Europe/Berlin difficulty:hard,easy topics:Git,sql "
+        "mention:<!subteam^S_MODS|mods> grace:2 hours",
+        {
+            "time": "09:00",
+            "channel": "#channel",
+            "days": "mon-fri",
+            "timezone": "Europe/Berlin",
+            "difficulty": "easy,hard",
+            "topics": "git, sql",
+            "mention": "@role",
+            "grace": "2h",
+        },
+    ),
+    "config prompts off": Sample(
+        "config prompts off #general",
+        "config prompts off <#C_GENERAL|general>",
+        {"channel": "#channel"},
+    ),
+    "config prompts skip": Sample(
+        "config prompts skip 2026-12-24 #general",
+        "config prompts skip day:2026-12-24 channel:<#C_GENERAL|general>",
+        {"day": "2026-12-24", "channel": "#channel"},
+    ),
+    "config prompts pause": Sample(
+        "config prompts pause until:2026-01-07 #general",
+        "config prompts pause 2026-01-07 <#C_GENERAL|general>",
+        {"until": "2026-01-07", "channel": "#channel"},
+    ),
+    "config prompts resume": Sample(
+        "config prompts resume #general",
+        "config prompts resume <#C_GENERAL|general>",
+        {"channel": "#channel"},
+    ),
+    "prompt today": Sample("prompt", "prompt today", {}),
+    "prompt hint": Sample("prompt hint", "prompt hint", {}),
+    "prompt answer": Sample(
+        "prompt answer use a set, O(n)",
+        "prompt answer text:use a set, O(n)",
+        {"text": "use a set, O(n)"},
+    ),
+    "prompt answers": Sample("prompt answers", "prompt answers", {}),
+    "prompt history": Sample("prompt history 5", "prompt history count:5", {"count": 5}),
+    "prompt preview": Sample(
+        "prompt preview #general", "prompt preview <#C_GENERAL|general>", {"channel": "#channel"}
+    ),
+    "prompt skip": Sample(
+        "prompt skip #general", "prompt skip <#C_GENERAL|general>", {"channel": "#channel"}
+    ),
+    "prompt post-now": Sample(
+        "prompt post-now #general", "prompt post-now <#C_GENERAL|general>", {"channel": "#channel"}
+    ),
+    "prompt status": Sample("prompt status", "prompt status", {}),
     "nest inner leaf": Sample(
         "nest inner note:two words count:3",
         "nest inner leaf 3 two words",
@@ -167,6 +223,27 @@ EXPECTED: dict[str, dict[str, object]] = {
     "about": {},
     "config show": {},
     "config streaks": {"setting": "max-freezes", "value": 3},
+    "config prompts set": {
+        "time": time(9, 0),
+        "days": frozenset(range(5)),
+        "timezone": ZoneInfo("Europe/Berlin"),
+        "difficulty": frozenset({"easy", "hard"}),
+        "topics": frozenset({"git", "sql"}),
+        "grace": timedelta(hours=2),
+    },
+    "config prompts off": {},
+    "config prompts skip": {"day": date(2026, 12, 24)},
+    "config prompts pause": {"until": date(2026, 1, 7)},
+    "config prompts resume": {},
+    "prompt today": {},
+    "prompt hint": {},
+    "prompt answer": {"text": "use a set, O(n)"},
+    "prompt answers": {},
+    "prompt history": {"count": 5},
+    "prompt preview": {},
+    "prompt skip": {},
+    "prompt post-now": {},
+    "prompt status": {},
     "nest inner leaf": {"count": 3, "note": "two words"},
     "nest inner locked": {},
     "kinds": {
@@ -231,6 +308,8 @@ async def test_console_parity() -> None:
     assert received["streak"]["member"] == MemberRef(Platform.CONSOLE, "alice", "alice")
     assert received["kinds"]["channel"] == ChannelRef("general", "general")
     assert received["kinds"]["role"] == RoleRef("mods", "mods")
+    assert received["config prompts set"]["channel"] == ChannelRef("general", "general")
+    assert received["config prompts set"]["mention"] == RoleRef("mods", "mods")
 
 
 async def test_slack_parity() -> None:
@@ -251,6 +330,8 @@ async def test_slack_parity() -> None:
     assert received["streak"]["member"] == MemberRef(Platform.SLACK, "T0001:U_MEMBER")
     assert received["kinds"]["channel"] == ChannelRef("C_GENERAL", "general")
     assert received["kinds"]["role"] == RoleRef("S_MODS", "mods")
+    assert received["prompt post-now"]["channel"] == ChannelRef("C_GENERAL", "general")
+    assert received["config prompts set"]["mention"] == RoleRef("S_MODS", "mods")
 
 
 async def test_discord_parity_with_native_option_types(tmp_path: Path) -> None:

@@ -21,12 +21,13 @@ from bot.config import load_settings
 from bot.core.catalog import COMMANDS
 from bot.core.commands import Access, Command, CommandTable
 from bot.core.dispatcher import Dispatcher
-from bot.core.messages import Actor, Reply
+from bot.core.messages import Actor, Platform, Reply
 from bot.core.requests import Request
 from bot.core.router import Router
 from bot.platform_setup import reach_of, slack_adapter
 from tests.fakes import FakeEventLog, FakeSpaceRepository
 from tests.slack_fake import FakeSlack, SlackRequests
+from tests.storage.prompt_kit import ScriptedPublisher
 
 # A valid `/roadmap` line for every command of the table, and whether its answer is private.
 INVOCATIONS: dict[str, tuple[str, bool]] = {
@@ -45,7 +46,29 @@ INVOCATIONS: dict[str, tuple[str, bool]] = {
     "about": ("about", False),
     "config show": ("config show", True),
     "config streaks": ("config streaks reminder-hour 21", True),
+    "config prompts set": ("config prompts time:09:00 days:mon-fri", True),
+    "config prompts off": ("config prompts off", True),
+    "config prompts skip": ("config prompts skip sat", True),
+    "config prompts pause": ("config prompts pause until:2099-01-07", True),
+    "config prompts resume": ("config prompts resume", True),
+    "prompt today": ("prompt", False),
+    "prompt hint": ("prompt hint", True),
+    "prompt answer": ("prompt answer a set, then its size", True),
+    "prompt answers": ("prompt answers", False),
+    "prompt history": ("prompt history 5", False),
+    "prompt preview": ("prompt preview", True),
+    "prompt skip": ("prompt skip", True),
+    "prompt post-now": ("prompt post-now", True),
+    "prompt status": ("prompt status", True),
 }
+
+
+def prompt_setup(key: str) -> list[str]:
+    """Return what a prompt path needs first: the channel set up, and today's prompt posted."""
+    if not key.startswith(("prompt", "config prompts")) or key == "config prompts set":
+        return []
+    steps = ["config prompts time:09:00"]
+    return steps if key == "prompt post-now" else [*steps, "prompt post-now"]
 
 
 def free_port() -> int:
@@ -123,8 +146,10 @@ async def bot_on(slack: FakeSlack, tmp_path: Path) -> AsyncIterator[Running]:
         slack_port=port,
     )
     adapter = slack_adapter(settings)
+    # A scripted publisher stands in for Slack's, so `prompt post-now` posts.
+    publishers = {Platform.SLACK: ScriptedPublisher()}
     async with (
-        open_bot(settings, reach=reach_of([adapter])) as bot,
+        open_bot(settings, reach=reach_of([adapter]), prompt_publishers=publishers) as bot,
         serving(adapter, port, bot.dispatcher.handle) as endpoint,
         slack.signed_requests(endpoint) as sender,
     ):
@@ -144,7 +169,14 @@ def test_every_table_command_has_a_slack_route() -> None:
 @pytest.mark.parametrize("name", list(INVOCATIONS))
 async def test_every_command_answers_through_the_slash_command(running: Running, name: str) -> None:
     line, private = INVOCATIONS[name]
-    body = await running.command(line)
+    steps = prompt_setup(name)
+    for count, step in enumerate(steps, start=1):
+        done = await running.command(step, user_id="U_ADMIN", count=count)
+        assert done["response_type"] == "ephemeral" and "Only moderators" not in done["text"]
+    moderator = COMMANDS.path(name).access is Access.MODERATOR  # type: ignore[union-attr]
+    user = "U_ADMIN" if moderator else "U_MEMBER"
+    body = await running.command(line, user_id=user, count=len(steps) + 1)
+    assert "Only moderators" not in body["text"] and "no daily prompts" not in body["text"]
     assert body["response_type"] == ("ephemeral" if private else "in_channel")
     assert body["blocks"] and body["text"]
     assert "<!here>" not in str(body) and "<!channel>" not in str(body)

@@ -13,14 +13,18 @@ from hypothesis import strategies as st
 from bot.core.catalog import COMMANDS
 from bot.core.converters import (
     BadValue,
+    Channel,
     Choice,
+    Choices,
     ConvertContext,
     Day,
+    DayOrWeekdays,
     Duration,
     Integer,
     Member,
     TimeOfDay,
     Timezone,
+    Topics,
     Weekdays,
 )
 from bot.core.errors import BotError, InvalidTimezoneError, UsageError
@@ -122,3 +126,45 @@ def test_a_setting_value_without_its_setting_is_refused_on_every_path() -> None:
     assert caught.value.argument == "setting"
     with pytest.raises(UsageError):
         parse_text(config, "streaks fre-every 5", CONTEXT)
+
+
+def test_several_choices_comma_separated_or_any() -> None:
+    levels = Choices(("easy", "medium", "hard"))
+    assert levels.convert("easy,Hard", CONTEXT) == frozenset({"easy", "hard"})
+    assert levels.convert("any", CONTEXT) == frozenset()
+    for wrong in ("easy,extreme", "", ","):
+        with pytest.raises(BadValue):
+            levels.convert(wrong, CONTEXT)
+    assert levels.claims("medium,hard") and not levels.claims("#study")
+
+
+def test_topics_are_resolved_one_by_one() -> None:
+    resolved = ConvertContext(NO_REFERENCES, lambda t: t.strip().casefold())
+    assert Topics().convert("SQL, git", resolved) == frozenset({"sql", "git"})
+    assert Topics().convert("any", resolved) == frozenset()
+
+    def unknown(text: str) -> object:
+        raise BotError(f"no topic {text}")
+
+    with pytest.raises(BotError):
+        Topics().convert("sql,mars", ConvertContext(NO_REFERENCES, unknown))
+
+
+def test_a_day_is_a_date_or_weekdays() -> None:
+    kind = DayOrWeekdays()
+    assert kind.convert("2026-12-24", CONTEXT) == date(2026, 12, 24)
+    assert kind.convert("sat,sun", CONTEXT) == frozenset({5, 6})
+    for wrong in ("funday", "2026-13-01", "24.12."):
+        with pytest.raises(BadValue):
+            kind.convert(wrong, CONTEXT)
+
+
+def test_optional_kinds_claim_only_words_that_look_like_them() -> None:
+    """`config prompts 09:00 #study mon-fri` reads in order; a word skips what it cannot be."""
+    assert TimeOfDay().claims("09:00") and TimeOfDay().claims("25:00")
+    assert not TimeOfDay().claims("#study")
+    assert Channel().claims("#study") and Channel().claims("<#C1|study>")
+    assert not Channel().claims("mon-fri")
+    assert Weekdays().claims("mon-fri") and Weekdays().claims("weekends")
+    assert not Weekdays().claims("Europe/Berlin")
+    assert Day().claims("2026-12-24") and not Day().claims("#study")

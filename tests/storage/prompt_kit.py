@@ -76,12 +76,16 @@ class RecordingAlerts:
 
     paused: list[tuple[str, str]] = field(default_factory=list)
     problems: list[tuple[str, date, str]] = field(default_factory=list)
+    low_pools: list[tuple[str, int]] = field(default_factory=list)
 
     async def channel_paused(self, channel: ChannelTarget, reason: str) -> None:
         self.paused.append((channel.channel_id, reason))
 
     async def post_problem(self, channel: ChannelTarget, day: date, problem: str) -> None:
         self.problems.append((channel.channel_id, day, problem))
+
+    async def pool_low(self, channel: ChannelTarget, left: int) -> None:
+        self.low_pools.append((channel.channel_id, left))
 
 
 def poster(

@@ -10,19 +10,29 @@ dataclass is a new class, which breaks the zero-argument `super()` some kinds us
 from bot.core.converters.base import BadValue, ConvertContext, Kind
 from bot.core.converters.mentions import Channel, Member, Role
 from bot.core.converters.plain import (
+    ANY,
     BySetting,
     Choice,
+    Choices,
     CommandName,
     Integer,
     Pair,
     Text,
     Timezone,
     Topic,
+    Topics,
 )
-from bot.core.converters.when import WEEKDAY_NAMES, Day, Duration, TimeOfDay, Weekdays
+from bot.core.converters.when import (
+    WEEKDAY_NAMES,
+    Day,
+    DayOrWeekdays,
+    Duration,
+    TimeOfDay,
+    Weekdays,
+)
 
 __all__ = [
-    "WEEKDAY_NAMES", "BadValue", "BySetting", "Channel", "Choice", "CommandName",
-    "ConvertContext", "Day", "Duration", "Integer", "Kind", "Member", "Pair", "Role", "Text",
-    "TimeOfDay", "Timezone", "Topic", "Weekdays",
+    "ANY", "WEEKDAY_NAMES", "BadValue", "BySetting", "Channel", "Choice", "Choices",
+    "CommandName", "ConvertContext", "Day", "DayOrWeekdays", "Duration", "Integer", "Kind",
+    "Member", "Pair", "Role", "Text", "TimeOfDay", "Timezone", "Topic", "Topics", "Weekdays",
 ]  # fmt: skip

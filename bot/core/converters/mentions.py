@@ -48,6 +48,10 @@ class Channel(Kind):
         """Return a ChannelRef as it is."""
         return value if isinstance(value, ChannelRef) else super().accept(value, context)
 
+    def claims(self, word: str) -> bool:
+        """Take only a channel mention (`#study`, `<#C1>`) when it is optional."""
+        return word.startswith(("#", "<#"))
+
     def describe(self) -> str:
         """Return how to name a channel."""
         return "a channel (mention it)"

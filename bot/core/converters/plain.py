@@ -95,6 +95,61 @@ class Choice(Kind):
         return "one of " + ", ".join(f"`{o}`" for o in self.options)
 
 
+ANY = "any"  # a filter word that clears a set: every option, every topic
+
+
+@dataclass(frozen=True)
+class Choices(Kind):
+    """Several of a fixed set of words, comma-separated (`easy,medium`); `any` is none chosen."""
+
+    options: tuple[str, ...]
+    name = "choices"
+
+    def convert(self, word: str, context: ConvertContext) -> object:
+        """Return the chosen options as a set (empty for `any`)."""
+        parts = [p for p in word.replace(" ", ",").casefold().split(",") if p]
+        if parts == [ANY]:
+            return frozenset()
+        wrong = [p for p in parts if p not in self.options]
+        if not parts or wrong:
+            shown = quote_user_text(wrong[0] if wrong else word, 30) or "nothing"
+            raise BadValue(f"must be {self.describe()}, not `{shown}`")
+        return frozenset(parts)
+
+    def claims(self, word: str) -> bool:
+        """Take a word made of the options (or `any`)."""
+        parts = word.casefold().split(",")
+        return all(p in (*self.options, ANY) for p in parts if p)
+
+    def describe(self) -> str:
+        """Return the options."""
+        return "one or more of " + ", ".join(f"`{o}`" for o in self.options) + " (or `any`)"
+
+
+@dataclass(frozen=True)
+class Topics(Kind):
+    """Topics of the knowledge base, comma-separated, by id, name or alias; `any` is none."""
+
+    name = "topics"  # no autocomplete: a platform's suggestion would replace the whole list
+
+    def convert(self, word: str, context: ConvertContext) -> object:
+        """Return the topic ids (the resolver raises, with suggestions, for an unknown one)."""
+        parts = [" ".join(p.split()) for p in context.references.plain(word).split(",")]
+        parts = [p for p in parts if p]
+        if [p.casefold() for p in parts] == [ANY]:
+            return frozenset()
+        if not parts:
+            raise BadValue(f"must be {self.describe()}")
+        if context.topic is None:
+            return frozenset(p.casefold() for p in parts)
+        found = (context.topic(p) for p in parts)
+        return frozenset(str(getattr(topic, "id", topic)) for topic in found)
+
+    def describe(self) -> str:
+        """Return an example."""
+        return "topics such as docker,databases (or `any`)"
+
+
 @dataclass(frozen=True)
 class Timezone(Kind):
     """An IANA timezone; a city alone or a near miss gets suggestions."""

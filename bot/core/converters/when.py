@@ -38,6 +38,10 @@ class TimeOfDay(Kind):
             )
         return time(hour, minute)
 
+    def claims(self, word: str) -> bool:
+        """Take words that start with a digit, so `25:00` is an error rather than a channel."""
+        return word[:1].isdigit()
+
     def describe(self) -> str:
         """Return an example."""
         return "a time such as 18:30"
@@ -70,6 +74,11 @@ class Weekdays(Kind):
                 range(start, end + 1) if start <= end else (*range(start, 7), *range(end + 1))
             )
         return frozenset(days)
+
+    def claims(self, word: str) -> bool:
+        """Take words that start like a weekday or a set of days (`mon-fri`, `weekends`)."""
+        folded = word.casefold()
+        return folded in _DAY_SETS or folded[:3] in WEEKDAY_NAMES
 
     def describe(self) -> str:
         """Return an example."""
@@ -170,6 +179,38 @@ class Day(Kind):
         """Return a date as it is."""
         return value if isinstance(value, date) else super().accept(value, context)
 
+    def claims(self, word: str) -> bool:
+        """Take words that start with a digit (a date is written with digits first)."""
+        return word[:1].isdigit()
+
     def describe(self) -> str:
         """Return an example."""
         return "a date such as 2026-12-24"
+
+
+@dataclass(frozen=True)
+class DayOrWeekdays(Kind):
+    """A calendar date (2026-12-24), or weekdays (sat, mon-fri): a holiday, or days left out."""
+
+    name = "day"
+
+    def convert(self, word: str, context: ConvertContext) -> object:
+        """Return a date for digits first, else the weekday numbers."""
+        if word.strip()[:1].isdigit():
+            return Day().convert(word, context)
+        try:
+            return Weekdays().convert(word, context)
+        except BadValue:
+            raise BadValue(
+                f"must be {self.describe()}, not `{quote_user_text(word, 20) or 'nothing'}`"
+            ) from None
+
+    def accept(self, value: object, context: ConvertContext) -> object:
+        """Return a date or a set of weekdays as it is."""
+        if isinstance(value, date | frozenset):
+            return value
+        return super().accept(value, context)
+
+    def describe(self) -> str:
+        """Return an example."""
+        return "a date such as 2026-12-24 or weekdays such as sat"

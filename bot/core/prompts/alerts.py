@@ -54,6 +54,16 @@ class ModeratorAlerts:
                             channel.channel_id, exc_info=True)  # fmt: skip
         await self._tell_moderators(channel, reply)
 
+    async def pool_low(self, channel: ChannelTarget, left: int) -> None:
+        """Tell the moderators, before it happens, that the channel's prompts repeat soon."""
+        log.warning("daily prompts in %s channel %s: %d prompt(s) left before they repeat",
+                    channel.platform, channel.channel_id, left)  # fmt: skip
+        text = (
+            f"Only {left} daily prompt(s) are left in this channel before they start to repeat. "
+            "Widen its difficulty or topics with `config prompts`, or add prompts of your own."
+        )
+        await self._tell_moderators(channel, Reply(text=text, title=TITLE))
+
     async def _tell_moderators(self, channel: ChannelTarget, reply: Reply) -> None:
         moderators = self._reach.moderators.get(channel.platform)
         told = False

@@ -17,7 +17,7 @@ from bot.core.prompts.schedule import next_post, pending_post
 
 
 class PromptChannelService:
-    """Set up, skip days of and resume a channel's daily prompts (for the commands to call)."""
+    """Set up, skip days of, pause, stop and resume a channel's daily prompts."""
 
     def __init__(self, channels: PromptChannelRepository, posts: PromptPostRepository) -> None:
         self._channels = channels
@@ -34,7 +34,23 @@ class PromptChannelService:
         channel = await self._channels.get(platform, channel_id)
         if channel is None:
             return None
+        return await self.skip_date(channel, day, now)
+
+    async def skip_date(self, channel: PromptChannel, day: date, now: datetime) -> PromptChannel:
+        """Post nothing in channel on its local date day (a holiday)."""
         return await self._reschedule(await self._channels.add_skip(channel.id, day, now), now)
+
+    async def switch_off(self, channel: PromptChannel, now: datetime) -> PromptChannel:
+        """Stop the channel's prompts: nothing is pending until it is resumed."""
+        return await self._reschedule(await self._channels.switch_off(channel.id, now), now)
+
+    async def pause_until(self, channel: PromptChannel, day: date, now: datetime) -> PromptChannel:
+        """Post nothing before the local date day; the pending post moves to it or later."""
+        return await self._reschedule(await self._channels.pause_until(channel.id, day, now), now)
+
+    async def resume_channel(self, channel: PromptChannel, now: datetime) -> PromptChannel:
+        """Post again: switched on, unpaused, and reachable as far as we know."""
+        return await self._reschedule(await self._channels.resume(channel.id, now), now)
 
     async def resume(
         self, platform: Platform, channel_id: str, now: datetime
@@ -43,7 +59,7 @@ class PromptChannelService:
         channel = await self._channels.get(platform, channel_id)
         if channel is None:
             return None
-        return await self._reschedule(await self._channels.resume(channel.id, now), now)
+        return await self.resume_channel(channel, now)
 
     async def _reschedule(self, channel: PromptChannel, now: datetime) -> PromptChannel:
         """Set the pending post from the settings just saved (a later change wins)."""

@@ -157,6 +157,18 @@ class PromptThreads(Protocol):
         """Say whether thread_id is the answers thread of a prompt posted on platform."""
         ...
 
+    async def post_of(self, platform: Platform, thread_id: str) -> ThreadPost | None:
+        """Return the channel and local date of the post that opened thread_id, if any."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadPost:
+    """Which post a thread answers: its channel (the platform's id) and local date."""
+
+    channel_id: str
+    day: date
+
 
 class PromptAlerts(Protocol):
     """Tells a channel's moderators what went wrong with its prompts."""
@@ -167,6 +179,10 @@ class PromptAlerts(Protocol):
 
     async def post_problem(self, channel: ChannelTarget, day: date, problem: str) -> None:
         """Say that a day's post failed, or went out without its thread."""
+        ...
+
+    async def pool_low(self, channel: ChannelTarget, left: int) -> None:
+        """Say (once per cycle) that only `left` prompts remain before the pool repeats."""
         ...
 
 
@@ -190,6 +206,10 @@ class PromptChannelRepository(Protocol):
         """Return the channel as stored now, or None when it has no prompts configured."""
         ...
 
+    async def in_space(self, platform: Platform, space_id: str) -> list[PromptChannel]:
+        """Return every channel of a community with prompts configured (on or off)."""
+        ...
+
     async def save(self, settings: ChannelSettings, now: datetime) -> PromptChannel:
         """Create or change a channel's settings (a new revision); it keeps its rotation."""
         ...
@@ -199,7 +219,23 @@ class PromptChannelRepository(Protocol):
         ...
 
     async def resume(self, channel_id: int, now: datetime) -> PromptChannel:
-        """Clear the channel's pause reason (a new revision) and return the channel."""
+        """Switch it on, clear its pause and pause reason (a new revision); return it."""
+        ...
+
+    async def switch_off(self, channel_id: int, now: datetime) -> PromptChannel:
+        """Stop the channel's prompts (a new revision); settings and history are kept."""
+        ...
+
+    async def pause_until(self, channel_id: int, day: date, now: datetime) -> PromptChannel:
+        """Post nothing before the local date day (a new revision) and return the channel."""
+        ...
+
+    async def skip_prompt(self, channel_id: int, cycle: int, prompt_id: str, now: datetime) -> bool:
+        """Mark a prompt used (`skipped`) in the cycle; False if it was used there already."""
+        ...
+
+    async def warn_low_pool(self, channel_id: int, cycle: int) -> bool:
+        """Record that moderators heard of a low pool in cycle; True only the first time."""
         ...
 
     async def reschedule(
@@ -217,11 +253,35 @@ class PromptChannelRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class PastPost:
+    """A post as history shows it: where it went, and how it was settled."""
+
+    channel_id: str  # the platform's channel id
+    post: PostRecord
+
+
+@dataclass(frozen=True, slots=True)
+class PostSummary:
+    """How a channel's posts went: the last settled one and how many failed lately."""
+
+    last: PostRecord | None
+    failed: int
+
+
 class PromptPostRepository(Protocol):
     """Posts, one per channel and local date; the unique key decides who delivers it."""
 
     async def find(self, channel_id: int, day: date) -> PostRecord | None:
         """Return the day's post, or None when nobody claimed it."""
+        ...
+
+    async def history(self, platform: Platform, space_id: str, limit: int) -> list[PastPost]:
+        """Return the community's latest posts (any state), newest day first."""
+        ...
+
+    async def summary(self, channel_id: int, since: date) -> PostSummary:
+        """Return the channel's last settled post and its failures from since on."""
         ...
 
     async def claim(
@@ -298,4 +358,27 @@ class PromptPostRepository(Protocol):
         Missed when nobody tried, failed when a retry was pending; None (nothing written)
         while a live lease holds it, or when another process settled it meanwhile.
         """
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Answerer:
+    """A member who answered a post, and whether they keep off the leaderboards."""
+
+    user_id: str
+    name: str
+    hidden: bool
+
+
+class PromptAnswerRepository(Protocol):
+    """Answers to posts: one per member and post, one per platform message."""
+
+    async def add(
+        self, post_id: int, platform: Platform, user_id: str, source: str, text: str, now: datetime
+    ) -> bool:
+        """Store an answer; False (nothing stored) when the member or the message has one."""
+        ...
+
+    async def of_post(self, post_id: int) -> list[Answerer]:
+        """Return who answered the post, first answer first."""
         ...

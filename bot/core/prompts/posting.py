@@ -31,7 +31,15 @@ from bot.core.prompts.ports import (
     PromptPublisher,
 )
 from bot.core.prompts.schedule import next_post, pending_post, post_moment
-from bot.core.prompts.selection import Choice, CycleState, NoMatch, choose_prompt
+from bot.core.prompts.selection import (
+    LOW_POOL_DAYS,
+    Choice,
+    CycleState,
+    NoMatch,
+    choose_prompt,
+    pool,
+    remaining,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +66,28 @@ class Preview:
     due: datetime | None
     prompt: Prompt | None
     problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """What `prompt skip` did: the prompt it replaced, and the next post now (None: refused)."""
+
+    replaced: Preview
+    next: Preview | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PoolLeft:
+    """How many prompts of a channel's pool are left in its cycle, of how many."""
+
+    left: int
+    size: int
+
+    @property
+    def low(self) -> bool:
+        """Say whether the pool repeats within LOW_POOL_DAYS posts."""
+        return self.left <= LOW_POOL_DAYS
 
 
 class PromptPoster:
@@ -140,9 +170,10 @@ class PromptPoster:
             current = await self._posts.find(channel.id, today)
             return _outcome(today, current, problem="it is being posted right now")
         move = move_after(channel, today)
-        await self._deliverer.deliver(
+        state = await self._deliverer.deliver(
             channel, leased, move, now, retry=channel.pending_day == today
         )
+        await self._after(channel, leased, state)
         return _outcome(today, await self._posts.find(channel.id, today))
 
     async def preview(self, platform: Platform, channel_id: str, now: datetime) -> Preview:
@@ -169,6 +200,49 @@ class PromptPoster:
         if isinstance(choice, NoMatch):
             return Preview(day, due, None, choice.reason)
         return Preview(day, due, choice.prompt)
+
+    async def skip_next(self, platform: Platform, channel_id: str, now: datetime) -> Skipped:
+        """Replace the channel's next prompt: mark the one preview shows as skipped this cycle.
+
+        A day already posted is never touched (preview has moved past it), nor one being
+        posted or retried (its prompt is claimed).
+        """
+        shown = await self.preview(platform, channel_id, now)
+        if shown.prompt is None or shown.day is None:
+            return Skipped(shown, None, shown.problem or "no post is scheduled")
+        channel = await self._channels.get(platform, channel_id)
+        if channel is None:  # removed meanwhile
+            return Skipped(shown, None, "no daily prompts are set up in this channel")
+        post = await self._posts.find(channel.id, shown.day)
+        if post is not None and post.state is PostState.CLAIMED:
+            return Skipped(shown, None, "that prompt is being posted; skip the one after it later")
+        choice = await self._choose(channel)
+        if isinstance(choice, NoMatch) or choice.prompt.id != shown.prompt.id:
+            return Skipped(shown, None, "the next prompt changed meanwhile; look again")
+        if not await self._channels.skip_prompt(channel.id, choice.cycle, choice.prompt.id, now):
+            return Skipped(shown, None, "that prompt was skipped already")
+        return Skipped(shown, await self.preview(platform, channel_id, now))
+
+    async def pool_left(self, channel: PromptChannel) -> PoolLeft:
+        """Return how many prompts of the channel's pool its current cycle has not used."""
+        matching = pool(self._prompts, channel.wanted)
+        used = await self._channels.used(channel.id, channel.cycle)
+        return PoolLeft(remaining(matching, used), len(matching))
+
+    async def _after(
+        self, channel: PromptChannel, post: PostRecord, state: PostState | None
+    ) -> None:
+        """Once a post went out, tell moderators (once per cycle) when the pool runs low."""
+        if state is not PostState.POSTED:
+            return
+        try:
+            used = await self._channels.used(channel.id, post.cycle)
+            left = remaining(pool(self._prompts, channel.wanted), used)
+            if left <= LOW_POOL_DAYS and await self._channels.warn_low_pool(channel.id, post.cycle):
+                await self._alerts.pool_low(channel.target, left)
+        except Exception:
+            # The post is out and recorded; a failed warning must not read as a failed post.
+            log.exception("low-pool check of channel %s failed", channel.id)
 
     async def _look_at(self, channel: PromptChannel, now: datetime) -> PostState | None:
         """Settle or deliver the channel's pending day, or say when to look again."""
@@ -207,7 +281,9 @@ class PromptPoster:
             leased = await self._retake(channel, post, now)
         if leased is None:
             return None  # another process claimed the day (or took the retry) first
-        return await self._deliverer.deliver(channel, leased, move_after(channel, day), now)
+        state = await self._deliverer.deliver(channel, leased, move_after(channel, day), now)
+        await self._after(channel, leased, state)
+        return state
 
     async def _settle_late(
         self, channel: PromptChannel, day: date, now: datetime

@@ -55,3 +55,12 @@ class StudyRecorder:
         # The same message may finish several topics one day: the topic keeps them apart.
         source = f"topic:{topic_id}:{event_id}" if event_id else None
         await self.record(actor, context, "topic_done", source)
+
+    async def prompt_answered(self, actor: Actor, event_id: str | None) -> int | None:
+        """Count an answer to a daily prompt as study; return the streak (None if not new).
+
+        The platform's event id is the source, so a redelivered answer counts once.
+        """
+        context = await self._contexts.of(member_key(actor), actor.space_id)
+        recorded, _ = await self.record(actor, context, "prompt_answer", event_id)
+        return recorded.streak.current if recorded.streak is not None else None

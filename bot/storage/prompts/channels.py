@@ -76,6 +76,18 @@ class SqlPromptChannels:
             skips = await _skips(session, [row["id"]], None)
         return _channel(row, skips.get(row["id"], ()))
 
+    async def in_space(self, platform: Platform, space_id: str) -> list[PromptChannel]:
+        """Return every channel of a community with prompts configured (on or off)."""
+        query = (
+            select(CHANNELS)
+            .where(CHANNELS.c.platform == platform.value, CHANNELS.c.space_id == space_id)
+            .order_by(CHANNELS.c.id)
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).mappings().all()
+            skips = await _skips(session, [row["id"] for row in rows], None)
+        return [_channel(row, skips.get(row["id"], ())) for row in rows]
+
     async def save(self, settings: ChannelSettings, now: datetime) -> PromptChannel:
         """Create or change a channel's settings (a new revision); it keeps its rotation."""
         target, schedule, wanted = settings.target, settings.schedule, settings.wanted
@@ -119,9 +131,50 @@ class SqlPromptChannels:
             return await _new_revision(session, channel_id, now, {})
 
     async def resume(self, channel_id: int, now: datetime) -> PromptChannel:
-        """Clear the channel's pause reason (a new revision) and return the channel."""
+        """Switch it on, clear its pause and pause reason (a new revision); return it."""
+        values = {"enabled": True, "paused_reason": None, "paused_until": None}
         async with self._sessions.begin() as session:
-            return await _new_revision(session, channel_id, now, {"paused_reason": None})
+            return await _new_revision(session, channel_id, now, values)
+
+    async def switch_off(self, channel_id: int, now: datetime) -> PromptChannel:
+        """Stop the channel's prompts (a new revision); settings and history are kept."""
+        async with self._sessions.begin() as session:
+            return await _new_revision(session, channel_id, now, {"enabled": False})
+
+    async def pause_until(self, channel_id: int, day: date, now: datetime) -> PromptChannel:
+        """Post nothing before the local date day (a new revision) and return the channel."""
+        async with self._sessions.begin() as session:
+            return await _new_revision(session, channel_id, now, {"paused_until": day})
+
+    async def skip_prompt(self, channel_id: int, cycle: int, prompt_id: str, now: datetime) -> bool:
+        """Mark a prompt used (`skipped`) in the cycle; False if it was used there already."""
+        async with self._sessions.begin() as session:
+            insert = dialect_insert(session, USES).values(
+                channel_id=channel_id, cycle=cycle, prompt_id=prompt_id, how="skipped", used_at=now
+            )
+            added = await session.execute(insert.on_conflict_do_nothing().returning(USES.c.id))
+            if added.first() is None:
+                return False
+            # A skip that opens a new cycle moves the channel there, as a post would, so the
+            # next choice reads this cycle's used set; a later cycle is never moved back.
+            await session.execute(
+                update(CHANNELS)
+                .where(CHANNELS.c.id == channel_id, CHANNELS.c.cycle < cycle)
+                .values(cycle=cycle)
+            )
+        return True
+
+    async def warn_low_pool(self, channel_id: int, cycle: int) -> bool:
+        """Record that moderators heard of a low pool in cycle; True only the first time."""
+        seen = CHANNELS.c.low_pool_cycle
+        query = (
+            update(CHANNELS)
+            .where(CHANNELS.c.id == channel_id, or_(seen.is_(None), seen < cycle))
+            .values(low_pool_cycle=cycle)
+            .returning(CHANNELS.c.id)
+        )
+        async with self._sessions.begin() as session:
+            return (await session.execute(query)).first() is not None
 
     async def reschedule(
         self, channel_id: int, revision: int, pending: tuple[date, datetime] | None

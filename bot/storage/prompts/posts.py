@@ -10,11 +10,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, func, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.prompts.ports import NextLook, PostRecord, PostState, Published
+from bot.core.messages import Platform
+from bot.core.prompts.ports import (
+    NextLook,
+    PastPost,
+    PostRecord,
+    PostState,
+    PostSummary,
+    Published,
+)
 from bot.storage.prompts.channels import CHANNELS, USES, apply_move
 from bot.storage.repositories import dialect_insert
 from bot.storage.tables import PromptPostRow
@@ -35,6 +43,36 @@ class SqlPromptPosts:
         async with self._sessions() as session:
             row = (await session.execute(query)).mappings().one_or_none()
         return None if row is None else _record(row)
+
+    async def history(self, platform: Platform, space_id: str, limit: int) -> list[PastPost]:
+        """Return the community's latest posts (any state), newest day first."""
+        query = (
+            select(CHANNELS.c.channel_id.label("channel"), POSTS)
+            .join(CHANNELS, CHANNELS.c.id == POSTS.c.channel_id)
+            .where(CHANNELS.c.platform == platform.value, CHANNELS.c.space_id == space_id)
+            .order_by(POSTS.c.local_date.desc(), POSTS.c.id.desc())
+            .limit(limit)
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).mappings().all()
+        return [PastPost(row["channel"], _record(row)) for row in rows]
+
+    async def summary(self, channel_id: int, since: date) -> PostSummary:
+        """Return the channel's last settled post and its failures from since on."""
+        mine = POSTS.c.channel_id == channel_id
+        last = (
+            select(POSTS)
+            .where(mine, POSTS.c.state != PostState.CLAIMED.value)
+            .order_by(POSTS.c.local_date.desc())
+            .limit(1)
+        )
+        failed = select(func.count()).where(
+            mine, POSTS.c.local_date >= since, POSTS.c.state == PostState.FAILED.value
+        )
+        async with self._sessions() as session:
+            row = (await session.execute(last)).mappings().one_or_none()
+            count = (await session.execute(failed)).scalar_one()
+        return PostSummary(None if row is None else _record(row), int(count))
 
     async def claim(
         self,
