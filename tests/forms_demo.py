@@ -12,6 +12,7 @@ from bot.core.catalog import COMMANDS
 from bot.core.commands import Access, Argument, Command, CommandTable, Form
 from bot.core.converters import Choice, Integer, Text
 from bot.core.dispatcher import Dispatcher
+from bot.core.general.help import HelpService
 from bot.core.messages import Actor, Reply
 from bot.core.requests import Request
 from bot.core.router import Router
@@ -68,6 +69,7 @@ def demo_dispatcher() -> tuple[Dispatcher, Recorder]:
     async def chat(actor: Actor, text: str) -> Reply:
         return Reply(text="chat")
 
-    handlers = {path.key: other for path in TABLE.runnable()} | {"demo": record, "locked": record}
+    handlers = {path.key: other for path in TABLE.runnable()}
+    handlers |= {"demo": record, "locked": record, "help": HelpService(TABLE).handle}
     router = Router(TABLE, handlers, chat)
     return Dispatcher(router, FakeEventLog(), FakeSpaceRepository()), recorder
