@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 
 from bot.core.commands import Argument, Command, CommandPath
-from bot.core.converters import BadValue, BySetting, ConvertContext, Kind
+from bot.core.converters import BadValue, BySetting, ConvertContext, Kind, Text
 from bot.core.errors import UsageError
 from bot.core.sanitize import quote_user_text
 
@@ -27,6 +27,12 @@ def parse_arguments(
     target: Command | CommandPath, words: list[str], context: ConvertContext
 ) -> dict[str, object]:
     """Split words into the command's arguments (named or in order) and convert each."""
+    path = _as_path(target)
+    return convert_options(path, split_arguments(path, words), context)
+
+
+def split_arguments(target: Command | CommandPath, words: list[str]) -> dict[str, str]:
+    """Split words into the command's arguments (named or in order), still as text."""
     path = _as_path(target)
     command = path.leaf
     raw, words = _named(path, words)
@@ -51,7 +57,7 @@ def parse_arguments(
             f"`{path.key}` does not take `{quote_user_text(' '.join(words), 30)}`.",
             usage=path.usage(),
         )
-    return convert_options(path, raw, context)
+    return raw
 
 
 def _named(path: CommandPath, words: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -84,14 +90,30 @@ def _named(path: CommandPath, words: list[str]) -> tuple[dict[str, str], list[st
             )
         # A value runs on over the plain words after it, as far as its kind reads.
         following = list(words[index:])
-        stop = next((i for i, w in enumerate(following) if _NAMED.fullmatch(w)), len(following))
+        stop = next((i for i, w in enumerate(following) if _ends_value(w, by_name, path)),
+                    len(following))  # fmt: skip
         value = [match["value"]] if match["value"] else []
         candidates = value + following[:stop]
-        taken = len(candidates) if argument.rest else argument.kind.span(candidates)
+        sentence = argument.rest or _is_form_text(path, argument)
+        taken = len(candidates) if sentence else argument.kind.span(candidates)
         taken = min(taken, len(candidates))
         raw[argument.key] = " ".join(candidates[:taken])
         index += max(taken - len(value), 0)
     return raw, left
+
+
+def _ends_value(word: str, by_name: Mapping[str, Argument], path: CommandPath) -> bool:
+    """Say whether word starts the next named value (and so ends the one before it)."""
+    match = _NAMED.fullmatch(word)
+    if match is None:
+        return False
+    # A form's text is prose ("Hint: start small"): only a key of the command ends it.
+    return path.leaf.form is None or match["key"].casefold() in by_name
+
+
+def _is_form_text(path: CommandPath, argument: Argument) -> bool:
+    """Say whether argument is a text field of a form: its value is a sentence, not a word."""
+    return argument in path.leaf.form_arguments and type(argument.kind) is Text
 
 
 def _unknown_key(path: CommandPath, key: str, error: type[UsageError] = UsageError) -> UsageError:

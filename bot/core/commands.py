@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.core.converters import Choice, Kind, Text
+from bot.core.converters import Channel, Choice, Kind, Member, Role, Text
 
 
 class Access(StrEnum):
@@ -56,6 +56,24 @@ class Argument:
         return f"<{label}>" if self.required else f"[{label}]"
 
 
+MAX_FORM_FIELDS = 5  # Discord's limit for a modal, the smaller of the platforms with forms
+FORM_TITLE_LIMIT = 24  # Slack's limit for a modal's title, the smaller of the two
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """How a command reads as a form (a modal) on the platforms that have them.
+
+    `fields` are argument keys in order (every argument when empty); `long` are the fields
+    shown as paragraphs. Where there are no forms (the console), the same arguments are typed
+    as `key:value` words.
+    """
+
+    title: str = ""  # the command's full name when empty
+    fields: tuple[str, ...] = ()
+    long: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Command:
     """A command: its name, arguments (or subcommands), one-line help and who may run it.
@@ -76,15 +94,28 @@ class Command:
     personal: bool = False  # answers about the asker: platforms show them privately by default
     subcommands: tuple[Command, ...] = ()
     default: str = ""  # text platforms: the subcommand run when the next word names none
+    form: Form | None = None  # opened on Discord and Slack when required arguments are missing
 
     def __post_init__(self) -> None:
         if self.subcommands and self.arguments:
             raise ValueError(f"{self.name}: a command has arguments or subcommands, not both")
+        if self.form is not None:
+            _check_form(self, self.form)
         names = [n.casefold() for sub in self.subcommands for n in (sub.name, *sub.aliases)]
         if len(names) != len(set(names)):
             raise ValueError(f"{self.name}: a subcommand name is used twice")
         if self.default and self.default.casefold() not in names:
             raise ValueError(f"{self.name}: the default {self.default!r} is no subcommand")
+
+    @property
+    def form_arguments(self) -> tuple[Argument, ...]:
+        """Return the arguments its form asks for, in order (none without a form)."""
+        if self.form is None:
+            return ()
+        if not self.form.fields:
+            return self.arguments
+        by_key = {a.key: a for a in self.arguments}
+        return tuple(by_key[key] for key in self.form.fields)
 
     @property
     def is_group(self) -> bool:
@@ -245,6 +276,36 @@ def subcommand_names(commands: Iterable[Command]) -> frozenset[str]:
             found.update((sub.name, *sub.aliases))
         found |= subcommand_names(command.subcommands)
     return frozenset(found)
+
+
+def _check_form(command: Command, form: Form) -> None:
+    """Refuse a form that a platform could not show, or whose submission could never run."""
+    name = command.name
+    if command.subcommands:
+        raise ValueError(f"{name}: a group has no form; give it to a subcommand")
+    keys = {a.key for a in command.arguments}
+    unknown = sorted((set(form.fields) | set(form.long)) - keys)
+    if unknown:
+        raise ValueError(f"{name}: the form names arguments the command lacks: {unknown}")
+    fields = form.fields or tuple(a.key for a in command.arguments)
+    if not fields:
+        raise ValueError(f"{name}: a form needs at least one field")
+    if len(fields) > MAX_FORM_FIELDS:
+        raise ValueError(f"{name}: a form has at most {MAX_FORM_FIELDS} fields, not {len(fields)}")
+    if len(set(fields)) != len(fields):
+        raise ValueError(f"{name}: a form field is listed twice")
+    if set(form.long) - set(fields):
+        raise ValueError(f"{name}: a long field must be one of the form's fields")
+    missing = [a.key for a in command.arguments if a.required and a.key not in fields]
+    if missing:
+        raise ValueError(f"{name}: the form leaves out required arguments {missing}")
+    # A modal holds text inputs only: nobody can type a mention there.
+    mentions = [a.key for a in command.arguments if a.key in fields
+                and isinstance(a.kind, Member | Channel | Role)]  # fmt: skip
+    if mentions:
+        raise ValueError(f"{name}: members, channels and roles cannot be form fields: {mentions}")
+    if len(form.title) > FORM_TITLE_LIMIT:
+        raise ValueError(f"{name}: a form title has at most {FORM_TITLE_LIMIT} characters")
 
 
 MAX_DEPTH = 2  # levels below the top: command -> group -> subcommand, as on Discord

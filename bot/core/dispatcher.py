@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import uuid
 
-from bot.core.errors import BotError
+from bot.core.errors import BotError, UsageError
+from bot.core.forms import with_reopen_button
 from bot.core.inflight import InFlight
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import EventLog, SpaceRepository
@@ -19,7 +20,8 @@ MAX_INPUT_CHARS = 4000
 def error_reply(error: BotError) -> Reply:
     """Return the reply for an expected failure: its message and, when known, a hint."""
     text = error.user_message if not error.hint else f"{error.user_message}\n{error.hint}"
-    return Reply(text=text, error=error.code, ephemeral=True)
+    argument = error.argument if isinstance(error, UsageError) else None
+    return Reply(text=text, error=error.code, ephemeral=True, argument=argument)
 
 
 class Dispatcher:
@@ -69,6 +71,8 @@ class Dispatcher:
             await self._spaces.ensure(actor)
             return await self._router.dispatch(incoming)
         except BotError as error:
+            if incoming.call is not None and incoming.call.form:
+                return with_reopen_button(error_reply(error), incoming.call.command)
             return error_reply(error)
         except Exception:
             # The user gets a short reference they can quote; the traceback stays in the log.

@@ -107,6 +107,7 @@ class Call:
 
     command: str  # the full name: "checkin", or "config streaks" for a subcommand
     options: Mapping[str, object] = field(default_factory=dict)
+    form: bool = False  # the options were typed into the command's form (a modal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,3 +165,4 @@ class Reply:
     image: Image | None = None
     ephemeral: bool = False
     error: str | None = None  # set on failures: the BotError code, or "internal"
+    argument: str | None = None  # a usage error's argument key: the form field to mark

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from .entities import now_iso
 from .gateway import Gateway
@@ -11,6 +11,7 @@ from .interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
     MESSAGE_COMPONENT,
+    MODAL_SUBMIT,
     Options,
     SentInteraction,
     build_options,
@@ -18,6 +19,7 @@ from .interactions import (
     component_message,
     interaction_payload,
     mark_focused,
+    modal_submit_data,
     nest_options,
 )
 from .recording import JSON
@@ -120,13 +122,15 @@ class DispatchHelpers:
         values: Sequence[str] | None = None,
         message_id: int | None = None,
         locale: str = "en-US",
+        fields: Mapping[str, str] | None = None,
     ) -> SentInteraction:
         """Dispatch INTERACTION_CREATE; return its id, token and payload.
 
         type 2 runs slash command `name` (with `options`, in `subcommand` of `group`);
         type 4 asks for autocomplete of option `focused`; type 3 clicks component `custom_id`
         (a button by default; `values` for a select) on message `message_id`, or on the newest
-        message that carries that component. `options` is ``{name: value}`` (see
+        message that carries that component; type 5 submits modal `custom_id` with `fields`
+        (what was typed, by text input custom_id). `options` is ``{name: value}`` (see
         `build_options`) or a list of raw option dicts. `permissions` overrides the member's.
         Passing an `interaction_id` already used re-sends that interaction (same token, same
         acknowledged state: a second answer gets Discord's 40060 error).
@@ -156,6 +160,10 @@ class DispatchHelpers:
             if values is not None:
                 data["values"] = list(values)
             message = component_message(self.world, int(channel["id"]), custom_id, message_id)
+        elif type == MODAL_SUBMIT:
+            if not custom_id:
+                raise ValueError("a modal submission needs the modal's custom_id")
+            data = modal_submit_data(custom_id, fields or {})
         else:
             raise ValueError(f"interaction type {type} is not supported by the fake")
         interaction_id = interaction_id or self.world.new_id()

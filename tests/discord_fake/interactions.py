@@ -13,6 +13,7 @@ from .world import World
 APPLICATION_COMMAND = 2
 MESSAGE_COMPONENT = 3
 AUTOCOMPLETE = 4
+MODAL_SUBMIT = 5
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024  # discord.py reads this key unconditionally
 
 # Option types: https://discord.com/developers/docs/interactions/application-commands
@@ -126,6 +127,13 @@ def command_id(world: World, name: str, *, guild: bool) -> tuple[str, str | None
         if command["name"] == name:
             return command["id"], None
     return str(fixed_id(1000 + sum(map(ord, name)))), None
+
+
+def modal_submit_data(custom_id: str, fields: Mapping[str, str]) -> JSON:
+    """Return a modal submission's data: one action row per text input, with what was typed."""
+    rows = [{"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+            for key, value in fields.items()]  # fmt: skip
+    return {"custom_id": custom_id, "components": rows}
 
 
 def component_message(

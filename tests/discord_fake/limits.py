@@ -23,6 +23,12 @@ BUTTON_LABEL_MAX = 80
 CHOICES_MAX = 25
 IS_COMPONENTS_V2 = 1 << 15
 CHOICE_NAME_MAX = 100
+MODAL_TITLE_MAX = 45
+MODAL_INPUTS_MAX = 5
+TEXT_INPUT = 4
+TEXT_INPUT_LABEL_MAX = 45
+TEXT_INPUT_PLACEHOLDER_MAX = 100
+TEXT_INPUT_LENGTH_MAX = 4000
 
 
 def form_error(where: str, message: str) -> JSON:
@@ -110,4 +116,50 @@ def check_choices(data: JSON) -> JSON | None:
         if not 1 <= len(str(choice.get("name") or "")) <= CHOICE_NAME_MAX:
             message = f"Must be between 1 and {CHOICE_NAME_MAX} in length."
             return form_error(f"data.choices.{index}.name", message)
+    return None
+
+
+def check_modal(data: JSON) -> JSON | None:
+    """Return Discord's error answer for a modal that breaks a limit, else None.
+
+    A modal holds 1 to 5 action rows of one text input each (style 1 short, 2 paragraph).
+    """
+    title = str(data.get("title") or "")
+    if not 1 <= len(title) <= MODAL_TITLE_MAX:
+        return form_error("data.title", f"Must be between 1 and {MODAL_TITLE_MAX} in length.")
+    if not 1 <= len(str(data.get("custom_id") or "")) <= CUSTOM_ID_MAX:
+        return form_error("data.custom_id", f"Must be between 1 and {CUSTOM_ID_MAX} in length.")
+    rows: list[JSON] = data.get("components") or []
+    if not 1 <= len(rows) <= MODAL_INPUTS_MAX:
+        return form_error("data.components", f"Must be between 1 and {MODAL_INPUTS_MAX} in length.")
+    ids = set()
+    for r, row in enumerate(rows):
+        items: list[JSON] = row.get("components") or []
+        where = f"data.components.{r}"
+        if row.get("type") != 1 or len(items) != 1 or items[0].get("type") != TEXT_INPUT:
+            return form_error(where, "a modal row holds exactly one text input")
+        problem = _check_text_input(items[0])
+        if problem:
+            return form_error(f"{where}.components.0.{problem[0]}", problem[1])
+        ids.add(items[0]["custom_id"])
+    if len(ids) != len(rows):
+        return form_error("data.components", "custom_id must be unique within a modal")
+    return None
+
+
+def _check_text_input(item: JSON) -> tuple[str, str] | None:
+    label, custom_id = str(item.get("label") or ""), str(item.get("custom_id") or "")
+    if not 1 <= len(label) <= TEXT_INPUT_LABEL_MAX:
+        return "label", f"Must be between 1 and {TEXT_INPUT_LABEL_MAX} in length."
+    if not 1 <= len(custom_id) <= CUSTOM_ID_MAX:
+        return "custom_id", f"Must be between 1 and {CUSTOM_ID_MAX} in length."
+    if item.get("style") not in (1, 2):
+        return "style", "Value must be one of (1, 2)."
+    if len(str(item.get("placeholder") or "")) > TEXT_INPUT_PLACEHOLDER_MAX:
+        return "placeholder", f"Must be {TEXT_INPUT_PLACEHOLDER_MAX} or fewer in length."
+    low, high = int(item.get("min_length") or 0), int(item.get("max_length") or 4000)
+    if not 0 <= low <= high <= TEXT_INPUT_LENGTH_MAX or high < 1:
+        return "max_length", f"Must be between 1 and {TEXT_INPUT_LENGTH_MAX}, not below min."
+    if len(str(item.get("value") or "")) > high:
+        return "value", f"Must be {high} or fewer in length."
     return None

@@ -3,6 +3,7 @@
 import asyncio
 import io
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import discord
@@ -13,6 +14,7 @@ import pytest_asyncio
 from tests.discord_fake import FakeDiscord, make_client_overrides, running_client
 from tests.discord_fake.entities import ADMINISTRATOR, BOT_ROLE_PERMISSIONS, MANAGE_ROLES
 from tests.discord_fake.harness import TIMEOUT, DoneView, Harness, tiny_png
+from tests.discord_fake.limits import check_modal
 
 
 @pytest.fixture(params=["json", "zlib-stream"])
@@ -392,3 +394,27 @@ async def test_created_roles_are_listed_and_reach_the_cache(
     assert (await created).id == role_id
     guild = bot.client.get_guild(discord_fake.guild_id)
     assert guild is not None and guild.get_role(role_id) is not None
+
+
+def test_a_modal_is_checked_against_discords_limits() -> None:
+    def text_input(key: str, **extra: Any) -> dict[str, Any]:
+        item = {"type": 4, "custom_id": key, "label": key, "style": 1, "max_length": 10}
+        return {"type": 1, "components": [item | extra]}
+
+    def modal(*rows: dict[str, Any], title: str = "A form") -> dict[str, Any]:
+        return {"title": title, "custom_id": "form:x", "components": list(rows)}
+
+    assert check_modal(modal(text_input("a"), text_input("b", style=2, value="0123456789"))) is None
+    refused = [
+        modal(*(text_input(f"f{i}") for i in range(6))),  # six inputs
+        modal(text_input("a", style=3)),
+        modal(text_input("a", max_length=4001)),
+        modal(text_input("a", label="x" * 46)),
+        modal(text_input("a", value="x" * 11)),  # longer than its own max_length
+        modal(text_input("a"), text_input("a")),  # custom_id twice
+        modal(text_input("a"), title="x" * 46),
+        modal(),
+    ]
+    for body in refused:
+        error = check_modal(body)
+        assert error is not None and error["code"] == 50035, body

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .limits import check_choices, check_message, form_error
+from .limits import check_choices, check_message, check_modal, form_error
 from .recording import JSON, RecordedFile, RecordedRequest
 from .rest import Reply, RestApi, unknown
 from .world import InteractionState, World
@@ -71,6 +71,8 @@ class InteractionWebhooks:
             error = check_message(data, file_count=len(r.files), editing=kind == UPDATE_MESSAGE)
         elif kind == AUTOCOMPLETE_RESULT:
             error = check_choices(data)
+        elif kind == MODAL:
+            error = check_modal(data)
         if error:
             return Reply(400, error)
         resource: JSON = {"type": kind}

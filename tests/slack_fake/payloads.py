@@ -208,3 +208,39 @@ def block_actions_payload(
     }
     payload["response_url"] = response_url
     return payload
+
+
+def view_submission_payload(
+    ws: Workspace, *, view: JSON, values: dict[str, str | None], user_id: str, trigger_id: str
+) -> JSON:
+    """Build a modal's submission: `view` as opened, with `values` typed in by block id.
+
+    Each input's value goes under its block's element action_id, as Slack sends it in
+    ``view.state.values[block_id][action_id].value`` (None for an input left empty).
+    """
+    actions = {
+        b["block_id"]: b["element"] for b in view.get("blocks", []) if b.get("type") == "input"
+    }
+    state = {
+        block_id: {
+            actions[block_id]["action_id"]: {"type": actions[block_id]["type"], "value": value}
+        }
+        for block_id, value in values.items()
+    }
+    return {
+        "type": "view_submission",
+        "team": {"id": ws.team_id, "domain": ws.team_domain},
+        "user": {
+            "id": user_id,
+            "username": user_id.lower(),
+            "name": user_id.lower(),
+            "team_id": ws.team_id,
+        },
+        "api_app_id": ws.app_id,
+        "token": VERIFICATION_TOKEN,
+        "trigger_id": trigger_id,
+        "view": {**view, "state": {"values": state}},
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }

@@ -18,6 +18,7 @@ from .payloads import (
     event_envelope,
     message_event,
     slash_command_form,
+    view_submission_payload,
 )
 from .signing import HttpReply, Tampering, slack_signature
 from .world import (
@@ -227,6 +228,31 @@ class SlackRequests:
             action_ts=self.ids.new_ts(),
             message=message,
             view=view,
+        )
+        body = urllib.parse.urlencode({"payload": json.dumps(payload)})
+        return await self.post(body, FORM, sent=payload, **tamper)
+
+    async def view_submission(
+        self,
+        view: JSON,
+        values: dict[str, str | None],
+        user_id: str = MEMBER_USER_ID,
+        *,
+        trigger_id: str | None = None,
+        **tamper: Unpack[Tampering],
+    ) -> HttpReply:
+        """Submit a modal the bot opened (say ``FakeSlack.opened_views[-1]``) with `values`.
+
+        The answer is the bot's ack: an empty body closes the modal, ``response_action:
+        errors`` keeps it open with errors under the named blocks. Passing a `trigger_id`
+        already used re-sends that submission.
+        """
+        payload = view_submission_payload(
+            self.workspace,
+            view=view,
+            values=values,
+            user_id=user_id,
+            trigger_id=trigger_id or self.ids.trigger_id(self.workspace.team_id),
         )
         body = urllib.parse.urlencode({"payload": json.dumps(payload)})
         return await self.post(body, FORM, sent=payload, **tamper)

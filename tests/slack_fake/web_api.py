@@ -101,6 +101,45 @@ def image_problems(world: World, blocks: list[object]) -> list[str]:
     return problems
 
 
+MODAL_TITLE_MAX = 24
+VIEW_BLOCKS_MAX = 100
+METADATA_MAX = 3000
+INPUT_MAX_LENGTH = 3000
+PLACEHOLDER_MAX = 150
+
+
+def modal_problems(view: JSON) -> list[str]:
+    """Return what Slack refuses in a modal (its title, metadata and input blocks)."""
+    problems = []
+    for key in ("title", "submit", "close"):
+        text = (view.get(key) or {}).get("text", "")
+        if len(text) > MODAL_TITLE_MAX or (key == "title" and not text):
+            problems.append(f"[/view/{key}] must be 1 to {MODAL_TITLE_MAX} characters")
+    blocks = view.get("blocks") or []
+    if len(blocks) > VIEW_BLOCKS_MAX:
+        problems.append(f"[/view/blocks] at most {VIEW_BLOCKS_MAX} blocks")
+    if len(view.get("private_metadata") or "") > METADATA_MAX:
+        problems.append(f"[/view/private_metadata] at most {METADATA_MAX} characters")
+    block_ids = [b.get("block_id") for b in blocks if b.get("block_id")]
+    if len(block_ids) != len(set(block_ids)):
+        problems.append("[/view/blocks] block_id must be unique")
+    inputs = [b for b in blocks if b.get("type") == "input"]
+    if inputs and "submit" not in view:
+        problems.append("[/view/submit] a modal with inputs needs a submit button")
+    for index, block in enumerate(inputs):
+        element = block.get("element") or {}
+        where = f"[/view/blocks/{index}/element"
+        if element.get("type") != "plain_text_input" or not element.get("action_id"):
+            problems.append(f"{where}] a plain_text_input with an action_id")
+        if not 1 <= int(element.get("max_length") or INPUT_MAX_LENGTH) <= INPUT_MAX_LENGTH:
+            problems.append(f"{where}/max_length] at most {INPUT_MAX_LENGTH}")
+        if len(str(element.get("initial_value") or "")) > int(element.get("max_length") or 3000):
+            problems.append(f"{where}/initial_value] longer than its max_length")
+        if len((element.get("placeholder") or {}).get("text", "")) > PLACEHOLDER_MAX:
+            problems.append(f"{where}/placeholder] at most {PLACEHOLDER_MAX} characters")
+    return problems
+
+
 def _length(value: object) -> int:
     try:
         return int(str(value))
@@ -233,6 +272,9 @@ class WebApi:
         view = args.get("view")
         if not isinstance(view, dict) or view.get("type") != "modal" or "title" not in view:
             return error("invalid_arguments")
+        problems = modal_problems(view)
+        if problems:
+            return error("invalid_arguments", response_metadata={"messages": problems})
         stored = self._stored_view(view, None) | {"trigger_id": args["trigger_id"]}
         self.world.opened_views.append(stored)
         return {"ok": True, "view": stored}

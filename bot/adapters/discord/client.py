@@ -18,6 +18,7 @@ from discord import app_commands
 
 from bot.adapters.discord.commands import Completer, register
 from bot.adapters.discord.failures import explain, install_log_filters
+from bot.adapters.discord.forms import DiscordForms
 from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.pacing import pace_requests
 from bot.adapters.discord.prompts import DiscordPromptPublisher
@@ -95,6 +96,8 @@ class RoadmapClient(discord.Client):
             line = command_of(str(data.get("custom_id", "")))
             if line is not None:
                 await self.adapter.run_interaction(interaction, line, False)
+        elif interaction.type is discord.InteractionType.modal_submit:
+            await self.adapter.submit_form(interaction)
 
 
 class DiscordAdapter:
@@ -110,6 +113,7 @@ class DiscordAdapter:
         self.handle: Handle = _not_running
         self.completers: dict[str, Completer] = {}
         self.threads: PromptThreads | None = None  # given by run(): which threads take answers
+        self.forms = DiscordForms(table)
         intents = discord.Intents.none()
         intents.guilds = True
         intents.guild_messages = True
@@ -192,19 +196,28 @@ class DiscordAdapter:
 
     async def run_interaction(
         self, interaction: discord.Interaction[Any], what: Call | str, share: bool = False
-    ) -> None:
+    ) -> Reply | None:
         """Answer an interaction: quickly when the core is fast, deferring when it is not."""
         if self.in_flight.closing:
-            return
+            return None
         async with self.in_flight.track():
-            await self._answer_interaction(interaction, what, share)
+            return await self._answer_interaction(interaction, what, share)
+
+    async def submit_form(self, interaction: discord.Interaction[Any]) -> None:
+        """Run a submitted form's command, keeping its text when it is refused."""
+        call = self.forms.submission(interaction)
+        if call is not None:
+            reply = await self.run_interaction(interaction, call)
+            self.forms.settle(str(interaction.user.id), call, reply)
 
     async def _answer_interaction(
         self, interaction: discord.Interaction[Any], what: Call | str, share: bool
-    ) -> None:
+    ) -> Reply | None:
         actor = self.actor(
             interaction.user, interaction.channel_id, interaction.guild, interaction.permissions
         )
+        if await self.forms.open_if_wanted(interaction, what, actor):
+            return None  # a modal must be the first answer, before any defer
         event_id = f"interaction:{interaction.id}"
         if isinstance(what, Call):
             incoming = Incoming(actor, what.command, event_id, DISCORD_REFERENCES, what)
@@ -219,12 +232,13 @@ class DiscordAdapter:
             reply = await work
             if reply is not None:
                 await self._send_followup(interaction, _shared(render(reply), share))
-            return
+            return reply
         if reply is None:  # a redelivered interaction: already answered
-            return
+            return None
         rendered = _shared(render(reply), share)
         await interaction.response.send_message(**_message_kwargs(rendered, first=True))
         await self._send_rest(interaction, rendered)
+        return reply
 
     async def _send_followup(
         self, interaction: discord.Interaction[Any], rendered: Rendered

@@ -20,7 +20,7 @@ from bot.core.messages import Call, ChannelRef, MemberRef, Platform, RoleRef
 
 # Runs a command (a Call of typed options, or a button's command line) for the person behind
 # an interaction; the flag says whether they chose to share a personal answer with the channel.
-RunCommand = Callable[[discord.Interaction[Any], Call | str, bool], Awaitable[None]]
+RunCommand = Callable[[discord.Interaction[Any], Call | str, bool], Awaitable[object]]
 SHARE_OPTION = "share"
 # Suggests (label, value) pairs for what the person has typed so far.
 Completer = Callable[[str], list[tuple[str, str]]]
@@ -58,6 +58,8 @@ def build_command(
     """Return the slash command for a path: its options typed from the table's arguments."""
     command = path.leaf
     names = [option_name(a) for a in command.arguments]
+    # A form command's options are all optional: `/name` alone opens its form instead.
+    required = {a.key: a.required and command.form is None for a in command.arguments}
 
     async def callback(interaction: discord.Interaction[Any], **options: Any) -> None:
         # Discord's typed options go straight into the request: no joining into a text line.
@@ -73,8 +75,8 @@ def build_command(
         inspect.Parameter(
             name,
             inspect.Parameter.KEYWORD_ONLY,
-            annotation=_annotation(argument),
-            default=inspect.Parameter.empty if argument.required else None,
+            annotation=_annotation(argument, required[argument.key]),
+            default=inspect.Parameter.empty if required[argument.key] else None,
         )
         for name, argument in zip(names, command.arguments, strict=True)
     ]
@@ -113,7 +115,7 @@ def build_command(
     )
 
 
-def _annotation(argument: Argument) -> Any:
+def _annotation(argument: Argument, required: bool) -> Any:
     """Return the Python type discord.py turns into the option's Discord type."""
     kind = argument.kind
     native: Any = str
@@ -128,7 +130,7 @@ def _annotation(argument: Argument) -> Any:
     elif isinstance(kind, Text):
         # Discord refuses longer text in the form itself, before anything is sent.
         native = app_commands.Range[str, None, min(kind.max_length, STRING_LIMIT)]
-    return native if argument.required else native | None
+    return native if required else native | None
 
 
 def _neutral(value: Any) -> object:

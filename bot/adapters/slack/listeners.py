@@ -12,6 +12,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.forms import open_if_wanted, register_forms
 from bot.adapters.slack.ids import SlackReferences
 from bot.adapters.slack.images import deliver
 from bot.adapters.slack.render import ACTION_PREFIX
@@ -84,6 +85,8 @@ def register(adapter: SlackAdapter) -> None:
                          client: AsyncWebClient) -> None:  # fmt: skip
         await ack()  # Slack wants an answer within 3 s; the work follows the ack
         line = (body.get("text") or "").strip() or "help"
+        if await open_if_wanted(adapter, client, body, line, body.get("channel_id", "")):
+            return  # the trigger_id lasts 3 s: the form opens before anything slow
         await answer_command(
             body["team_id"], body["user_id"], body.get("channel_id", ""), line,
             f"command:{body.get('trigger_id', '')}", respond, client,
@@ -98,6 +101,8 @@ def register(adapter: SlackAdapter) -> None:
         team_id = user.get("team_id") or (body.get("team") or {}).get("id", "")
         channel_id = (body.get("channel") or {}).get("id", "")
         event_id = f"action:{action.get('action_ts', '')}:{user['id']}"
+        if await open_if_wanted(adapter, client, body, action["value"], channel_id):
+            return
         await answer_command(
             team_id, user["id"], channel_id, action["value"], event_id, respond, client
         )
@@ -187,6 +192,8 @@ def register(adapter: SlackAdapter) -> None:
         # Direct messages; other channel chatter needs a mention.
         if event.get("channel_type") == "im" and not event.get("subtype"):
             await answer_in_thread(body, event, event.get("text", ""), client)
+
+    register_forms(adapter)
 
     @app.event("app_home_opened")
     async def on_home(body: dict[str, Any], event: dict[str, Any]) -> None:

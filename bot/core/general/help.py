@@ -77,6 +77,8 @@ def _fields(path: CommandPath) -> tuple[Field, ...]:
             f"`{a.name}`{'' if a.required else ' (optional)'}: {a.help}" for a in command.arguments
         ]
         fields.append(Field("Arguments", "\n".join(lines)))
+    if command.form is not None:
+        fields.append(Field("Form", _form_help(path)))
     if command.examples:
         fields.append(Field("Examples", "\n".join(f"`{e}`" for e in command.examples)))
     if command.aliases:
@@ -84,3 +86,12 @@ def _fields(path: CommandPath) -> tuple[Field, ...]:
     who = "Moderators" if path.access is Access.MODERATOR else "Everyone"
     fields.append(Field("Who can use it", who, inline=True))
     return tuple(fields)
+
+
+def _form_help(path: CommandPath) -> str:
+    """Say where the command opens a form, and how to name its fields where it does not."""
+    named = " ".join(f"{a.key}:…" for a in path.leaf.form_arguments)
+    return (
+        f"On Discord and Slack, `{path.key}` alone opens a form with these fields. "
+        f"Elsewhere, name them: `{path.key} {named}` (a text runs on to the next name)."
+    )

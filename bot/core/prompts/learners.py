@@ -157,7 +157,6 @@ class PromptLearning:
             )
         return found
 
-
     async def _thread_post(self, request: Request, thread_id: str) -> Today | None:
         """Return the posted prompt whose answers thread this is (in the asker's community)."""
         actor = request.actor
