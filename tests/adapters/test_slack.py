@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from sqlalchemy import select
 
 from bot.adapters.slack.adapter import Handle, SlackAdapter, SlackOptions
 from bot.app import BotContext, open_bot
@@ -22,12 +23,14 @@ from bot.core.catalog import COMMANDS
 from bot.core.commands import Access, Command, CommandTable
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Actor, Platform, Reply
+from bot.core.prompts.ports import PromptThreads
 from bot.core.requests import Request
 from bot.core.router import Router
-from bot.platform_setup import reach_of, slack_adapter
+from bot.platform_setup import publishers_of, reach_of, slack_adapter
+from bot.storage.db import create_sessionmaker
+from bot.storage.tables import LearningEventRow, PromptAnswerRow
 from tests.fakes import FakeEventLog, FakeSpaceRepository
 from tests.slack_fake import FakeSlack, SlackRequests
-from tests.storage.prompt_kit import ScriptedPublisher
 
 # A valid `/roadmap` line for every command of the table, and whether its answer is private.
 INVOCATIONS: dict[str, tuple[str, bool]] = {
@@ -122,8 +125,10 @@ def slack_options(slack: FakeSlack, port: int, **extra: Any) -> SlackOptions:
 
 
 @asynccontextmanager
-async def serving(adapter: SlackAdapter, port: int, handle: Handle) -> AsyncIterator[str]:
-    task = asyncio.create_task(adapter.run(handle))
+async def serving(
+    adapter: SlackAdapter, port: int, handle: Handle, threads: PromptThreads | None = None
+) -> AsyncIterator[str]:
+    task = asyncio.create_task(adapter.run(handle, threads))
     try:
         await wait_for_port(port)
         yield f"http://127.0.0.1:{port}/slack/events"
@@ -146,11 +151,10 @@ async def bot_on(slack: FakeSlack, tmp_path: Path) -> AsyncIterator[Running]:
         slack_port=port,
     )
     adapter = slack_adapter(settings)
-    # A scripted publisher stands in for Slack's, so `prompt post-now` posts.
-    publishers = {Platform.SLACK: ScriptedPublisher()}
+    publishers = publishers_of([adapter])  # Slack's own: `prompt post-now` posts to the fake
     async with (
         open_bot(settings, reach=reach_of([adapter]), prompt_publishers=publishers) as bot,
-        serving(adapter, port, bot.dispatcher.handle) as endpoint,
+        serving(adapter, port, bot.dispatcher.handle, bot.prompt_threads) as endpoint,
         slack.signed_requests(endpoint) as sender,
     ):
         yield Running(slack, sender, bot, adapter)
@@ -315,7 +319,6 @@ async def test_the_notifier_posts_to_channels_and_members() -> None:
     from slack_sdk.web.async_client import AsyncWebClient
 
     from bot.adapters.slack.notifier import SlackNotifier
-    from bot.core.messages import Platform
     from bot.core.ports import MemberKey
 
     async with FakeSlack() as slack:
@@ -343,3 +346,27 @@ async def test_close_during_start_leaves_no_listener_behind() -> None:
         with pytest.raises(OSError):
             _, writer = await asyncio.open_connection("127.0.0.1", port)
             writer.close()
+
+
+async def test_a_reply_in_the_posted_thread_is_an_answer_that_counts_for_the_streak(
+    running: Running,
+) -> None:
+    """End to end: a moderator sets up and posts; a member replies in the prompt's thread."""
+    await running.command("config prompts time:09:00", user_id="U_ADMIN")
+    await running.command("prompt post-now", user_id="U_ADMIN", count=2)
+    posted = await running.slack.wait_for_call(
+        "chat.postMessage", lambda c: "Reply in this thread" in str(c.args.get("blocks"))
+    )
+    thread_ts = str(posted.response["ts"])
+
+    await running.sender.thread_reply("SELECT name FROM users", thread_ts, ts="1800000000.000200")
+    confirmed = await running.slack.wait_for_call("chat.postEphemeral")
+    assert confirmed.args["thread_ts"] == thread_ts and confirmed.args["user"] == "U_MEMBER"
+
+    assert running.bot is not None
+    sessions = create_sessionmaker(running.bot.engine)
+    async with sessions() as session:
+        answers = (await session.execute(select(PromptAnswerRow))).scalars().all()
+        events = (await session.execute(select(LearningEventRow))).scalars().all()
+    assert [a.user_id for a in answers] == ["T0001:U_MEMBER"]
+    assert [(e.user_id, e.kind) for e in events] == [("T0001:U_MEMBER", "prompt_answer")]
