@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest_asyncio
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.messages import Platform
+from bot.core.prompts.bank import Prompt
 from bot.core.prompts.ports import (
     ChannelUnavailable,
     DeliveryFailed,
@@ -319,3 +320,38 @@ async def test_post_now_can_post_a_missed_day_by_hand(sessions: Sessions) -> Non
     assert (outcome.day, outcome.state, outcome.already) == (DAY, PostState.POSTED, False)
     assert outcome.prompt_id is not None
     assert publisher.days("c1") == [DAY]
+
+
+async def test_an_upstream_change_never_posts_a_day_again(sessions: Sessions) -> None:
+    """Practice-Bot#40: after the bank or the settings change, a posted day stays posted once.
+
+    The bot restarts with another bank (the posted prompt gone from it), a moderator moves the
+    time to later the same day, and again to earlier within the grace window; two fresh posters
+    tick all day long. Only the next day gets a post.
+    """
+    for channel in ("c1", "c2", "c3"):
+        await configure(sessions, channel, BEFORE)
+    first = ScriptedPublisher()
+    assert await poster(sessions, first).tick(DUE) == 3
+
+    new_bank = tuple(
+        Prompt(f"new-{n}", f"New {n}", f"Do new thing {n}.", "easy", ("sql",)) for n in range(5)
+    )
+    for channel, at in (("c1", time(13, 0)), ("c2", time(8, 30)), ("c3", time(9, 0))):
+        await configure(sessions, channel, DUE + timedelta(minutes=5), at=at)
+    after = ScriptedPublisher()
+    restarted = [poster(sessions, after, bank=new_bank, owner=o) for o in ("p1", "p2")]
+    moment = DUE + timedelta(minutes=10)
+    while moment < DUE + timedelta(hours=16):  # the rest of that local day, minute by minute
+        await asyncio.gather(*(p.tick(moment) for p in restarted))
+        moment += timedelta(minutes=7)
+
+    assert [c.day for c in after.calls] == []  # not one repost, for any channel
+    for channel in ("c1", "c2", "c3"):
+        assert (await _post(sessions, channel)).state == "posted"
+    for hours in (2, 4):  # the next day at 11:00 (c2, c3 due) and 13:00 Berlin (c1 due)
+        await asyncio.gather(*(p.tick(DUE + timedelta(days=1, hours=hours)) for p in restarted))
+    assert sorted((c.channel_id, c.day) for c in after.calls) == [
+        (channel, DAY + timedelta(days=1)) for channel in ("c1", "c2", "c3")
+    ]
+    assert {c.prompt_id for c in after.calls} <= {p.id for p in new_bank}
