@@ -53,6 +53,14 @@ async def test_a_paused_channel_is_told_to_the_moderators_with_how_to_resume() -
     assert "Missing Access" in reply.text and "prompt resume" in reply.text
 
 
+async def test_a_low_pool_is_told_to_the_moderators_privately_before_it_runs_out() -> None:
+    sent = Sent()
+    await alerts(sent).pool_low(CHANNEL, 5)
+    ((space, channel, reply),) = sent.told
+    assert (space, channel) == ("g1", "c1") and sent.posts == []  # not in front of members
+    assert "5" in reply.text and "config prompts" in reply.text
+
+
 async def test_a_missing_thread_is_said_in_the_channel() -> None:
     sent = Sent()
     await alerts(sent).post_problem(CHANNEL, DAY, "answers thread not created: no permission")
