@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -60,10 +60,11 @@ class BotContext:
     timer: Timer
     prompt_threads: PromptThreads  # adapters ask it whether a thread reply is an answer
 
-    def start_timers(self) -> None:
-        """Start every job's timers (a long-running bot; chat and ask leave them off)."""
+    def start_timers(self, only: Collection[str] | None = None) -> None:
+        """Start the jobs' timers, or only those named (chat starts the daily prompts' alone)."""
         for spec in self.timers.values():
-            self.timer.every(spec.minutes, spec.name, spec.run, at_start=spec.at_start)
+            if only is None or spec.name in only:
+                self.timer.every(spec.minutes, spec.name, spec.run, at_start=spec.at_start)
         self.timer.start()
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot import version
 
 if TYPE_CHECKING:
+    from bot.app import BotContext
     from bot.config import Settings
     from bot.core.messages import Platform
     from bot.core.prompts.ports import PromptPublisher
@@ -263,6 +264,14 @@ def _console_prompts(*, json_lines: bool = False) -> dict[Platform, PromptPublis
     return {Platform.CONSOLE: ConsolePromptPublisher(sys.stdout, json_lines=json_lines)}
 
 
+CHAT_TIMERS = ("daily-prompts",)
+
+
+async def _start_timers(bot: BotContext, names: Sequence[str]) -> None:
+    """Start the named timers on the bot's loop (APScheduler needs it running)."""
+    bot.start_timers(names)
+
+
 def _chat_prompt(settings: Settings, options: argparse.Namespace) -> int:
     """Chat at a prompt: input() in the main thread (where Ctrl-C lands), the bot beside it."""
     from contextlib import AsyncExitStack
@@ -284,6 +293,9 @@ def _chat_prompt(settings: Settings, options: argparse.Namespace) -> int:
             console = ConsoleAdapter(
                 bot.dispatcher.handle, console_actor(user, moderator=moderator), COMMANDS.complete
             )
+            # The console's daily prompt is printed at its time, as a channel's would be posted
+            # (the catch-up at start too); the other timers belong to a long-running bot.
+            loop.run(_start_timers(bot, CHAT_TIMERS))
             console.run_prompt(loop.run, settings.data_dir / "chat_history", sys.stdout)
         finally:
             loop.run(opened.aclose())  # pending writes drained, engine closed, in order

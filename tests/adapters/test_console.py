@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 import json
 import os
+import select
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -234,3 +237,35 @@ def test_daily_prompt_set_up_posted_and_answered_through_the_console(tmp_path: P
     assert field(lines[4], "Current") == "1 day"
     # The post line comes before the reply of the command that posted it.
     assert records.index(next(r for r in records if "post" in r)) == 1
+
+
+def test_the_terminal_chat_prints_the_console_s_prompt_at_its_time(tmp_path: Path) -> None:
+    """A prompt due a minute ago is printed when the chat starts (the catch-up), unasked."""
+    now = datetime.now(UTC)
+    due = now - timedelta(minutes=2)
+    if due.date() != now.date():
+        pytest.skip("the minutes after midnight UTC: the due time would be yesterday's")
+    chat_json(tmp_path, f"config prompts time:{due:%H:%M}\n".encode(), "--moderator")
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat", "--user", "ada"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=bot_env(tmp_path),
+        cwd=tmp_path,
+    )
+    assert chat.stdout is not None and chat.stdin is not None
+    seen = b""
+    deadline = time.monotonic() + 30
+    while b"Daily prompt, " not in seen and (left := deadline - time.monotonic()) > 0:
+        if not select.select([chat.stdout], [], [], left)[0]:
+            break  # nothing printed in time: the assertion below says so
+        chunk = os.read(chat.stdout.fileno(), 4096)
+        if not chunk:
+            break
+        seen += chunk
+    rest, errors = chat.communicate(b"", timeout=30)  # end of input: goodbye, and it leaves
+    assert b"Daily prompt, " in seen, seen + rest
+    assert chat.returncode == 0 and b"Traceback" not in errors
+    again = chat_json(tmp_path, b"prompt post-now\n", "--moderator")
+    assert again[0]["reply"]["error"] == "already_posted"  # printed once: the day is posted
