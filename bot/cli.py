@@ -364,13 +364,15 @@ async def _check_config(settings: Settings, options: argparse.Namespace) -> int:
     from bot.app import open_engine
     from bot.platforms import platforms_to_start
     from bot.storage.content import load_knowledge, load_vocabulary
+    from bot.storage.prompts.bank import load_prompts
 
     ready, unavailable = platforms_to_start(settings)
     folder = content_dir(settings)
-    load_knowledge(folder)  # a ContentError names the file and line; main says it
+    knowledge = load_knowledge(folder)  # a ContentError names the file and line; main says it
     load_vocabulary(folder)
+    prompts = load_prompts(folder, [topic.id for topic in knowledge.topics])
     print("settings: OK")
-    print(f"content: {folder} (valid)")
+    print(f"content: {folder} (valid; {len(prompts)} daily prompts)")
     print(f"database: {settings.database_url_for_display()}")
     for name in ("discord_token", "slack_bot_token", "slack_signing_secret", "slack_app_token"):
         state = "set (hidden)" if getattr(settings, name) is not None else "not set"

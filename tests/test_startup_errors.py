@@ -120,6 +120,17 @@ def test_broken_yaml_names_the_file_and_line(
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("command", [["check-config"], ["chat", "--json"], ["run"]])
+def test_a_broken_prompt_bank_is_caught_by_check_config_before_run(
+    tmp_path: Path, content: Path, command: list[str]
+) -> None:
+    bank = content / "prompts" / "web.yaml"
+    bank.write_text(bank.read_text(encoding="utf-8") + "  - id: x\n    title: [unclosed\n")
+    result = run_cli(tmp_path, {"BOT_CONTENT_DIR": str(content)}, *command)
+    line = assert_one_line(result, "prompts/web.yaml:", "YAML")
+    assert "from line" in line  # where the unclosed list began
+
+
 def test_a_schema_mistake_names_the_file_line_and_field(tmp_path: Path, content: Path) -> None:
     topics = (content / "topics.yaml").read_text(encoding="utf-8").splitlines()
     index = next(i for i, line in enumerate(topics) if line.strip() == "stage: foundations")

@@ -188,7 +188,8 @@ def _text(path: Path) -> str:
         raise ContentError(f"{path}: cannot read it ({error.strerror})") from None
 
 
-def _read(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
+    """Return a YAML file's data; a mistake is a ContentError naming the file and line."""
     text = _text(path)
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
@@ -206,7 +207,7 @@ def _read(path: Path) -> Any:
 
 def _load(model: type[_Document], path: Path) -> _Document:
     """Read path and validate it as model; a mistake is named by file, line and field."""
-    data = _read(path)
+    data = read_yaml(path)
     try:
         return model.model_validate(data)
     except ValidationError as error:

@@ -158,7 +158,7 @@ def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as caught:
         load_prompts(tmp_path, TOPICS)
     message = str(caught.value)
-    assert message.startswith("2 problem(s) in the prompt bank:")
+    assert message.startswith("2 problems in the prompt bank:")
     assert "prompt sql-top-customers: body is empty" in message
     assert "prompt git-undo: difficulty 'trivial'" in message
 
@@ -170,6 +170,16 @@ def test_a_prompt_without_an_id_is_named_by_its_place(tmp_path: Path) -> None:
         load_prompts(tmp_path, TOPICS)
 
 
+def test_one_problem_is_one_line_naming_the_file_and_line(tmp_path: Path) -> None:
+    folder = tmp_path / "prompts"
+    folder.mkdir()
+    (folder / "web.yaml").write_text("prompts:\n  - id: x\n    title: [unclosed\n")
+    with pytest.raises(ContentError) as caught:
+        load_prompts(tmp_path, TOPICS)
+    (line,) = str(caught.value).splitlines()
+    assert "web.yaml:" in line and "(from line 3)" in line
+
+
 def test_broken_files_are_refused(tmp_path: Path) -> None:
     folder = tmp_path / "prompts"
     folder.mkdir()
@@ -179,7 +189,7 @@ def test_broken_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as caught:
         load_prompts(tmp_path, TOPICS)
     message = str(caught.value)
-    assert "web.yaml: not valid YAML" in message
+    assert "web.yaml:2: invalid YAML" in message and "(from line 1)" in message
     assert "backend.yaml: expected a mapping with a 'prompts' list" in message
     assert "career.yaml: prompts is empty" in message
 

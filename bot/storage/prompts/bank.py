@@ -6,7 +6,6 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import Field, StringConstraints, ValidationError
 from pydantic_core import ErrorDetails
 
@@ -20,7 +19,7 @@ from bot.core.prompts.bank import (
     Difficulty,
     Prompt,
 )
-from bot.storage.content import ContentError, Id, _Model
+from bot.storage.content import ContentError, Id, _Model, read_yaml
 
 PROMPTS_DIR = "prompts"
 
@@ -96,9 +95,11 @@ def load_prompts(content_dir: Path, topic_ids: Collection[str]) -> tuple[Prompt,
             problems.extend(f"{path}: prompt {name}: {problem}" for problem in entry_problems)
             if entry is not None and not entry_problems:
                 prompts.append(_prompt(entry))
+    if len(problems) == 1:
+        raise ContentError(problems[0])  # one line, like every other content mistake
     if problems:
         raise ContentError(
-            f"{len(problems)} problem(s) in the prompt bank:\n"
+            f"{len(problems)} problems in the prompt bank:\n"
             + "\n".join(f"- {p}" for p in problems)
         )
     return tuple(prompts)
@@ -106,9 +107,9 @@ def load_prompts(content_dir: Path, topic_ids: Collection[str]) -> tuple[Prompt,
 
 def _read_file(path: Path, problems: list[str]) -> PromptFile | None:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        problems.append(f"{path}: not valid YAML: {' '.join(str(error).split())}")
+        data = read_yaml(path)  # the same safe loader as the rest of the content
+    except ContentError as error:  # names the file and the line
+        problems.append(str(error))
         return None
     try:
         return PromptFile.model_validate(data)
