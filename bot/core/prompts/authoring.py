@@ -44,7 +44,7 @@ def draft_of(request: Request, stages: Sequence[Stage]) -> Prompt:
     for key, text in texts.items():
         if _PING.search(text):
             raise UsageError(
-                f"The {key} may not mention anyone (no @everyone, @here or <@…>).",
+                f"The {key} may not mention members, roles or the whole channel.",
                 usage=usage,
                 argument=key,
             )
