@@ -189,17 +189,27 @@ SAMPLES: dict[str, Sample] = {
         "hint:Use a set",
         "prompt add difficulty:Easy title:Two sums topics:sql,git body:Find two numbers. "
         "hint:Use a set",
-        {"title": "Two sums", "body": "Find two numbers.", "difficulty": "easy",
-         "topics": "sql,git", "hint": "Use a set"},
-    ),  # fmt: skip
+        {
+            "title": "Two sums",
+            "body": "Find two numbers.",
+            "difficulty": "easy",
+            "topics": "sql,git",
+            "hint": "Use a set",
+        },
+    ),
     "prompt suggest": Sample(
         "prompt suggest title:Two sums body:Find two numbers. difficulty:easy topics:sql,git "
         "hint:Use a set",
         "prompt suggest hint:Use a set difficulty:easy topics:sql,git title:Two sums "
         "body:Find two numbers.",
-        {"title": "Two sums", "body": "Find two numbers.", "difficulty": "easy",
-         "topics": "sql,git", "hint": "Use a set"},
-    ),  # fmt: skip
+        {
+            "title": "Two sums",
+            "body": "Find two numbers.",
+            "difficulty": "easy",
+            "topics": "sql,git",
+            "hint": "Use a set",
+        },
+    ),
     "prompt suggestions": Sample("prompt suggestions", "prompt suggestions", {}),
     "prompt approve": Sample(
         "prompt approve custom-3", "prompt approve id:custom-3", {"id": "custom-3"}
@@ -210,9 +220,10 @@ SAMPLES: dict[str, Sample] = {
         {"id": "custom-3", "reason": "we have one like it"},
     ),
     "prompt retire": Sample(
-        "prompt retire sql-top-customers", "prompt retire id:sql-top-customers",
+        "prompt retire sql-top-customers",
+        "prompt retire id:sql-top-customers",
         {"id": "sql-top-customers"},
-    ),  # fmt: skip
+    ),
     "prompt restore": Sample(
         "prompt restore custom-2", "prompt restore custom-2", {"id": "custom-2"}
     ),
