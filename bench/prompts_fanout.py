@@ -32,6 +32,7 @@ from bot.config import load_settings
 from bot.core.messages import Incoming, Platform, Reply
 from bot.core.prompts.alerts import ModeratorAlerts
 from bot.core.prompts.channels import PromptChannelService
+from bot.core.prompts.library import PromptLibrary
 from bot.core.prompts.ports import ChannelSettings, ChannelTarget
 from bot.core.prompts.posting import PromptPoster
 from bot.core.prompts.schedule import Schedule
@@ -41,6 +42,7 @@ from bot.storage.db import create_engine, create_sessionmaker
 from bot.storage.migrate import upgrade
 from bot.storage.prompts.bank import load_prompts
 from bot.storage.prompts.channels import SqlPromptChannels
+from bot.storage.prompts.custom import SqlCustomPrompts
 from bot.storage.prompts.posts import SqlPromptPosts
 from tests.discord_fake import FakeDiscord, make_client_overrides
 from tests.discord_fake.ratelimits import RouteLimits
@@ -89,7 +91,7 @@ async def main(count: int) -> None:
             poster = PromptPoster(
                 channels,
                 posts,
-                prompts,
+                PromptLibrary(prompts, SqlCustomPrompts(sessions)),
                 knowledge.stages,
                 {Platform.DISCORD: adapter.prompt_publisher},
                 ModeratorAlerts(adapter_reach(adapter)),

@@ -30,6 +30,7 @@ from bot.answering import content_dir
 from bot.config import Settings
 from bot.core.messages import Platform
 from bot.core.prompts.channels import PromptChannelService
+from bot.core.prompts.library import PromptLibrary
 from bot.core.prompts.ports import (
     ChannelSettings,
     ChannelTarget,
@@ -43,6 +44,7 @@ from bot.storage.db import create_engine, create_sessionmaker
 from bot.storage.migrate import upgrade
 from bot.storage.prompts.bank import load_prompts
 from bot.storage.prompts.channels import SqlPromptChannels
+from bot.storage.prompts.custom import SqlCustomPrompts
 from bot.storage.prompts.posts import SqlPromptPosts
 
 ZONES = (
@@ -104,7 +106,12 @@ async def main(channels: int, url: str | None) -> None:
     prompts = load_prompts(content_dir(settings), [t.id for t in knowledge.topics])
     publisher = CountingPublisher()
     poster = PromptPoster(
-        store, posts, prompts, knowledge.stages, {Platform.DISCORD: publisher}, SilentAlerts()
+        store,
+        posts,
+        PromptLibrary(prompts, SqlCustomPrompts(sessions)),
+        knowledge.stages,
+        {Platform.DISCORD: publisher},
+        SilentAlerts(),
     )
     # Catch up to START + 1 day first: every channel's first post settled, so each is next due
     # on its own minute of the following day.

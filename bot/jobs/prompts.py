@@ -9,16 +9,20 @@ from typing import NamedTuple
 from bot.answering import content_dir
 from bot.core.messages import Platform
 from bot.core.prompts.alerts import ModeratorAlerts
+from bot.core.prompts.authoring import PromptAuthoring
 from bot.core.prompts.channels import PromptChannelService
 from bot.core.prompts.desk import PromptDesk
 from bot.core.prompts.learners import AnswerHook, PromptLearning
+from bot.core.prompts.library import PromptLibrary
 from bot.core.prompts.ports import PromptPublisher
 from bot.core.prompts.posting import PromptPoster
 from bot.core.prompts.setup import PromptSetup
+from bot.core.prompts.suggestions import PromptSuggestions
 from bot.jobs.kit import Job, Shared, TimerSpec
 from bot.storage.prompts.answers import SqlPromptAnswers
 from bot.storage.prompts.bank import load_prompts
 from bot.storage.prompts.channels import SqlPromptChannels
+from bot.storage.prompts.custom import SqlCustomPrompts
 from bot.storage.prompts.posts import SqlPromptPosts
 from bot.storage.prompts.threads import SqlPromptThreads
 
@@ -42,11 +46,13 @@ def prompts_job(
 ) -> PromptsWiring:
     """Wire the engine and the commands; on_answer counts an answer as study (the study job's).
 
-    The bank is loaded now, once; the timer catches up at start.
+    The bank is loaded now, once (communities' own prompts are read when used); the timer
+    catches up at start.
     """
     knowledge, clock = shared.knowledge, shared.clock
-    prompts = load_prompts(content_dir(shared.settings), [t.id for t in knowledge.topics])
-    by_id = {prompt.id: prompt for prompt in prompts}
+    bank = load_prompts(content_dir(shared.settings), [t.id for t in knowledge.topics])
+    # The bank, plus each community's own prompts and retirements read from the tables.
+    prompts = PromptLibrary(bank, SqlCustomPrompts(shared.sessions))
     channels = SqlPromptChannels(shared.sessions)
     posts = SqlPromptPosts(shared.sessions)
     alerts = ModeratorAlerts(shared.reach)
@@ -54,8 +60,10 @@ def prompts_job(
     service = PromptChannelService(channels, posts)
     setup = PromptSetup(channels, service, shared.spaces, prompts, knowledge.stages, clock,
                         shared.settings.default_timezone)  # fmt: skip
-    desk = PromptDesk(poster, channels, posts, by_id, clock)
-    learning = PromptLearning(channels, posts, SqlPromptAnswers(shared.sessions), by_id, clock,
+    desk = PromptDesk(poster, channels, posts, prompts, clock)
+    authoring = PromptAuthoring(prompts, knowledge.stages, clock)
+    suggestions = PromptSuggestions(prompts, knowledge.stages, shared.reach, alerts, clock)
+    learning = PromptLearning(channels, posts, SqlPromptAnswers(shared.sessions), prompts, clock,
                               on_answer, SqlPromptThreads(shared.sessions))  # fmt: skip
 
     async def tick() -> int:
@@ -77,6 +85,13 @@ def prompts_job(
         "prompt skip": desk.skip,
         "prompt post-now": desk.post_now,
         "prompt status": desk.status,
+        "prompt add": authoring.add,
+        "prompt retire": authoring.retire,
+        "prompt restore": authoring.restore,
+        "prompt suggest": suggestions.suggest,
+        "prompt suggestions": suggestions.pending,
+        "prompt approve": suggestions.approve,
+        "prompt reject": suggestions.reject,
     }
     job = Job(
         "prompts",

@@ -451,3 +451,54 @@ class PromptAnswerRow(Base):
     source: Mapped[str] = mapped_column(String(160))
     text: Mapped[str] = mapped_column(String(500), default="", server_default="")  # or a link
     created_at: Mapped[datetime]
+
+
+# A community's own prompts (moderators' and approved suggestions) and the prompt ids it took
+# out of its rotation (bank or custom alike; see docs/architecture.md, "Daily prompts").
+
+CUSTOM_STATES = ("pending", "active", "rejected")
+
+
+class CustomPromptRow(Base):
+    """A prompt written in a community: `custom-<number>`, numbered per community."""
+
+    __tablename__ = "custom_prompts"
+    __table_args__ = (
+        UniqueConstraint("platform", "space_id", "prompt_id"),
+        # Two processes adding at once pick the same next number: one insert is refused.
+        UniqueConstraint("platform", "space_id", "number"),
+        CheckConstraint(f"status IN {CUSTOM_STATES!r}", name="status"),
+        CheckConstraint("difficulty IN ('easy', 'medium', 'hard')", name="difficulty"),
+        # The rotation (active) and `prompt suggestions` (pending) of a community.
+        Index("ix_custom_prompts_space_status", "platform", "space_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    space_id: Mapped[str] = mapped_column(String(64))
+    number: Mapped[int] = mapped_column(Integer)
+    prompt_id: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(String(1500))
+    difficulty: Mapped[str] = mapped_column(String(8))
+    topics: Mapped[str] = mapped_column(String(2000))  # topic ids, comma-separated, main first
+    hint: Mapped[str | None] = mapped_column(String(400))
+    status: Mapped[str] = mapped_column(String(8))
+    author_id: Mapped[str] = mapped_column(String(64))
+    author_name: Mapped[str] = mapped_column(String(100))
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+
+
+class PromptRetirementRow(Base):
+    """A prompt (of the bank or the community's own) taken out of a community's rotation."""
+
+    __tablename__ = "prompt_retirements"
+    __table_args__ = (UniqueConstraint("platform", "space_id", "prompt_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    space_id: Mapped[str] = mapped_column(String(64))
+    prompt_id: Mapped[str] = mapped_column(String(64))
+    retired_at: Mapped[datetime]

@@ -29,6 +29,8 @@ from tests.discord_fake import FakeDiscord, make_client_overrides
 from tests.fakes import FakeEventLog, FakeSpaceRepository
 from tests.storage.prompt_kit import ScriptedPublisher
 
+SUGGESTION = {"title": "Undo a commit", "body": "Wrong branch.", "difficulty": "medium",
+              "topics": "git"}  # fmt: skip
 # A valid invocation of every command of the table: (options, must it be private?)
 INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
     "ask": ({"question": "what is docker?"}, False),
@@ -60,6 +62,22 @@ INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
     "prompt skip": ({}, True),
     "prompt post-now": ({}, True),
     "prompt status": ({}, True),
+    "prompt add": (
+        {"title": "Count rows", "body": "How many rows?", "difficulty": "easy", "topics": "sql"},
+        True,
+    ),
+    "prompt retire": ({"id": "sql-top-customers"}, True),
+    "prompt restore": ({"id": "sql-top-customers"}, True),
+    "prompt suggest": (SUGGESTION, True),
+    "prompt suggestions": ({}, True),
+    "prompt approve": ({"id": "custom-1"}, True),
+    "prompt reject": ({"id": "custom-1", "reason": "we have one like it"}, True),
+}
+# What `prompt approve`, `reject` and `restore` need first: a suggestion, a retired prompt.
+BEFORE: dict[str, tuple[str, dict[str, Any]]] = {
+    "prompt approve": ("prompt suggest", SUGGESTION),
+    "prompt reject": ("prompt suggest", SUGGESTION),
+    "prompt restore": ("prompt retire", {"id": "sql-top-customers"}),
 }
 
 
@@ -68,7 +86,8 @@ def prompt_setup(key: str) -> list[tuple[str, dict[str, Any]]]:
     if not key.startswith(("prompt", "config prompts")) or key == "config prompts set":
         return []
     steps: list[tuple[str, dict[str, Any]]] = [("config prompts set", {"time": "09:00"})]
-    return steps if key == "prompt post-now" else [*steps, ("prompt post-now", {})]
+    steps = steps if key == "prompt post-now" else [*steps, ("prompt post-now", {})]
+    return [*steps, BEFORE[key]] if key in BEFORE else steps
 
 
 def slash(key: str) -> dict[str, str]:

@@ -184,6 +184,49 @@ SAMPLES: dict[str, Sample] = {
         "prompt post-now #general", "prompt post-now <#C_GENERAL|general>", {"channel": "#channel"}
     ),
     "prompt status": Sample("prompt status", "prompt status", {}),
+    "prompt add": Sample(
+        "prompt add title:Two sums body:Find two numbers. difficulty:easy topics:sql,git "
+        "hint:Use a set",
+        "prompt add difficulty:Easy title:Two sums topics:sql,git body:Find two numbers. "
+        "hint:Use a set",
+        {
+            "title": "Two sums",
+            "body": "Find two numbers.",
+            "difficulty": "easy",
+            "topics": "sql,git",
+            "hint": "Use a set",
+        },
+    ),
+    "prompt suggest": Sample(
+        "prompt suggest title:Two sums body:Find two numbers. difficulty:easy topics:sql,git "
+        "hint:Use a set",
+        "prompt suggest hint:Use a set difficulty:easy topics:sql,git title:Two sums "
+        "body:Find two numbers.",
+        {
+            "title": "Two sums",
+            "body": "Find two numbers.",
+            "difficulty": "easy",
+            "topics": "sql,git",
+            "hint": "Use a set",
+        },
+    ),
+    "prompt suggestions": Sample("prompt suggestions", "prompt suggestions", {}),
+    "prompt approve": Sample(
+        "prompt approve custom-3", "prompt approve id:custom-3", {"id": "custom-3"}
+    ),
+    "prompt reject": Sample(
+        "prompt reject custom-3 we have one like it",
+        "prompt reject id:custom-3 reason:we have one like it",
+        {"id": "custom-3", "reason": "we have one like it"},
+    ),
+    "prompt retire": Sample(
+        "prompt retire sql-top-customers",
+        "prompt retire id:sql-top-customers",
+        {"id": "sql-top-customers"},
+    ),
+    "prompt restore": Sample(
+        "prompt restore custom-2", "prompt restore custom-2", {"id": "custom-2"}
+    ),
     "nest inner leaf": Sample(
         "nest inner note:two words count:3",
         "nest inner leaf 3 two words",
@@ -205,6 +248,13 @@ SAMPLES: dict[str, Sample] = {
     ),
 }
 
+_DRAFT = {
+    "title": "Two sums",
+    "body": "Find two numbers.",
+    "difficulty": "easy",
+    "topics": frozenset({"sql", "git"}),
+    "hint": "Use a set",
+}
 # What every surface must hand the service, with references left out (they name the same
 # person, channel or role in each platform's own ids, checked separately).
 EXPECTED: dict[str, dict[str, object]] = {
@@ -244,6 +294,13 @@ EXPECTED: dict[str, dict[str, object]] = {
     "prompt skip": {},
     "prompt post-now": {},
     "prompt status": {},
+    "prompt add": _DRAFT,
+    "prompt suggest": _DRAFT,
+    "prompt suggestions": {},
+    "prompt approve": {"id": "custom-3"},
+    "prompt reject": {"id": "custom-3", "reason": "we have one like it"},
+    "prompt retire": {"id": "sql-top-customers"},
+    "prompt restore": {"id": "custom-2"},
     "nest inner leaf": {"count": 3, "note": "two words"},
     "nest inner locked": {},
     "kinds": {

@@ -32,6 +32,7 @@ from bot.storage.tables import LearningEventRow, PromptAnswerRow
 from tests.fakes import FakeEventLog, FakeSpaceRepository
 from tests.slack_fake import FakeSlack, SlackRequests
 
+SUGGESTION = "prompt suggest title:Undo a commit body:Wrong branch. difficulty:medium topics:git"
 # A valid `/roadmap` line for every command of the table, and whether its answer is private.
 INVOCATIONS: dict[str, tuple[str, bool]] = {
     "ask": ("ask what is docker?", False),
@@ -63,7 +64,20 @@ INVOCATIONS: dict[str, tuple[str, bool]] = {
     "prompt skip": ("prompt skip", True),
     "prompt post-now": ("prompt post-now", True),
     "prompt status": ("prompt status", True),
+    "prompt add": (
+        "prompt add title:Count rows body:How many rows? difficulty:easy topics:sql",
+        True,
+    ),
+    "prompt retire": ("prompt retire sql-top-customers", True),
+    "prompt restore": ("prompt restore sql-top-customers", True),
+    "prompt suggest": (SUGGESTION, True),
+    "prompt suggestions": ("prompt suggestions", True),
+    "prompt approve": ("prompt approve custom-1", True),
+    "prompt reject": ("prompt reject custom-1 we have one like it", True),
 }
+# What `prompt approve`, `reject` and `restore` need first: a suggestion, a retired prompt.
+BEFORE = {"prompt approve": SUGGESTION, "prompt reject": SUGGESTION,
+          "prompt restore": "prompt retire sql-top-customers"}  # fmt: skip
 
 
 def prompt_setup(key: str) -> list[str]:
@@ -71,7 +85,8 @@ def prompt_setup(key: str) -> list[str]:
     if not key.startswith(("prompt", "config prompts")) or key == "config prompts set":
         return []
     steps = ["config prompts time:09:00"]
-    return steps if key == "prompt post-now" else [*steps, "prompt post-now"]
+    steps = steps if key == "prompt post-now" else [*steps, "prompt post-now"]
+    return [*steps, BEFORE[key]] if key in BEFORE else steps
 
 
 def free_port() -> int:

@@ -18,10 +18,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bot.core.messages import Platform
+from bot.core.prompts.library import PromptLibrary
 from bot.core.prompts.ports import ChannelTarget, PromptPost, Published
 from bot.core.prompts.posting import PromptPoster
 from bot.storage.db import create_engine, create_sessionmaker
 from bot.storage.prompts.channels import SqlPromptChannels
+from bot.storage.prompts.custom import SqlCustomPrompts
 from bot.storage.prompts.posts import SqlPromptPosts
 from tests.storage.prompt_kit import BANK, STAGES, RecordingAlerts
 
@@ -44,7 +46,8 @@ async def main(url: str, out: Path, now: datetime, ticks: int) -> None:
     try:
         sessions = create_sessionmaker(engine)
         poster = PromptPoster(
-            SqlPromptChannels(sessions), SqlPromptPosts(sessions), BANK, STAGES,
+            SqlPromptChannels(sessions), SqlPromptPosts(sessions),
+            PromptLibrary(BANK, SqlCustomPrompts(sessions)), STAGES,
             {Platform.DISCORD: FilePublisher(out)}, RecordingAlerts(),
             rng=random.Random(),  # noqa: S311 - jitter
         )  # fmt: skip

@@ -14,6 +14,7 @@ from bot.core.knowledge import Stage
 from bot.core.messages import Platform
 from bot.core.prompts.bank import Prompt
 from bot.core.prompts.channels import PromptChannelService
+from bot.core.prompts.library import PromptLibrary
 from bot.core.prompts.ports import (
     ChannelSettings,
     ChannelTarget,
@@ -24,6 +25,7 @@ from bot.core.prompts.ports import (
 from bot.core.prompts.posting import PromptPoster
 from bot.core.prompts.schedule import DEFAULT_GRACE, EVERY_DAY, Schedule
 from bot.storage.prompts.channels import SqlPromptChannels
+from bot.storage.prompts.custom import SqlCustomPrompts
 from bot.storage.prompts.posts import SqlPromptPosts
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -100,7 +102,7 @@ def poster(
     return PromptPoster(
         SqlPromptChannels(sessions),
         SqlPromptPosts(sessions),
-        tuple(bank),
+        PromptLibrary(tuple(bank), SqlCustomPrompts(sessions)),
         STAGES,
         {Platform.DISCORD: publisher},
         alerts or RecordingAlerts(),

@@ -34,7 +34,7 @@ class ModeratorAlerts:
             f"Daily prompts in this channel are paused: {reason}.\n"
             "Fix that, then run `prompt resume` in the channel."
         )
-        await self._tell_moderators(channel, Reply(text=text, title=TITLE))
+        await self.tell_moderators(channel, Reply(text=text, title=TITLE))
 
     async def post_problem(self, channel: ChannelTarget, day: date, problem: str) -> None:
         """Say in the channel what went wrong with a day's post; else tell the moderators."""
@@ -52,7 +52,7 @@ class ModeratorAlerts:
             except Exception:  # a notice must never break the posting engine
                 log.warning("cannot post the notice in %s channel %s", channel.platform,
                             channel.channel_id, exc_info=True)  # fmt: skip
-        await self._tell_moderators(channel, reply)
+        await self.tell_moderators(channel, reply)
 
     async def pool_low(self, channel: ChannelTarget, left: int) -> None:
         """Tell the moderators, before it happens, that the channel's prompts repeat soon."""
@@ -62,9 +62,10 @@ class ModeratorAlerts:
             f"Only {left} daily prompt(s) are left in this channel before they start to repeat. "
             "Widen its difficulty or topics with `config prompts`, or add prompts of your own."
         )
-        await self._tell_moderators(channel, Reply(text=text, title=TITLE))
+        await self.tell_moderators(channel, Reply(text=text, title=TITLE))
 
-    async def _tell_moderators(self, channel: ChannelTarget, reply: Reply) -> None:
+    async def tell_moderators(self, channel: ChannelTarget, reply: Reply) -> None:
+        """Tell the space's moderators privately (a suggestion to decide, a problem to fix)."""
         moderators = self._reach.moderators.get(channel.platform)
         told = False
         if moderators is not None:

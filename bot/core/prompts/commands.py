@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.commands import Access, Argument, Command
+from bot.core.commands import Access, Argument, Command, Form
 from bot.core.converters import (
     Channel,
+    Choice,
     Choices,
     Day,
     DayOrWeekdays,
@@ -19,7 +20,7 @@ from bot.core.converters import (
     Topics,
     Weekdays,
 )
-from bot.core.prompts.bank import DIFFICULTIES
+from bot.core.prompts.bank import BODY_LIMIT, DIFFICULTIES, HINT_LIMIT, TITLE_LIMIT
 
 ANSWER_LENGTH = 500  # prompt_answers.text
 HISTORY_MOST = 25
@@ -199,6 +200,93 @@ PROMPT_STATUS = Command(
     examples=("prompt status",),
 )
 
+# The fields of a prompt written in a community: the bank's limits, the bank's topics.
+_DRAFT = (
+    Argument("title", "A short title, one line.", Text(TITLE_LIMIT), required=True),
+    Argument("body", "The exercise itself.", Text(BODY_LIMIT), required=True),
+    Argument("difficulty", "How hard it is.", Choice(DIFFICULTIES), required=True),
+    Argument("topics", "Roadmap topics, comma-separated (e.g. sql,git).", Topics(), required=True),
+    Argument("hint", "A hint for who is stuck (optional).", Text(HINT_LIMIT)),
+)
+_DRAFT_USAGE = "title:<text> body:<text> difficulty:<easy|medium|hard> topics:<a,b> [hint:<text>]"
+_PROMPT_ID = Argument(
+    "id", "The prompt's id, as `prompt preview` or `prompt history` show it.", Text(64),
+    required=True,
+)  # fmt: skip
+
+PROMPT_ADD = Command(
+    name="add",
+    summary="Moderators: add a prompt of your own; it joins this community's rotation at once.",
+    arguments=_DRAFT,
+    access=Access.MODERATOR,
+    examples=(
+        "prompt add title:Two sums body:Find two numbers that add up to a target. "
+        "difficulty:easy topics:sql",
+        "prompt add",
+    ),
+    usage_line=f"prompt add {_DRAFT_USAGE}",
+    details="On Discord and Slack `prompt add` alone opens a form. Its id is `custom-<n>`.",
+    form=Form(title="Add a daily prompt", long=("body", "hint")),
+)
+
+PROMPT_SUGGEST = Command(
+    name="suggest",
+    summary="Suggest a daily prompt; a moderator approves or rejects it.",
+    arguments=_DRAFT,
+    examples=(
+        "prompt suggest title:Undo a commit body:You committed to the wrong branch. "
+        "difficulty:medium topics:git",
+        "prompt suggest",
+    ),
+    usage_line=f"prompt suggest {_DRAFT_USAGE}",
+    details="On Discord and Slack `prompt suggest` alone opens a form. You hear the outcome "
+    "by direct message.",
+    form=Form(title="Suggest a daily prompt", long=("body", "hint")),
+)
+
+PROMPT_SUGGESTIONS = Command(
+    name="suggestions",
+    summary="Moderators: the members' suggestions waiting for a decision.",
+    access=Access.MODERATOR,
+    examples=("prompt suggestions",),
+)
+
+PROMPT_APPROVE = Command(
+    name="approve",
+    summary="Moderators: put a member's suggestion in the rotation.",
+    arguments=(_PROMPT_ID,),
+    access=Access.MODERATOR,
+    examples=("prompt approve custom-3",),
+)
+
+PROMPT_REJECT = Command(
+    name="reject",
+    summary="Moderators: turn down a member's suggestion (they are told why, if you say).",
+    arguments=(
+        _PROMPT_ID,
+        Argument("reason", "Why, in a few words (optional).", Text(200), rest=True),
+    ),
+    access=Access.MODERATOR,
+    examples=("prompt reject custom-3", "prompt reject custom-3 we have one like it"),
+)
+
+PROMPT_RETIRE = Command(
+    name="retire",
+    summary="Moderators: take a prompt out of this community's rotation (undo: restore).",
+    arguments=(_PROMPT_ID,),
+    access=Access.MODERATOR,
+    examples=("prompt retire sql-top-customers", "prompt retire custom-2"),
+    details="Past posts keep it, and a post already out today stays.",
+)
+
+PROMPT_RESTORE = Command(
+    name="restore",
+    summary="Moderators: put a retired prompt back in this community's rotation.",
+    arguments=(_PROMPT_ID,),
+    access=Access.MODERATOR,
+    examples=("prompt restore sql-top-customers",),
+)
+
 PROMPT = Command(
     name="prompt",
     summary="The daily coding prompt: today's, its hint, your answer, who answered.",
@@ -212,10 +300,18 @@ PROMPT = Command(
         PROMPT_SKIP,
         PROMPT_POST_NOW,
         PROMPT_STATUS,
+        PROMPT_ADD,
+        PROMPT_RETIRE,
+        PROMPT_RESTORE,
+        PROMPT_SUGGEST,
+        PROMPT_SUGGESTIONS,
+        PROMPT_APPROVE,
+        PROMPT_REJECT,
     ),
     default="today",
     examples=("prompt", "prompt hint", "prompt answer my solution …", "prompt answers"),
-    details="Moderators set prompts up with `config prompts`; `help prompt <subcommand>` "
+    details="Moderators set prompts up with `config prompts` and add their own with "
+    "`prompt add`; members suggest some with `prompt suggest`. `help prompt <subcommand>` "
     "explains one.",
     group="Daily prompts",
 )

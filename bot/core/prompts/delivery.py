@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from bot.core.messages import Platform
-from bot.core.prompts.bank import Prompt
+from bot.core.prompts.library import PromptLibrary
 from bot.core.prompts.ports import (
     ChannelUnavailable,
     DeliveryFailed,
@@ -52,7 +52,7 @@ class Deliverer:
         posts: PromptPostRepository,
         publishers: Mapping[Platform, PromptPublisher],
         alerts: PromptAlerts,
-        prompts: Mapping[str, Prompt],
+        prompts: PromptLibrary,
         owner: str,
         rng: random.Random,
     ) -> None:
@@ -77,10 +77,11 @@ class Deliverer:
         retry False (a `post now` of a day the channel does not wait for) fails at once
         instead of scheduling a retry nobody would look at.
         """
-        prompt = self._prompts.get(post.prompt_id or "")
+        target = channel.target
+        prompt = await self._prompts.get(target.platform, target.space_id, post.prompt_id)
         publisher = self._publishers.get(channel.target.platform)
         if prompt is None or publisher is None:
-            missing = "its prompt is no longer in the bank" if prompt is None else "no publisher"
+            missing = "its prompt is no longer known" if prompt is None else "no publisher"
             return await self.fail(channel, post, missing, move, now)
         try:
             async with asyncio.timeout(PUBLISH_TIMEOUT):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +10,7 @@ from bot.core.messages import Field, Reply
 from bot.core.ports import Clock
 from bot.core.prompts.bank import Prompt
 from bot.core.prompts.display import channel_label, local_moment, next_text, state_text
+from bot.core.prompts.library import PromptLibrary
 from bot.core.prompts.lookup import NoPromptsHere, prompt_channel
 from bot.core.prompts.ports import (
     PostState,
@@ -51,7 +51,7 @@ class PromptDesk:
         poster: PromptPoster,
         channels: PromptChannelRepository,
         posts: PromptPostRepository,
-        prompts: Mapping[str, Prompt],
+        prompts: PromptLibrary,
         clock: Clock,
     ) -> None:
         self._poster = poster
@@ -104,7 +104,7 @@ class PromptDesk:
                                 "there is one a day.")  # fmt: skip
         if done.state is not PostState.POSTED:
             raise NotDone(f"Not posted in {label}: {done.problem or 'it did not go out'}.")
-        prompt = self._prompts.get(done.prompt_id or "")
+        prompt = await self._prompts.get(target.platform, target.space_id, done.prompt_id)
         return Reply(
             title=f"Posted in {label}",
             text=f"The prompt of {day}: {_title(prompt)}.",
@@ -117,11 +117,13 @@ class PromptDesk:
         actor = request.actor
         count = request.get("count", int) or HISTORY_DEFAULT
         past = await self._posts.history(actor.platform, actor.space_id, count)
-        lines = [
-            f"{p.post.day.isoformat()} {channel_label(p.channel_id)} {_STATES[p.post.state]}: "
-            f"{_title(self._prompts.get(p.post.prompt_id or ''))}"
-            for p in past
-        ]
+        lines = []
+        for p in past:
+            prompt = await self._prompts.get(actor.platform, actor.space_id, p.post.prompt_id)
+            lines.append(
+                f"{p.post.day.isoformat()} {channel_label(p.channel_id)} "
+                f"{_STATES[p.post.state]}: {_title(prompt)} (`{p.post.prompt_id or 'none'}`)"
+            )
         text = "\n".join(lines) or "No daily prompt has been posted here yet."
         return Reply(title=f"Last {len(lines)} daily prompts", text=text)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from bot.core.ports import Clock
 from bot.core.prompts.bank import Prompt
 from bot.core.prompts.commands import ANSWER_LENGTH
 from bot.core.prompts.display import next_text
+from bot.core.prompts.library import PromptLibrary
 from bot.core.prompts.lookup import prompt_channel
 from bot.core.prompts.message import prompt_reply
 from bot.core.prompts.ports import (
@@ -61,7 +62,7 @@ class PromptLearning:
         channels: PromptChannelRepository,
         posts: PromptPostRepository,
         answers: PromptAnswerRepository,
-        prompts: Mapping[str, Prompt],
+        prompts: PromptLibrary,
         clock: Clock,
         on_answer: AnswerHook | None = None,
         threads: PromptThreads | None = None,
@@ -139,7 +140,8 @@ class PromptLearning:
         post = await self._posts.find(channel.id, day)
         if post is None or post.state is not PostState.POSTED:
             return None
-        prompt = self._prompts.get(post.prompt_id or "")
+        target = channel.target
+        prompt = await self._prompts.get(target.platform, target.space_id, post.prompt_id)
         return None if prompt is None else Today(channel, post, prompt)
 
     async def _required_today(self, request: Request) -> Today:
@@ -169,7 +171,8 @@ class PromptLearning:
         post = await self._posts.find(channel.id, where.day)
         if post is None or post.state is not PostState.POSTED:
             return None
-        prompt = self._prompts.get(post.prompt_id or "")
+        target = channel.target
+        prompt = await self._prompts.get(target.platform, target.space_id, post.prompt_id)
         return None if prompt is None else Today(channel, post, prompt)
 
 

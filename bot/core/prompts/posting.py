@@ -20,6 +20,7 @@ from bot.core.knowledge import Stage
 from bot.core.messages import Platform
 from bot.core.prompts.bank import Prompt
 from bot.core.prompts.delivery import LEASE, Deliverer, move_after
+from bot.core.prompts.library import PromptLibrary, Rotation
 from bot.core.prompts.ports import (
     NextLook,
     PostRecord,
@@ -97,7 +98,7 @@ class PromptPoster:
         self,
         channels: PromptChannelRepository,
         posts: PromptPostRepository,
-        prompts: Sequence[Prompt],
+        prompts: PromptLibrary,
         stages: Sequence[Stage],
         publishers: Mapping[Platform, PromptPublisher],
         alerts: PromptAlerts,
@@ -107,16 +108,14 @@ class PromptPoster:
     ) -> None:
         self._channels = channels
         self._posts = posts
-        self._prompts = tuple(prompts)
+        self._prompts = prompts  # the bank, and each community's own prompts from the tables
         self._stages = tuple(stages)
         self._publishers = publishers  # the platforms this process posts to
         self._alerts = alerts
         # A random token per poster: the lease owner its guarded writes name.
         self.owner = owner or secrets.token_hex(8)
-        by_id = {prompt.id: prompt for prompt in self._prompts}
-        self._by_id = by_id
         rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
-        self._deliverer = Deliverer(posts, publishers, alerts, by_id, self.owner, rng)
+        self._deliverer = Deliverer(posts, publishers, alerts, prompts, self.owner, rng)
 
     async def tick(self, now: datetime) -> int:
         """Post every prompt (or retry) due by now, settle days past their grace; count posts."""
@@ -162,7 +161,8 @@ class PromptPoster:
             leased = await self._claim(channel.id, today, choice, now)
         else:
             # A missed day has no prompt yet: say why when none can be chosen.
-            chosen = None if post.prompt_id in self._by_id else await self._choose(channel)
+            known = await self._prompt_of(channel, post.prompt_id)
+            chosen = None if known is not None else await self._choose(channel)
             if isinstance(chosen, NoMatch):
                 return PostNow(today, post.state, problem=chosen.reason)
             leased = await self._retake(channel, post, now, settled_too=True)
@@ -188,7 +188,7 @@ class PromptPoster:
             return Preview(None, None, None, "no post is scheduled")
         post = await self._posts.find(channel.id, day)
         if post is not None and post.state is PostState.CLAIMED:
-            prompt = self._by_id.get(post.prompt_id or "")
+            prompt = await self._prompt_of(channel, post.prompt_id)
             return Preview(day, post_moment(channel.schedule, day), prompt)
         if post is not None:  # settled a moment ago; the channel moves on at the next look
             following = next_post(channel.schedule, post_moment(channel.schedule, day))
@@ -225,7 +225,8 @@ class PromptPoster:
 
     async def pool_left(self, channel: PromptChannel) -> PoolLeft:
         """Return how many prompts of the channel's pool its current cycle has not used."""
-        matching = pool(self._prompts, channel.wanted)
+        rotation = await self._rotation(channel)
+        matching = pool(rotation.prompts, channel.wanted, rotation.retired)
         used = await self._channels.used(channel.id, channel.cycle)
         return PoolLeft(remaining(matching, used), len(matching))
 
@@ -237,7 +238,8 @@ class PromptPoster:
             return
         try:
             used = await self._channels.used(channel.id, post.cycle)
-            left = remaining(pool(self._prompts, channel.wanted), used)
+            rotation = await self._rotation(channel)
+            left = remaining(pool(rotation.prompts, channel.wanted, rotation.retired), used)
             if left <= LOW_POOL_DAYS and await self._channels.warn_low_pool(channel.id, post.cycle):
                 await self._alerts.pool_low(channel.target, left)
         except Exception:
@@ -308,13 +310,22 @@ class PromptPoster:
         used = await self._channels.used(channel.id, channel.cycle)
         state = CycleState(channel.cycle, used, channel.last_prompt_id)
         target = channel.target
+        rotation = await self._rotation(channel)
         return choose_prompt(
-            self._prompts,
+            rotation.prompts,
             channel.wanted,
             state,
             channel=f"{target.platform.value}:{target.channel_id}",
             stages=self._stages,
+            retired=rotation.retired,
         )
+
+    async def _rotation(self, channel: PromptChannel) -> Rotation:
+        """Return the channel's community pool, read now (a retire a moment ago counts)."""
+        return await self._prompts.rotation(channel.target.platform, channel.target.space_id)
+
+    async def _prompt_of(self, channel: PromptChannel, prompt_id: str | None) -> Prompt | None:
+        return await self._prompts.get(channel.target.platform, channel.target.space_id, prompt_id)
 
     async def _claim(
         self, channel_id: int, day: date, choice: Choice, now: datetime
@@ -327,7 +338,7 @@ class PromptPoster:
         self, channel: PromptChannel, post: PostRecord, now: datetime, *, settled_too: bool = False
     ) -> PostRecord | None:
         choice: tuple[str, int] | None = None
-        if post.prompt_id is None or post.prompt_id not in self._by_id:
+        if await self._prompt_of(channel, post.prompt_id) is None:
             chosen = await self._choose(channel)
             if isinstance(chosen, NoMatch):
                 return None

@@ -11,7 +11,7 @@ from bot.core.errors import UsageError
 from bot.core.knowledge import Stage
 from bot.core.messages import Actor, Field, Reply, RoleRef
 from bot.core.ports import Clock, SpaceRepository
-from bot.core.prompts.bank import DIFFICULTIES, Difficulty, Prompt
+from bot.core.prompts.bank import DIFFICULTIES, Difficulty
 from bot.core.prompts.channels import PromptChannelService
 from bot.core.prompts.display import (
     channel_label,
@@ -20,6 +20,7 @@ from bot.core.prompts.display import (
     schedule_text,
     weekdays_text,
 )
+from bot.core.prompts.library import PromptLibrary
 from bot.core.prompts.lookup import channel_id_of, prompt_channel
 from bot.core.prompts.ports import (
     ChannelSettings,
@@ -45,7 +46,7 @@ class PromptSetup:
         channels: PromptChannelRepository,
         service: PromptChannelService,
         spaces: SpaceRepository,
-        prompts: Sequence[Prompt],
+        prompts: PromptLibrary,
         stages: Sequence[Stage],
         clock: Clock,
         default_timezone: str,
@@ -53,7 +54,7 @@ class PromptSetup:
         self._channels = channels
         self._service = service
         self._spaces = spaces
-        self._prompts = tuple(prompts)
+        self._prompts = prompts
         self._stages = tuple(stages)
         self._clock = clock
         self._default_timezone = default_timezone
@@ -76,7 +77,9 @@ class PromptSetup:
                 argument="time",
             )
         wanted = self._wanted(request, existing)
-        chosen = choose_prompt(self._prompts, wanted, CycleState(), channel="", stages=self._stages)
+        rotation = await self._prompts.rotation(actor.platform, actor.space_id)
+        chosen = choose_prompt(rotation.prompts, wanted, CycleState(), channel="",
+                               stages=self._stages, retired=rotation.retired)  # fmt: skip
         if isinstance(chosen, NoMatch):  # nothing could ever be posted: refuse, save nothing
             raise UsageError(f"Not saved: {chosen.reason}.", usage=SET_USAGE)
         schedule = Schedule(

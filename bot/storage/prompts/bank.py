@@ -19,6 +19,7 @@ from bot.core.prompts.bank import (
     Difficulty,
     Prompt,
 )
+from bot.core.prompts.library import CUSTOM_PREFIX
 from bot.storage.content import ContentError, Id, _Model, read_yaml
 
 PROMPTS_DIR = "prompts"
@@ -62,7 +63,7 @@ def load_prompts(content_dir: Path, topic_ids: Collection[str]) -> tuple[Prompt,
 
     Raise ContentError listing every problem, each naming its file and prompt id: a broken
     file, an unknown field, a bad difficulty, an empty or over-long text, an unknown topic id,
-    a duplicate id or a retired id used again.
+    a duplicate id, a retired id used again, or an id with the communities' `custom-` prefix.
     """
     folder = content_dir / PROMPTS_DIR
     paths = sorted(folder.glob("*.yaml"))
@@ -88,6 +89,10 @@ def load_prompts(content_dir: Path, topic_ids: Collection[str]) -> tuple[Prompt,
                     entry_problems.append(f"duplicate id (first used in {first_seen[prompt_id]})")
                 else:
                     first_seen[prompt_id] = path
+                if prompt_id.startswith(CUSTOM_PREFIX):
+                    entry_problems.append(
+                        f"ids starting with {CUSTOM_PREFIX!r} are kept for communities' own prompts"
+                    )
                 if prompt_id in retired:
                     entry_problems.append(
                         f"id was retired in {retired[prompt_id]}; give this prompt a new id"
