@@ -8,7 +8,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -23,7 +23,13 @@ from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.pacing import pace_requests
 from bot.adapters.discord.prompts import DiscordPromptPublisher
 from bot.adapters.discord.references import DISCORD_REFERENCES, DiscordReferences
-from bot.adapters.discord.render import Rendered, command_of, render
+from bot.adapters.discord.render import (
+    Rendered,
+    button_view,
+    command_of,
+    render,
+    server_command_of,
+)
 from bot.adapters.discord.sync_state import SyncState, sync_target
 from bot.adapters.discord.threads import thread_name
 from bot.core.commands import CommandTable
@@ -93,9 +99,12 @@ class RoadmapClient(discord.Client):
         """Run the command behind a button (the tree handles slash commands itself)."""
         if interaction.type is discord.InteractionType.component:
             data: Mapping[str, Any] = interaction.data or {}
-            line = command_of(str(data.get("custom_id", "")))
+            custom_id = str(data.get("custom_id", ""))
+            line = command_of(custom_id)
             if line is not None:
                 await self.adapter.run_interaction(interaction, line, False)
+            elif (in_server := server_command_of(custom_id)) is not None:
+                await self.adapter.run_in_server(interaction, *in_server)
         elif interaction.type is discord.InteractionType.modal_submit:
             await self.adapter.submit_form(interaction)
 
@@ -195,13 +204,46 @@ class DiscordAdapter:
     # -- slash commands and buttons ------------------------------------------------------------
 
     async def run_interaction(
-        self, interaction: discord.Interaction[Any], what: Call | str, share: bool = False
+        self,
+        interaction: discord.Interaction[Any],
+        what: Call | str,
+        share: bool = False,
+        actor: Actor | None = None,
     ) -> Reply | None:
         """Answer an interaction: quickly when the core is fast, deferring when it is not."""
         if self.in_flight.closing:
             return None
         async with self.in_flight.track():
-            return await self._answer_interaction(interaction, what, share)
+            return await self._answer_interaction(interaction, what, share, actor)
+
+    async def run_in_server(
+        self, interaction: discord.Interaction[Any], server_id: int, line: str
+    ) -> None:
+        """Run a button sent outside its server (a DM to the owner) as if clicked in it.
+
+        The clicker counts as a moderator there only if Discord says so now: the owner, or a
+        member with Manage Server (or the moderator role). A server the bot left refuses it.
+        """
+        guild = self.client.get_guild(server_id)
+        if guild is None:
+            await interaction.response.send_message(
+                "I am no longer in that server, so this button does nothing.", ephemeral=True
+            )
+            return
+        moderator = await self._moderates(guild, interaction.user)
+        actor = replace(
+            self.actor(interaction.user, interaction.channel_id, guild), is_moderator=moderator
+        )
+        await self.run_interaction(interaction, line, False, actor)
+
+    async def _moderates(self, guild: discord.Guild, user: discord.abc.User) -> bool:
+        if user.id == guild.owner_id:
+            return True
+        try:  # no members intent: ask Discord for this one member
+            member = guild.get_member(user.id) or await guild.fetch_member(user.id)
+        except discord.HTTPException:  # not (or no longer) a member of that server
+            return False
+        return self._is_moderator(member, member.guild_permissions)
 
     async def submit_form(self, interaction: discord.Interaction[Any]) -> None:
         """Run a submitted form's command, keeping its text when it is refused."""
@@ -211,9 +253,13 @@ class DiscordAdapter:
             self.forms.settle(str(interaction.user.id), call, reply)
 
     async def _answer_interaction(
-        self, interaction: discord.Interaction[Any], what: Call | str, share: bool
+        self,
+        interaction: discord.Interaction[Any],
+        what: Call | str,
+        share: bool,
+        actor: Actor | None = None,
     ) -> Reply | None:
-        actor = self.actor(
+        actor = actor or self.actor(
             interaction.user, interaction.channel_id, interaction.guild, interaction.permissions
         )
         if await self.forms.open_if_wanted(interaction, what, actor):
@@ -284,7 +330,7 @@ class DiscordAdapter:
             if index == 0 and rendered.file is not None:
                 kwargs["file"] = rendered.file
             if index == 0 and rendered.buttons:
-                kwargs["view"] = _view(rendered)
+                kwargs["view"] = button_view(rendered)
             if destination is not None:
                 await destination.send(**kwargs)
             else:
@@ -369,19 +415,10 @@ def _shared(rendered: Rendered, share: bool) -> Rendered:
     return rendered
 
 
-def _view(rendered: Rendered) -> discord.ui.View:
-    # Clicks are handled in on_interaction by custom_id, so they keep working after the view
-    # expires or the bot restarts; the timeout only frees discord.py's view store.
-    view = discord.ui.View(timeout=60)
-    for button in rendered.buttons:
-        view.add_item(button)
-    return view
-
-
 def _message_kwargs(rendered: Rendered, *, first: bool) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"embed": rendered.pages[0], "ephemeral": rendered.ephemeral}
     if first and rendered.file is not None:
         kwargs["file"] = rendered.file
     if first and rendered.buttons:
-        kwargs["view"] = _view(rendered)
+        kwargs["view"] = button_view(rendered)
     return kwargs

@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot.adapters.discord.render import Rendered, render
+from bot.adapters.discord.render import Rendered, button_view, render
 from bot.core.messages import Field, Platform, Reply
 from bot.core.ports import MemberKey
 
@@ -35,14 +35,14 @@ class DiscordNotifier:
             raise ValueError(f"channel {channel_id} of guild {space_id} cannot receive messages")
         await _send(channel, render(reply))
 
-    async def direct(self, key: MemberKey, reply: Reply) -> None:
-        """Send reply to a member privately."""
+    async def direct(self, key: MemberKey, reply: Reply, server: str | None = None) -> None:
+        """Send reply to a member privately (its buttons acting in server, when given)."""
         if key.platform is not Platform.DISCORD:
             raise ValueError(f"not a Discord member: {key}")
         user = self._client.get_user(int(key.user_id)) or await self._client.fetch_user(
             int(key.user_id)
         )
-        await _send(user, render(reply))
+        await _send(user, render(reply, server))
 
     async def tell_moderators(self, space_id: str, channel_id: str, reply: Reply) -> bool:
         """DM the server's owner about a channel (the one moderator every server has)."""
@@ -55,7 +55,8 @@ class DiscordNotifier:
             if guild.owner_id is None:
                 return False
             about = replace(reply, fields=(*reply.fields, Field("Channel", f"<#{channel}>")))
-            await self.direct(MemberKey(Platform.DISCORD, str(guild.owner_id)), about)
+            # Its buttons (approve a suggestion, ...) act in the server, not in the DM.
+            await self.direct(MemberKey(Platform.DISCORD, str(guild.owner_id)), about, space_id)
         except _FAILURES as error:  # closed DMs (50007), a server the bot has left
             log.warning("cannot tell the owner of guild %s: %s", guild_id, _why(error))
             return False
@@ -126,4 +127,6 @@ async def _send(target: discord.abc.Messageable, rendered: Rendered) -> None:
         }
         if index == 0 and rendered.file is not None:
             kwargs["file"] = rendered.file
+        if index == 0 and rendered.buttons:  # e.g. Approve / Reject on a suggestion
+            kwargs["view"] = button_view(rendered)
         await target.send(**kwargs)

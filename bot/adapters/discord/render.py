@@ -22,6 +22,9 @@ CUSTOM_ID_LIMIT = 100
 BUTTON_LABEL_LIMIT = 80
 BUTTONS_PER_MESSAGE = 25
 COMMAND_PREFIX = "rb:cmd:"  # custom_id of a button that runs a command for whoever clicks it
+# A button sent outside its server (a DM to the owner) names the server it acts in:
+# "rb:in:<guild id>:<command>". The click is then checked against that server's permissions.
+IN_SERVER_PREFIX = "rb:in:"
 PAGE_BUDGET = 5000  # stay well under the 6,000-character total per embed
 COLOUR = discord.Colour(0x2B7A78)
 ERROR_COLOUR = discord.Colour(0xC0392B)
@@ -46,8 +49,11 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def render(reply: Reply) -> Rendered:
-    """Turn reply into embeds (paginated when long), buttons and an attachment."""
+def render(reply: Reply, server: str | None = None) -> Rendered:
+    """Turn reply into embeds (paginated when long), buttons and an attachment.
+
+    With server, the reply goes outside it (a DM) and its command buttons act in that server.
+    """
     colour = ERROR_COLOUR if reply.error else COLOUR
     title = _cut(neutralize_mentions(reply.title), TITLE_LIMIT) if reply.title else None
     descriptions = _chunks(neutralize_mentions(reply.text), DESCRIPTION_LIMIT - 100)
@@ -72,29 +78,48 @@ def render(reply: Reply) -> Rendered:
     if len(pages) > 1:
         for number, embed in enumerate(pages, start=1):
             embed.set_footer(text=f"Page {number}/{len(pages)}")
-    return Rendered(pages, _buttons(reply), file, reply.ephemeral)
+    return Rendered(pages, _buttons(reply, server), file, reply.ephemeral)
 
 
-def _buttons(reply: Reply) -> list[discord.ui.Button[discord.ui.View]]:
+def _buttons(reply: Reply, server: str | None) -> list[discord.ui.Button[discord.ui.View]]:
     buttons: list[discord.ui.Button[discord.ui.View]] = []
+    prefix = COMMAND_PREFIX if server is None else f"{IN_SERVER_PREFIX}{server}:"
     for button in reply.buttons[:BUTTONS_PER_MESSAGE]:
         label = _cut(button.label, BUTTON_LABEL_LIMIT)
         if button.url:
             buttons.append(discord.ui.Button(label=label, url=button.url))
-        elif button.command and len(COMMAND_PREFIX + button.command) <= CUSTOM_ID_LIMIT:
+        elif button.command and len(prefix + button.command) <= CUSTOM_ID_LIMIT:
             buttons.append(
                 discord.ui.Button(
                     label=label,
-                    custom_id=COMMAND_PREFIX + button.command,
+                    custom_id=prefix + button.command,
                     style=discord.ButtonStyle.secondary,
                 )
             )
     return buttons
 
 
+def button_view(rendered: Rendered) -> discord.ui.View:
+    """Return a view holding the rendered buttons."""
+    # Clicks are handled in on_interaction by custom_id, so they keep working after the view
+    # expires or the bot restarts; the timeout only frees discord.py's view store.
+    view = discord.ui.View(timeout=60)
+    for button in rendered.buttons:
+        view.add_item(button)
+    return view
+
+
 def command_of(custom_id: str) -> str | None:
     """Return the command line a button's custom_id carries, or None for other components."""
     return custom_id[len(COMMAND_PREFIX) :] if custom_id.startswith(COMMAND_PREFIX) else None
+
+
+def server_command_of(custom_id: str) -> tuple[int, str] | None:
+    """Return (server id, command line) of a button that acts in a server, else None."""
+    if not custom_id.startswith(IN_SERVER_PREFIX):
+        return None
+    server, _, line = custom_id[len(IN_SERVER_PREFIX) :].partition(":")
+    return (int(server), line) if server.isascii() and server.isdigit() and line else None
 
 
 def neutralize_mentions(text: str) -> str:
