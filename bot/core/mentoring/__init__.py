@@ -1,0 +1,1 @@
+"""The mentoring job's pure core: weekly hours, fit scores and optimal matching."""
