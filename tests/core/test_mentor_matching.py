@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.mentoring import matching
 from bot.core.mentoring.availability import Availability, parse_availability
 from bot.core.mentoring.fit import (
     FitContext,
@@ -18,13 +21,24 @@ from bot.core.mentoring.fit import (
     related_topics,
     request_fit,
 )
-from bot.core.mentoring.matching import (
-    RoundResult,
-    match_requests,
-    pair_round,
-    quantised,
-)
+from bot.core.mentoring.matching import Assignment, RequestFit, RoundResult, quantised
+from bot.solvers import LibrarySolver
 from tests.core.small_kb import small_kb
+
+SOLVER = LibrarySolver()  # the bot's own: SciPy's assignment, networkx's blossom matching
+
+
+def match_requests(
+    requests: Sequence[LearnerRequest], mentors: Sequence[Mentor], fit: RequestFit
+) -> Assignment:
+    """Match with the bot's solver."""
+    return matching.match_requests(requests, mentors, fit, SOLVER)
+
+
+def pair_round(*args: Any, **kwargs: Any) -> RoundResult:
+    """Run a round with the bot's solver."""
+    return matching.pair_round(*args, solver=SOLVER, **kwargs)
+
 
 NOWHERE = Availability("UTC", ())
 START = datetime(2026, 6, 1, tzinfo=UTC)

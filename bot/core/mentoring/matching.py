@@ -1,7 +1,9 @@
 """Optimal matching: learners to mentors with capacities, and members into pairs for a round.
 
 Both are CPU work (a dense assignment problem, a blossom matching): callers run them off the
-event loop (asyncio.to_thread) or at start-up, never inline in a handler.
+event loop (asyncio.to_thread) or at start-up, never inline in a handler. The solving itself
+is a port (Solver): the core states the problem, a maintained library (bot.solvers: SciPy,
+networkx) solves it, so bot.core imports neither.
 """
 
 from __future__ import annotations
@@ -9,9 +11,24 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 
 from bot.core.mentoring.fit import LearnerRequest, Mentor, Pair, pair_of
+
+
+class Solver(Protocol):
+    """Solves the two optimisation problems matching is made of."""
+
+    def assign(self, costs: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
+        """Return (row, column) pairs of a least-cost assignment of a rectangular matrix."""
+        ...
+
+    def pairs(
+        self, nodes: Sequence[str], edges: Sequence[tuple[str, str, int]]
+    ) -> set[tuple[str, str]]:
+        """Return a maximum-cardinality matching of largest total weight of the graph."""
+        ...
+
 
 RequestFit = Callable[[LearnerRequest, Mentor], float | None]
 PeerFit = Callable[[str, str], float]  # two member ids -> [0, 1]
@@ -34,18 +51,15 @@ def quantised(fit: float) -> int:
 
 
 def match_requests(
-    requests: Sequence[LearnerRequest], mentors: Sequence[Mentor], fit: RequestFit
+    requests: Sequence[LearnerRequest], mentors: Sequence[Mentor], fit: RequestFit, solver: Solver
 ) -> Assignment:
     """Return the assignment with the largest total fit that respects every mentor's spare.
 
     A mentor with spare capacity c becomes c identical columns of a rectangular assignment
-    problem (SciPy's linear_sum_assignment). A pair whose fit is None costs 0, as if left
-    out, and is dropped afterwards, so it is never formed. Among equal totals, older
-    requests are matched first.
+    problem (solver.assign: SciPy's linear_sum_assignment). A pair whose fit is None costs 0,
+    as if left out, and is dropped afterwards, so it is never formed. Among equal totals,
+    older requests are matched first.
     """
-    # Imported here: SciPy takes a while to import and only this job's solver needs it.
-    from scipy.optimize import linear_sum_assignment
-
     queue = sorted(requests, key=lambda request: request.requested_at)
     columns = [mentor for mentor in mentors for _ in range(mentor.spare)]
     if not queue or not columns:
@@ -72,10 +86,9 @@ def match_requests(
                 for _ in range(mentor.spare)
             ]
         )
-    rows, cols = linear_sum_assignment(costs)
     pairs: list[tuple[LearnerRequest, str]] = []
     matched: set[int] = set()
-    for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+    for row, col in solver.assign(costs):
         if allowed[row][col]:
             pairs.append((queue[row], columns[col].member_id))
             matched.add(row)
@@ -102,6 +115,7 @@ def pair_round(
     blocked: Collection[Pair],
     seed: int,
     *,
+    solver: Solver,
     fit: PeerFit | None = None,
     odd: OddCount = "trio",
     recent_rounds: int = RECENT_ROUNDS,
@@ -109,7 +123,7 @@ def pair_round(
     """Return one outcome for every member: in a pair, in a trio, or sitting out.
 
     history holds past rounds, oldest first. The pairs form a maximum-cardinality matching of
-    largest weight (networkx's blossom algorithm) over every pair that is not blocked.
+    largest weight (solver.pairs: networkx's blossom algorithm) over every pair not blocked.
     Weights are exact integers ordered lexicographically: first avoid the most recent repeat
     (a pair met k rounds ago costs more than all pairs met longer ago together), then the
     total fit. So a small group that has met everyone pairs with the least recently met.
@@ -121,8 +135,6 @@ def pair_round(
     the same, sitting out when they are blocked with every pair. Ties are broken by an order
     shuffled from seed, so the same inputs and seed give the same round.
     """
-    import networkx as nx  # Imported here: only this job's rounds need it.
-
     rng = random.Random(seed)  # noqa: S311 - a reproducible tie-break, not a secret
     order = sorted(set(members))
     rng.shuffle(order)
@@ -132,13 +144,13 @@ def pair_round(
     if len(order) % 2:
         odd_ones.append(_next_odd_one(order, history))
         order.remove(odd_ones[0])
-    graph = nx.Graph()
-    graph.add_nodes_from(order)
-    for index, first in enumerate(order):
-        for second in order[index + 1 :]:
-            if pair_of(first, second) not in blocked_pairs:
-                graph.add_edge(first, second, weight=weigh(first, second))
-    matching = nx.max_weight_matching(graph, maxcardinality=True)
+    edges = [
+        (first, second, weigh(first, second))
+        for index, first in enumerate(order)
+        for second in order[index + 1 :]
+        if pair_of(first, second) not in blocked_pairs
+    ]
+    matching = solver.pairs(order, edges)
     position = {member: index for index, member in enumerate(order)}
     groups = [sorted(pair, key=position.__getitem__) for pair in matching]
     groups.sort(key=lambda group: position[group[0]])
