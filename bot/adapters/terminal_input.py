@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import termios
 import threading
 from types import FrameType, TracebackType
+
+RECHECK_SECONDS = 0.3  # how long a line readline took may take to come out of input()
 
 
 class CtrlC:
@@ -22,6 +25,8 @@ class CtrlC:
         self.pressed = False
         self._reading = False
         self._previous: object = None
+        self._recheck: threading.Timer | None = None
+        self._forced = False
 
     def __enter__(self) -> CtrlC:
         if threading.current_thread() is threading.main_thread():
@@ -34,21 +39,40 @@ class CtrlC:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        self._cancel_recheck()
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
 
     def read(self, prompt: str) -> str:
         """Return a line typed at prompt; KeyboardInterrupt if Ctrl-C came while typing it."""
-        self._reading = True
+        self._reading, self._forced = True, False
         try:
             return input(prompt)
         finally:
             self._reading = False
+            self._cancel_recheck()
 
     def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
-        if self._reading and not _line_accepted():
+        if self._reading and (self._forced or not _line_accepted()):
             raise KeyboardInterrupt
         self.pressed = True
+        if self._reading and self._recheck is None:
+            # The terminal looks canonical: readline took the line, and input() returns it in
+            # a moment; or readline has not switched the terminal yet, and input() would wait
+            # for a key. Ask again shortly: a read still going on then is interrupted.
+            self._recheck = threading.Timer(RECHECK_SECONDS, self._interrupt_if_reading)
+            self._recheck.daemon = True
+            self._recheck.start()
+
+    def _interrupt_if_reading(self) -> None:
+        if self._reading:
+            self._forced = True
+            os.kill(os.getpid(), signal.SIGINT)
+
+    def _cancel_recheck(self) -> None:
+        if self._recheck is not None:
+            self._recheck.cancel()
+            self._recheck = None
 
 
 def _line_accepted() -> bool:
