@@ -6,6 +6,7 @@ import contextlib
 import os
 import re
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -210,3 +211,28 @@ def test_styles_only_for_a_terminal_without_no_color(
     tty: bool, environ: dict[str, str], expected: bool
 ) -> None:
     assert wants_ansi(_Stream(tty), environ) is expected  # type: ignore[arg-type]
+
+
+def test_a_ctrl_c_that_finds_the_terminal_canonical_still_interrupts_the_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """If readline has not switched the terminal yet, the read is interrupted shortly after."""
+    import threading
+
+    from bot.adapters import terminal_input
+
+    monkeypatch.setattr(terminal_input, "_line_accepted", lambda: True)  # looks canonical
+    reader, writer = os.pipe()
+    stdin = os.fdopen(reader)
+    monkeypatch.setattr(sys, "stdin", stdin)  # input() waits: nothing comes
+    try:
+        with terminal_input.CtrlC() as ctrl_c:
+            threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+            began = time.monotonic()
+            with pytest.raises(KeyboardInterrupt):
+                ctrl_c.read("you> ")
+            assert ctrl_c.pressed
+            assert time.monotonic() - began < 0.2 + terminal_input.RECHECK_SECONDS + 1.0
+    finally:
+        stdin.close()
+        os.close(writer)
