@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -21,13 +22,10 @@ log = logging.getLogger(__name__)
 # WAL lets readers work while one writer commits; busy_timeout makes a second writer wait
 # for the lock instead of failing at once; NORMAL is durable enough under WAL.
 _SQLITE_PRAGMAS = (
-    # First: switching a new file to WAL takes a lock too, and without a busy timeout a second
-    # process starting at the same moment fails at once with "database is locked".
-    "PRAGMA busy_timeout=5000",
-    "PRAGMA journal_mode=WAL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
 )
+WAL_TRIES = 20  # switching a new file to WAL, while another process does the same
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -144,7 +142,30 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _connection_record: Any) -> None:
     """Apply the SQLite pragmas to a new connection (they are per connection)."""
     cursor = dbapi_connection.cursor()
     try:
+        # First: without a busy timeout a process starting beside another fails at once.
+        cursor.execute("PRAGMA busy_timeout=5000")
+        _use_wal(cursor)
         for pragma in _SQLITE_PRAGMAS:
             cursor.execute(pragma)
     finally:
         cursor.close()
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the file to WAL (it stays so), retrying while another process switches it.
+
+    SQLite answers a journal-mode change it cannot make at once with "database is locked"
+    without waiting for the busy timeout; it happens only on a new file, when two processes
+    start together, so a few short sleeps at connection time are all it costs.
+    """
+    cursor.execute("PRAGMA journal_mode")
+    if str(cursor.fetchone()[0]).lower() == "wal":
+        return  # the usual case: set once, kept in the file
+    for attempt in range(1, WAL_TRIES + 1):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as error:  # the driver's OperationalError, wrapped or not
+            if "locked" not in str(error) or attempt == WAL_TRIES:
+                raise
+            time.sleep(0.02 * attempt)
