@@ -225,6 +225,12 @@ def test_a_ctrl_c_that_finds_the_terminal_canonical_still_interrupts_the_read(
     reader, writer = os.pipe()
     stdin = os.fdopen(reader)
     monkeypatch.setattr(sys, "stdin", stdin)  # input() waits: nothing comes
+
+    def hung(signum: int, frame: object) -> None:
+        raise AssertionError("the read was never interrupted")
+
+    previous = signal.signal(signal.SIGALRM, hung)  # fail, not hang, should this regress
+    signal.alarm(5)
     try:
         with terminal_input.CtrlC() as ctrl_c:
             threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
@@ -234,5 +240,7 @@ def test_a_ctrl_c_that_finds_the_terminal_canonical_still_interrupts_the_read(
             assert ctrl_c.pressed
             assert time.monotonic() - began < 0.2 + terminal_input.RECHECK_SECONDS + 1.0
     finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
         stdin.close()
         os.close(writer)
