@@ -28,7 +28,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.answering import content_dir
-from bot.config import load_settings
 from bot.core.messages import Incoming, Platform, Reply
 from bot.core.prompts.alerts import ModeratorAlerts
 from bot.core.prompts.channels import PromptChannelService
@@ -36,7 +35,7 @@ from bot.core.prompts.library import PromptLibrary
 from bot.core.prompts.ports import ChannelSettings, ChannelTarget
 from bot.core.prompts.posting import PromptPoster
 from bot.core.prompts.schedule import Schedule
-from bot.platform_setup import discord_adapter
+from bot.platform_setup import discord_adapter, reach_of
 from bot.storage.content import load_knowledge
 from bot.storage.db import create_engine, create_sessionmaker
 from bot.storage.migrate import upgrade
@@ -44,6 +43,7 @@ from bot.storage.prompts.bank import load_prompts
 from bot.storage.prompts.channels import SqlPromptChannels
 from bot.storage.prompts.custom import SqlCustomPrompts
 from bot.storage.prompts.posts import SqlPromptPosts
+from tests.adapters.test_discord import settings_on
 from tests.discord_fake import FakeDiscord, make_client_overrides
 from tests.discord_fake.ratelimits import RouteLimits
 
@@ -62,12 +62,10 @@ async def main(count: int) -> None:
     limits = RouteLimits()
     async with FakeDiscord(limits=limits) as fake:
         with make_client_overrides(fake):
-            settings = load_settings(
-                database_url=f"sqlite+aiosqlite:///{folder / 'bench.db'}",
-                data_dir=folder / "data",
-                discord_token=fake.token,
-                discord_api_base=fake.rest_base,
-                discord_gateway_url=str(fake.gateway_url),
+            settings = settings_on(
+                fake,
+                folder,
+                db_name="bench",
             )
             engine = create_engine(settings.database_url.get_secret_value())
             await upgrade(engine)
@@ -94,7 +92,7 @@ async def main(count: int) -> None:
                 PromptLibrary(prompts, SqlCustomPrompts(sessions)),
                 knowledge.stages,
                 {Platform.DISCORD: adapter.prompt_publisher},
-                ModeratorAlerts(adapter_reach(adapter)),
+                ModeratorAlerts(reach_of([adapter])),
             )
             refused_before = limits.over_limit
             began = time.perf_counter()
@@ -120,13 +118,6 @@ async def main(count: int) -> None:
             await adapter.close()
             await asyncio.wait_for(serving, 10)
             await engine.dispose()
-
-
-def adapter_reach(adapter: object) -> object:
-    """Return the Reach the alerts need (the adapter alone)."""
-    from bot.platform_setup import reach_of
-
-    return reach_of([adapter])  # type: ignore[list-item]
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import pytest_asyncio
 
 from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
 from bot.app import BotContext, open_bot
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.core.catalog import COMMANDS
 from bot.core.commands import Access, Command, CommandTable
 from bot.core.dispatcher import Dispatcher
@@ -107,16 +107,25 @@ class Running:
         return response.json
 
 
+def settings_on(fake: FakeDiscord, folder: Path, db_name: str = "bot", **extra: Any) -> Settings:
+    """Return settings for a bot on fake Discord, with its SQLite file and data in folder."""
+    return load_settings(
+        database_url=f"sqlite+aiosqlite:///{folder / db_name}.db",
+        data_dir=folder / "data",
+        discord_token=fake.token,
+        discord_api_base=fake.rest_base,
+        discord_gateway_url=str(fake.gateway_url),
+        **extra,
+    )
+
+
 @pytest_asyncio.fixture(loop_scope="function")
 async def running(tmp_path: Path) -> AsyncIterator[Running]:
     async with FakeDiscord() as fake:
         with make_client_overrides(fake):
-            settings = load_settings(
-                database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-                data_dir=tmp_path / "data",
-                discord_token=fake.token,
-                discord_api_base=fake.rest_base,
-                discord_gateway_url=str(fake.gateway_url),
+            settings = settings_on(
+                fake,
+                tmp_path,
             )
             adapter = discord_adapter(settings, guild_ready_timeout=0.1)
             # A scripted publisher stands in for Discord's, so `prompt post-now` posts.

@@ -15,7 +15,7 @@ from bot.platform_setup import discord_adapter, reach_of
 from bot.serving import serve
 from bot.storage.db import create_sessionmaker
 from bot.storage.tables import CustomPromptRow
-from tests.adapters.test_discord import discord_serving
+from tests.adapters.test_discord import discord_serving, settings_on
 from tests.adapters.test_discord_forms import MESSAGE, MODAL, MODAL_SUBMIT, inputs
 from tests.discord_fake import FakeDiscord, make_client_overrides
 from tests.test_prompt_commands import DUE
@@ -64,12 +64,9 @@ async def test_a_suggestion_is_approved_from_the_owner_s_dm_and_refused_to_other
     """The Approve button reaches the owner in a DM, and still acts in the server."""
     async with FakeDiscord() as fake:
         with make_client_overrides(fake):
-            settings = load_settings(
-                database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-                data_dir=tmp_path / "data",
-                discord_token=fake.token,
-                discord_api_base=fake.rest_base,
-                discord_gateway_url=str(fake.gateway_url),
+            settings = settings_on(
+                fake,
+                tmp_path,
             )
             adapter = discord_adapter(settings, guild_ready_timeout=0.1)
             async with open_bot(settings, FixedClock(DUE), reach_of([adapter])) as bot:

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from bot.adapters.discord.client import DiscordAdapter, DiscordOptions
 from bot.adapters.discord.prompts import DiscordPromptPublisher
 from bot.app import BotContext, open_bot
-from bot.config import load_settings
 from bot.core.clock import FixedClock
 from bot.core.messages import Platform
 from bot.core.prompts.bank import Prompt
@@ -39,7 +38,7 @@ from bot.storage.db import create_sessionmaker
 from bot.storage.prompts.channels import SqlPromptChannels
 from bot.storage.prompts.posts import SqlPromptPosts
 from bot.storage.tables import LearningEventRow, PromptAnswerRow
-from tests.adapters.test_discord import about_only, adapter_on
+from tests.adapters.test_discord import about_only, adapter_on, settings_on
 from tests.adapters.thread_answers import TABLE, Answers
 from tests.discord_fake import FakeDiscord, make_client_overrides
 
@@ -222,12 +221,9 @@ async def whole_bot(tmp_path: Path, *, message_content: bool = False) -> AsyncIt
     clock = FixedClock(DUE - timedelta(minutes=1))
     async with FakeDiscord() as fake:
         with make_client_overrides(fake):
-            settings = load_settings(
-                database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-                data_dir=tmp_path / "data",
-                discord_token=fake.token,
-                discord_api_base=fake.rest_base,
-                discord_gateway_url=str(fake.gateway_url),
+            settings = settings_on(
+                fake,
+                tmp_path,
                 discord_message_content=message_content,
             )
             adapter = discord_adapter(settings, guild_ready_timeout=0.1)
