@@ -223,6 +223,18 @@ class ModeratorNotifier(Protocol):
         ...
 
 
+class PrivateMessenger(Protocol):
+    """Tells one member something privately: a DM, or held for their next message.
+
+    A DM the platform refuses (closed DMs, no shared server) is not lost: it is kept and shown
+    to the member, privately, the next time they use the bot; the flow that sent it goes on.
+    """
+
+    async def send(self, key: MemberKey, reply: Reply, *, space_id: str) -> bool:
+        """Send reply about space_id (its buttons act there); False when it was held instead."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Reach:
     """How jobs reach members outside a reply, per platform; complete before jobs are built."""
