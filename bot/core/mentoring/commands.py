@@ -26,7 +26,7 @@ def _profile_arguments(*, required: bool) -> tuple[Argument, ...]:
         Argument(
             "topics",
             "Roadmap topics you can help with, comma-separated (e.g. git,databases).",
-            Topics(),
+            Topics(autocomplete="topics"),
             required=required,
         ),
         Argument(
