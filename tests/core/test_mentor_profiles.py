@@ -217,7 +217,7 @@ async def test_a_pause_ending_today_or_earlier_is_refused(day: str) -> None:
     await kit.say(SIGNUP)
     with pytest.raises(UsageError) as refused:
         await kit.say(f"mentor pause until:{day}")
-    assert refused.value.argument == "until"
+    assert refused.value.argument == "until" and "mentor pause" in refused.value.usage
     assert kit.profiles.profiles[ADA].paused_until is None
     assert kit.handback.released == []
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.core.errors import UsageError
 from bot.core.mentoring.ports import MentorBlocks
+from bot.core.mentoring.profile_input import usage_of
 from bot.core.messages import MemberRef, Reply
 from bot.core.requests import Request
 from bot.core.sanitize import quote_user_text
@@ -48,7 +49,7 @@ class MentorBlockDesk:
 
     def _member(self, request: Request) -> MemberRef:
         member = request.get("member", MemberRef)
-        usage = request.command.usage()
+        usage = usage_of(request)
         if member is None:  # the table makes it required
             raise UsageError("Name the member, e.g. `@ada`.", usage=usage, argument="member")
         if member.platform is not request.actor.platform:

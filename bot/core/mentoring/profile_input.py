@@ -43,9 +43,15 @@ class ProfileInput:
         )  # fmt: skip
 
 
+def usage_of(request: Request) -> str:
+    """Return the usage line of the request's command, with its group's name before it."""
+    command = request.command
+    return command.usage_line or " ".join([*request.path[:-1], command.usage()])
+
+
 def read_input(request: Request, knowledge: KnowledgeBase) -> ProfileInput:
     """Return the request's profile values, each checked (hours are checked with a timezone)."""
-    usage = request.command.usage_line or request.command.usage()
+    usage = usage_of(request)
     topics = request.get("topics", frozenset)
     experience = request.text("experience")
     hours = request.text("hours")

@@ -24,7 +24,7 @@ from bot.core.mentoring.ports import (
     MentorProfile,
     MentorProfiles,
 )
-from bot.core.mentoring.profile_input import ProfileInput, check_hours, read_input
+from bot.core.mentoring.profile_input import ProfileInput, check_hours, read_input, usage_of
 from bot.core.mentoring.profile_view import pause_text, profile_fields
 from bot.core.messages import Actor, Button, Reply
 from bot.core.ports import Clock, MemberRepository, SpaceRepository
@@ -83,7 +83,7 @@ class MentorDesk:
 
     async def signup(self, request: Request) -> Reply:
         """Create the actor's profile from checked values; refuse a second signup."""
-        actor, usage = request.actor, _usage(request)
+        actor, usage = request.actor, usage_of(request)
         given = read_input(request, self._knowledge)
         key = mentor_key(actor)
         if await self._profiles.get(key) is not None:
@@ -116,7 +116,7 @@ class MentorDesk:
 
     async def edit(self, request: Request) -> Reply:
         """Change what the request gives; keep the rest, the pause and the counters."""
-        usage = _usage(request)
+        usage = usage_of(request)
         given = read_input(request, self._knowledge)
         old = await self._profile(request.actor)
         if given.empty:
@@ -163,7 +163,7 @@ class MentorDesk:
             raise UsageError(
                 f"Give a date after today ({today.isoformat()} for you), or none to pause "
                 "until `mentor resume`.",
-                usage=_usage(request),
+                usage=usage_of(request),
                 argument="until",
             )
         through = FOREVER if back is None else back - timedelta(days=1)
@@ -235,10 +235,6 @@ class MentorDesk:
     def _today(self, profile: MentorProfile) -> date:
         """Return the mentor's local date: pauses end at their midnight."""
         return self._clock.now().astimezone(ZoneInfo(profile.timezone)).date()
-
-
-def _usage(request: Request) -> str:
-    return request.command.usage_line or request.command.usage()
 
 
 def _requests(count: int) -> str:
