@@ -25,6 +25,7 @@ from bot.core.router import Router
 from bot.core.topics import TopicResolver
 from bot.jobs.general import general_job
 from bot.jobs.kit import Job, Shared, TimerSpec, all_handlers
+from bot.jobs.mentor_profiles import NoRequestsYet, mentor_profiles_job
 from bot.jobs.prompts import prompts_job
 from bot.jobs.roadmap import roadmap_job
 from bot.jobs.study import study_job
@@ -130,6 +131,8 @@ async def open_bot(
                 {} if prompt_publishers is None else prompt_publishers,
                 on_answer=study.prompt_answered,
             ).job,
+            # TEMPORARY: NoRequestsYet hands nothing back until the requests side is wired.
+            mentor_profiles_job(shared, NoRequestsYet()),
         )
         sections = [section for job in jobs for section in job.settings]
         jobs += (general_job(shared, COMMANDS, sections),)

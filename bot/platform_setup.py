@@ -48,15 +48,34 @@ def discord_adapter(
     return DiscordAdapter(options, COMMANDS)
 
 
+SUGGESTION_LIMIT = 100  # characters of an autocomplete choice's name and value on Discord
+
+
 def completers(topics: TopicResolver) -> dict[str, Completer]:
     """Return the autocomplete sources platforms offer for command arguments."""
     return {
         "topic": lambda text: [(t.name, t.id) for t in topics.complete(text)],
+        "topics": lambda text: complete_topic_list(topics, text),
         "timezone": lambda text: [(name, name) for name in matching_timezones(text)],
         "command": lambda text: [
             (name, name) for name in command_names() if name.startswith(text.casefold().strip())
         ],
     }
+
+
+def complete_topic_list(topics: TopicResolver, text: str) -> list[tuple[str, str]]:
+    """Return lists of topics that keep what is typed and complete its last item."""
+    done, _, last = text.rpartition(",")
+    kept = [part.strip() for part in done.split(",") if part.strip()]
+    head = ", ".join(kept)
+    found = []
+    for topic in topics.complete(last):
+        if topic.id in kept:
+            continue
+        value = f"{head}, {topic.id}" if head else topic.id
+        if len(value) <= SUGGESTION_LIMIT:  # Discord's; a cut list would name another topic
+            found.append((f"{head}, {topic.name}" if head else topic.name, value))
+    return found
 
 
 def command_names() -> list[str]:

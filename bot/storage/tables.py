@@ -502,3 +502,59 @@ class PromptRetirementRow(Base):
     space_id: Mapped[str] = mapped_column(String(64))
     prompt_id: Mapped[str] = mapped_column(String(64))
     retired_at: Mapped[datetime]
+
+
+# Mentoring: mentors' profiles (one per person and community), the topics each offers, and
+# the blocks members set (see docs/architecture.md, "Mentoring").
+
+
+class MentorProfileRow(Base):
+    """A mentor's profile in one community; `mentor leave` deletes the row and its topics."""
+
+    __tablename__ = "mentor_profiles"
+    __table_args__ = (
+        UniqueConstraint("platform", "space_id", "user_id"),
+        CheckConstraint("capacity >= 1", name="capacity"),
+        CheckConstraint("level >= 0", name="level"),
+        CheckConstraint("expired_in_row >= 0", name="expired_in_row"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    space_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[int] = mapped_column(SmallInteger)
+    timezone: Mapped[str] = mapped_column(String(64))
+    hours: Mapped[str] = mapped_column(String(200))  # as written; parsed when matching
+    capacity: Mapped[int] = mapped_column(SmallInteger)
+    intro: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    paused_until: Mapped[date | None] = mapped_column(Date)  # through this local date
+    paused_reason: Mapped[str | None] = mapped_column(String(200))
+    expired_in_row: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    joined_at: Mapped[datetime]
+
+
+class MentorTopicRow(Base):
+    """A topic a mentor offers: "the mentors of topic X" is one indexed look-up."""
+
+    __tablename__ = "mentor_topics"
+    __table_args__ = (Index("ix_mentor_topics_topic_id", "topic_id"),)
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class MentorBlockRow(Base):
+    """A member's block of another on one platform: never shown, honoured by every match."""
+
+    __tablename__ = "mentor_blocks"
+    # pairs_among reads every block of the members by blocker: the unique key's index.
+    __table_args__ = (UniqueConstraint("platform", "blocker_id", "blocked_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    blocker_id: Mapped[str] = mapped_column(String(64))
+    blocked_id: Mapped[str] = mapped_column(String(64))

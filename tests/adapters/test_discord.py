@@ -31,6 +31,8 @@ from tests.storage.prompt_kit import ScriptedPublisher
 
 SUGGESTION = {"title": "Undo a commit", "body": "Wrong branch.", "difficulty": "medium",
               "topics": "git"}  # fmt: skip
+MENTOR = {"topics": "git, databases", "experience": "web", "hours": "Mon-Thu 18:00-20:00",
+          "timezone": "Europe/Berlin"}  # fmt: skip
 # A valid invocation of every command of the table: (options, must it be private?)
 INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
     "ask": ({"question": "what is docker?"}, False),
@@ -72,17 +74,30 @@ INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
     "prompt suggestions": ({}, True),
     "prompt approve": ({"id": "custom-1"}, True),
     "prompt reject": ({"id": "custom-1", "reason": "we have one like it"}, True),
+    "mentor signup": (MENTOR, True),
+    "mentor edit": ({"capacity": 3, "hours": "Sat 10:00-12:00"}, True),
+    "mentor profile": ({}, True),
+    "mentor pause": ({"until": "2099-01-07"}, True),
+    "mentor resume": ({}, True),
+    "mentor leave": ({"confirm": "confirm"}, True),
+    "mentor block": ({"member": "@moderator"}, True),
+    "mentor unblock": ({"member": "@moderator"}, True),
 }
 # What `prompt approve`, `reject` and `restore` need first: a suggestion, a retired prompt.
 BEFORE: dict[str, tuple[str, dict[str, Any]]] = {
     "prompt approve": ("prompt suggest", SUGGESTION),
     "prompt reject": ("prompt suggest", SUGGESTION),
     "prompt restore": ("prompt retire", {"id": "sql-top-customers"}),
+    "mentor resume": ("mentor pause", {}),
 }
 
 
 def prompt_setup(key: str) -> list[tuple[str, dict[str, Any]]]:
-    """Return what a prompt path needs first: the channel set up, and today's prompt posted."""
+    """Return what a path needs first: a prompt's channel and post, a mentor's signup."""
+    if key.startswith("mentor ") and key not in ("mentor signup", "mentor block"):
+        signup = ("mentor signup", MENTOR)
+        first = {"mentor unblock": ("mentor block", {"member": "@moderator"})}.get(key, signup)
+        return [first, BEFORE[key]] if key in BEFORE else [first]
     if not key.startswith(("prompt", "config prompts")) or key == "config prompts set":
         return []
     steps: list[tuple[str, dict[str, Any]]] = [("config prompts set", {"time": "09:00"})]
@@ -161,8 +176,16 @@ def test_every_table_command_has_a_discord_command() -> None:
 async def test_every_command_answers_through_an_interaction(running: Running, name: str) -> None:
     options, private = INVOCATIONS[name]
     as_moderator = {"user": running.fake.moderator_user, "permissions": 1 << 5}
+    # A mentor's steps are the member's own (the profile is theirs); prompts' a moderator's.
+    setup_as = {} if name.startswith("mentor") else as_moderator
+
+    def typed(given: dict[str, Any]) -> dict[str, Any]:
+        return {k: running.fake.moderator_user if v == "@moderator" else v
+                for k, v in given.items()}  # fmt: skip
+
+    options = typed(options)
     for step, step_options in prompt_setup(name):
-        done = await running.command(**slash(step), options=step_options, **as_moderator)
+        done = await running.command(**slash(step), options=typed(step_options), **setup_as)
         assert done["data"]["embeds"][0].get("color") != 0xC0392B, (step, done)
     moderator = COMMANDS.path(name).access is Access.MODERATOR  # type: ignore[union-attr]
     extra = as_moderator if moderator else {}

@@ -227,6 +227,46 @@ SAMPLES: dict[str, Sample] = {
     "prompt restore": Sample(
         "prompt restore custom-2", "prompt restore custom-2", {"id": "custom-2"}
     ),
+    "mentor signup": Sample(
+        "mentor signup topics:git,sql experience:backend hours:Mon-Thu 18:00-20:00, "
+        "Sat 10:00-12:00 capacity:3 intro:Backend dev. timezone:Europe/Berlin",
+        "mentor signup intro:Backend dev. capacity:3 topics:Git,sql timezone:Europe/Berlin "
+        "experience:backend hours:Mon-Thu 18:00-20:00, Sat 10:00-12:00",
+        {
+            "topics": "git, sql",
+            "experience": "backend",
+            "hours": "Mon-Thu 18:00-20:00, Sat 10:00-12:00",
+            "capacity": 3,
+            "intro": "Backend dev.",
+            "timezone": "Europe/Berlin",
+        },
+    ),
+    "mentor edit": Sample(
+        "mentor edit capacity:4 hours:Sat 10:00-12:00 topics:http experience:2 "
+        "intro:Ask me about HTTP: status codes too. timezone:Asia/Tokyo",
+        "mentor edit topics:http experience:2 hours:Sat 10:00-12:00 capacity:4 "
+        "intro:Ask me about HTTP: status codes too. timezone:Asia/Tokyo",
+        {
+            "topics": "http",
+            "experience": "2",
+            "hours": "Sat 10:00-12:00",
+            "capacity": 4,
+            "intro": "Ask me about HTTP: status codes too.",
+            "timezone": "Asia/Tokyo",
+        },
+    ),
+    "mentor profile": Sample("mentor profile", "mentor profile", {}),
+    "mentor pause": Sample(
+        "mentor pause until:2026-01-07", "mentor pause 2026-01-07", {"until": "2026-01-07"}
+    ),
+    "mentor resume": Sample("mentor resume", "mentor resume", {}),
+    "mentor leave": Sample("mentor leave confirm", "mentor leave Confirm", {"confirm": "confirm"}),
+    "mentor block": Sample(
+        "mentor block @alice", "mentor block <@U_MEMBER>", {"member": "@member"}
+    ),
+    "mentor unblock": Sample(
+        "mentor unblock @alice", "mentor unblock member:<@U_MEMBER>", {"member": "@member"}
+    ),
     "nest inner leaf": Sample(
         "nest inner note:two words count:3",
         "nest inner leaf 3 two words",
@@ -301,6 +341,28 @@ EXPECTED: dict[str, dict[str, object]] = {
     "prompt reject": {"id": "custom-3", "reason": "we have one like it"},
     "prompt retire": {"id": "sql-top-customers"},
     "prompt restore": {"id": "custom-2"},
+    "mentor signup": {
+        "topics": frozenset({"git", "sql"}),
+        "experience": "backend",
+        "hours": "Mon-Thu 18:00-20:00, Sat 10:00-12:00",
+        "capacity": 3,
+        "intro": "Backend dev.",
+        "timezone": ZoneInfo("Europe/Berlin"),
+    },
+    "mentor edit": {
+        "topics": frozenset({"http"}),
+        "experience": "2",
+        "hours": "Sat 10:00-12:00",
+        "capacity": 4,
+        "intro": "Ask me about HTTP: status codes too.",
+        "timezone": ZoneInfo("Asia/Tokyo"),
+    },
+    "mentor profile": {},
+    "mentor pause": {"until": date(2026, 1, 7)},
+    "mentor resume": {},
+    "mentor leave": {"confirm": "confirm"},
+    "mentor block": {},
+    "mentor unblock": {},
     "nest inner leaf": {"count": 3, "note": "two words"},
     "nest inner locked": {},
     "kinds": {

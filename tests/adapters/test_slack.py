@@ -33,6 +33,10 @@ from tests.fakes import FakeEventLog, FakeSpaceRepository
 from tests.slack_fake import FakeSlack, SlackRequests
 
 SUGGESTION = "prompt suggest title:Undo a commit body:Wrong branch. difficulty:medium topics:git"
+MENTOR = (
+    "mentor signup topics:git,databases experience:web hours:Mon-Thu 18:00-20:00 "
+    "timezone:Europe/Berlin"
+)
 # A valid `/roadmap` line for every command of the table, and whether its answer is private.
 INVOCATIONS: dict[str, tuple[str, bool]] = {
     "ask": ("ask what is docker?", False),
@@ -74,14 +78,26 @@ INVOCATIONS: dict[str, tuple[str, bool]] = {
     "prompt suggestions": ("prompt suggestions", True),
     "prompt approve": ("prompt approve custom-1", True),
     "prompt reject": ("prompt reject custom-1 we have one like it", True),
+    "mentor signup": (MENTOR, True),
+    "mentor edit": ("mentor edit capacity:3 hours:Sat 10:00-12:00", True),
+    "mentor profile": ("mentor profile", True),
+    "mentor pause": ("mentor pause until:2099-01-07", True),
+    "mentor resume": ("mentor resume", True),
+    "mentor leave": ("mentor leave confirm", True),
+    "mentor block": ("mentor block <@U_ADMIN>", True),
+    "mentor unblock": ("mentor unblock <@U_ADMIN>", True),
 }
 # What `prompt approve`, `reject` and `restore` need first: a suggestion, a retired prompt.
 BEFORE = {"prompt approve": SUGGESTION, "prompt reject": SUGGESTION,
-          "prompt restore": "prompt retire sql-top-customers"}  # fmt: skip
+          "prompt restore": "prompt retire sql-top-customers",
+          "mentor resume": "mentor pause"}  # fmt: skip
 
 
 def prompt_setup(key: str) -> list[str]:
-    """Return what a prompt path needs first: the channel set up, and today's prompt posted."""
+    """Return what a path needs first: a prompt's channel and post, a mentor's signup."""
+    if key.startswith("mentor ") and key not in ("mentor signup", "mentor block"):
+        first = "mentor block <@U_ADMIN>" if key == "mentor unblock" else MENTOR
+        return [first, BEFORE[key]] if key in BEFORE else [first]
     if not key.startswith(("prompt", "config prompts")) or key == "config prompts set":
         return []
     steps = ["config prompts time:09:00"]
@@ -189,8 +205,10 @@ def test_every_table_command_has_a_slack_route() -> None:
 async def test_every_command_answers_through_the_slash_command(running: Running, name: str) -> None:
     line, private = INVOCATIONS[name]
     steps = prompt_setup(name)
+    # A mentor's steps are the member's own (the profile is theirs); prompts' a moderator's.
+    setup_user = "U_MEMBER" if name.startswith("mentor") else "U_ADMIN"
     for count, step in enumerate(steps, start=1):
-        done = await running.command(step, user_id="U_ADMIN", count=count)
+        done = await running.command(step, user_id=setup_user, count=count)
         assert done["response_type"] == "ephemeral" and "Only moderators" not in done["text"]
     moderator = COMMANDS.path(name).access is Access.MODERATOR  # type: ignore[union-attr]
     user = "U_ADMIN" if moderator else "U_MEMBER"

@@ -130,7 +130,10 @@ class Choices(Kind):
 class Topics(Kind):
     """Topics of the knowledge base, comma-separated, by id, name or alias; `any` is none."""
 
-    name = "topics"  # no autocomplete: a platform's suggestion would replace the whole list
+    # None by default: a plain topic suggestion would replace the whole list. "topics" asks
+    # for the completer that keeps what is typed and completes its last item.
+    autocomplete: str | None = None
+    name = "topics"
 
     def convert(self, word: str, context: ConvertContext) -> object:
         """Return the topic ids (the resolver raises, with suggestions, for an unknown one)."""

@@ -1,1 +1,1 @@
-"""The mentoring job's pure core: weekly hours, fit scores and optimal matching."""
+"""The mentoring job: mentor profiles and blocks, weekly hours, fit scores, optimal matching."""
