@@ -19,7 +19,7 @@ from bot.core.catalog import COMMANDS
 from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Platform
-from bot.core.ports import Clock, Reach
+from bot.core.ports import Clock, PrivateMessenger, Reach
 from bot.core.private import NOTICE_RETENTION, DirectMessenger
 from bot.core.prompts.ports import PromptPublisher, PromptThreads
 from bot.core.router import Router
@@ -61,6 +61,7 @@ class BotContext:
     timers: Mapping[str, TimerSpec]  # by name; run_platforms starts them
     timer: Timer
     prompt_threads: PromptThreads  # adapters ask it whether a thread reply is an answer
+    private: PrivateMessenger  # the jobs' DMs (Shared.private): held when a platform refuses
 
     def start_timers(self, only: Collection[str] | None = None) -> None:
         """Start the jobs' timers, or only those named (chat starts the daily prompts' alone)."""
@@ -121,9 +122,10 @@ async def open_bot(
         spaces = SqlSpaceRepository(sessions, clock)
         held = SqlHeldNotices(sessions, clock, NOTICE_RETENTION)
         reach = reach or Reach()
+        private = DirectMessenger(reach, held)
         shared = Shared(
             settings, sessions, clock, knowledge, topics, answerer,
-            SqlMemberRepository(sessions, clock), spaces, reach, DirectMessenger(reach, held),
+            SqlMemberRepository(sessions, clock), spaces, reach, private,
         )  # fmt: skip
         study = study_job(shared)
         jobs: tuple[Job, ...] = (
@@ -160,7 +162,7 @@ async def open_bot(
         try:
             yield BotContext(
                 settings, engine, clock, dispatcher, topics, {s.name: s for s in specs}, timer,
-                SqlPromptThreads(sessions),
+                SqlPromptThreads(sessions), private,
             )  # fmt: skip
         finally:
             await dispatcher.close()  # intake stops; messages being handled finish
