@@ -12,7 +12,7 @@ from bot.core.ports import HeldNotices, MemberKey, Reach
 log = logging.getLogger(__name__)
 
 NOTICE_RETENTION = timedelta(days=14)  # a held notice older than this is never shown
-NOTICES_PER_MESSAGE = 5  # shown beside one answer; the rest wait for the next message
+NOTICES_PER_MESSAGE = 3  # beside one answer (Slack takes 5 responses per command, the answer one)
 
 
 class DirectMessenger:
