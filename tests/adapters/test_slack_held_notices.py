@@ -83,3 +83,15 @@ async def test_a_mention_shows_the_notice_as_an_ephemeral_message(running: Runni
     public = running.slack.calls_to("chat.postMessage")
     assert public and all("docker-volumes" not in str(c.args) for c in public)
     assert notices_shown(running) == 1
+
+
+async def test_a_button_click_shows_the_notice_privately(running: Running) -> None:
+    assert running.bot is not None
+    running.slack.fail_next("conversations.open", error="user_disabled", status=200)
+    assert await running.bot.private.send(MEMBER, OFFER, space_id="T0001") is False
+
+    status, _ = await running.sender.block_action("rb:cmd:0", value="streak")
+    assert status == 200
+    notice = (await running.slack.wait_for_response("default", count=2)).json
+    assert notice["response_type"] == "ephemeral" and "docker-volumes" in str(notice["blocks"])
+    assert notices_shown(running) == 1
