@@ -189,7 +189,7 @@ class _Nobody:
     async def post(self, *args: object) -> None:
         raise AssertionError("no posts")
 
-    async def direct(self, *args: object) -> None:
+    async def direct(self, *args: object, **kwargs: object) -> None:
         raise AssertionError("nobody is due")
 
 

@@ -19,7 +19,8 @@ from bot.core.catalog import COMMANDS
 from bot.core.clock import SystemClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Platform
-from bot.core.ports import Clock, Reach
+from bot.core.ports import Clock, PrivateMessenger, Reach
+from bot.core.private import NOTICE_RETENTION, DirectMessenger
 from bot.core.prompts.ports import PromptPublisher, PromptThreads
 from bot.core.router import Router
 from bot.core.topics import TopicResolver
@@ -36,6 +37,7 @@ from bot.serving import serve_until_stopped
 from bot.storage import migrate
 from bot.storage.db import create_engine, create_sessionmaker, ping
 from bot.storage.event_log import SqlEventLog
+from bot.storage.notices import SqlHeldNotices
 from bot.storage.prompts.threads import SqlPromptThreads
 from bot.storage.repositories import SqlMemberRepository
 from bot.storage.spaces import SqlSpaceRepository
@@ -60,6 +62,7 @@ class BotContext:
     timers: Mapping[str, TimerSpec]  # by name; run_platforms starts them
     timer: Timer
     prompt_threads: PromptThreads  # adapters ask it whether a thread reply is an answer
+    private: PrivateMessenger  # the jobs' DMs (Shared.private): held when a platform refuses
 
     def start_timers(self, only: Collection[str] | None = None) -> None:
         """Start the jobs' timers, or only those named (chat starts the daily prompts' alone)."""
@@ -118,9 +121,12 @@ async def open_bot(
         sessions = create_sessionmaker(engine)
         events = SqlEventLog(sessions, clock)
         spaces = SqlSpaceRepository(sessions, clock)
+        held = SqlHeldNotices(sessions, clock, NOTICE_RETENTION)
+        reach = reach or Reach()
+        private = DirectMessenger(reach, held)
         shared = Shared(
             settings, sessions, clock, knowledge, topics, answerer,
-            SqlMemberRepository(sessions, clock), spaces, reach or Reach(),
+            SqlMemberRepository(sessions, clock), spaces, reach, private,
         )  # fmt: skip
         study = study_job(shared)
         jobs: tuple[Job, ...] = (
@@ -141,19 +147,25 @@ async def open_bot(
         async def prune_events() -> int:
             return await events.forget_before(clock.now() - retention)
 
+        async def prune_notices() -> int:
+            return await held.forget_before(clock.now() - NOTICE_RETENTION)
+
         for job in jobs:
             for step in job.start:
                 await step()
         chat = next(job.chat for job in jobs if job.chat is not None)
         router = Router(COMMANDS, all_handlers(jobs), chat, topic=topics.resolve)
-        specs = [TimerSpec("prune-processed-events", PRUNE_EVENTS_MINUTES, prune_events)]
+        specs = [
+            TimerSpec("prune-processed-events", PRUNE_EVENTS_MINUTES, prune_events),
+            TimerSpec("prune-held-notices", PRUNE_EVENTS_MINUTES, prune_notices),
+        ]
         specs += [spec for job in jobs for spec in job.timers]
         timer = Timer()
-        dispatcher = Dispatcher(router, events, spaces)
+        dispatcher = Dispatcher(router, events, spaces, held)
         try:
             yield BotContext(
                 settings, engine, clock, dispatcher, topics, {s.name: s for s in specs}, timer,
-                SqlPromptThreads(sessions),
+                SqlPromptThreads(sessions), private,
             )  # fmt: skip
         finally:
             await dispatcher.close()  # intake stops; messages being handled finish

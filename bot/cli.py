@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.app import BotContext
     from bot.config import Settings
     from bot.core.messages import Platform
+    from bot.core.ports import Reach
     from bot.core.prompts.ports import PromptPublisher
 
 log = logging.getLogger(__name__)
@@ -248,7 +249,11 @@ async def _chat_json(settings: Settings, options: argparse.Namespace) -> int:
     from bot.app import open_bot
 
     user = options.user or _login_name()
-    async with open_bot(settings, prompt_publishers=_console_prompts(json_lines=True)) as bot:
+    async with open_bot(
+        settings,
+        reach=_console_reach(json_lines=True),
+        prompt_publishers=_console_prompts(json_lines=True),
+    ) as bot:
         console = ConsoleAdapter(
             bot.dispatcher.handle, console_actor(user, moderator=options.moderator)
         )
@@ -262,6 +267,15 @@ def _console_prompts(*, json_lines: bool = False) -> dict[Platform, PromptPublis
     from bot.core.messages import Platform
 
     return {Platform.CONSOLE: ConsolePromptPublisher(sys.stdout, json_lines=json_lines)}
+
+
+def _console_reach(*, json_lines: bool = False) -> Reach:
+    """Return the console's Reach: a DM to a console member is printed, marked private."""
+    from bot.adapters.console_notifier import ConsoleNotifier
+    from bot.core.messages import Platform
+    from bot.core.ports import Reach
+
+    return Reach(notifiers={Platform.CONSOLE: ConsoleNotifier(sys.stdout, json_lines=json_lines)})
 
 
 CHAT_TIMERS = ("daily-prompts",)
@@ -288,7 +302,9 @@ def _chat_prompt(settings: Settings, options: argparse.Namespace) -> int:
         opened = AsyncExitStack()
         try:
             bot = loop.run(
-                opened.enter_async_context(open_bot(settings, prompt_publishers=_console_prompts()))
+                opened.enter_async_context(
+                    open_bot(settings, reach=_console_reach(), prompt_publishers=_console_prompts())
+                )
             )
             console = ConsoleAdapter(
                 bot.dispatcher.handle, console_actor(user, moderator=moderator), COMMANDS.complete

@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.core.catalog import COMMANDS
 from bot.core.converters import ConvertContext
 from bot.core.knowledge import KnowledgeBase
-from bot.core.messages import NO_REFERENCES, Actor, Platform, References
+from bot.core.messages import NO_REFERENCES, Actor, Notice, Platform, References, Reply
 from bot.core.ports import Member, MemberKey, SearchHit, Space
 from bot.core.requests import Request, parse_text
 from bot.core.roadmap.ports import Feedback
@@ -56,6 +56,25 @@ class FakeEventLog:
             return False
         self.seen[(platform, event_id)] = None
         return True
+
+    async def forget_before(self, cutoff: datetime) -> int:
+        return 0
+
+
+class FakeHeldNotices:
+    """Held notices in a list, oldest first (the SQL one is tested on real databases)."""
+
+    def __init__(self) -> None:
+        self.held: list[tuple[MemberKey, Notice]] = []
+
+    async def hold(self, key: MemberKey, reply: Reply, *, space_id: str) -> None:
+        self.held.append((key, Notice(reply, space_id)))
+
+    async def take(self, key: MemberKey, limit: int) -> tuple[Notice, ...]:
+        mine = [index for index, (owner, _) in enumerate(self.held) if owner == key][:limit]
+        taken = tuple(self.held[index][1] for index in mine)
+        self.held = [item for index, item in enumerate(self.held) if index not in mine]
+        return taken
 
     async def forget_before(self, cutoff: datetime) -> int:
         return 0

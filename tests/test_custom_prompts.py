@@ -54,7 +54,7 @@ class Told:
     async def post(self, space_id: str, channel_id: str, reply: Reply) -> None:
         raise AssertionError("nothing is posted in a channel here")
 
-    async def direct(self, key: MemberKey, reply: Reply) -> None:
+    async def direct(self, key: MemberKey, reply: Reply, *, space_id: str | None = None) -> None:
         self.dms.append((key.user_id, reply))
 
 

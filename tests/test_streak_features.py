@@ -43,7 +43,7 @@ class Sent:
     async def post(self, space_id: str, channel_id: str, reply: Reply) -> None:
         raise AssertionError("streak features never post to channels")
 
-    async def direct(self, key: MemberKey, reply: Reply) -> None:
+    async def direct(self, key: MemberKey, reply: Reply, *, space_id: str | None = None) -> None:
         self.direct_messages.append((key, reply))
 
     async def grant_role(self, space_id: str, user_id: str, role_id: str, reason: str) -> bool:

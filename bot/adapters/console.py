@@ -96,6 +96,11 @@ def reply_to_dict(reply: Reply | None) -> dict[str, object] | None:
         else {"filename": image.filename, "alt_text": image.alt_text, "bytes": len(image.data)},
         "ephemeral": reply.ephemeral,
         "error": reply.error,
+        # Held private messages shown beside this answer, each with the space it is about.
+        "notices": [
+            {"space": notice.space_id, "reply": reply_to_dict(notice.reply)}
+            for notice in reply.notices
+        ],
     }
 
 
@@ -130,6 +135,8 @@ def render_text(reply: Reply, *, ansi: bool = False) -> str:
         lines.append(f"  [{button.label}] {target}")
     if reply.image is not None:
         lines.append(f"  (image {reply.image.filename}: {reply.image.alt_text})")
+    for notice in reply.notices:  # messages held while DMs could not reach you
+        lines.append("\n(private, held for you)\n" + render_text(notice.reply, ansi=ansi))
     return "\n".join(line for line in lines if line)
 
 
@@ -143,7 +150,9 @@ class ConsoleAdapter:
 
     async def ask(self, text: str) -> Reply | None:
         """Send one line to the core and return its reply."""
-        return await self._handle(Incoming(self._actor, text, references=CONSOLE_REFERENCES))
+        # The terminal is the member's own: held notices are shown beside the answer.
+        incoming = Incoming(self._actor, text, references=CONSOLE_REFERENCES, shows_notices=True)
+        return await self._handle(incoming)
 
     async def run_json(self, stdin: BinaryIO, stdout: TextIO) -> int:
         """Answer each input line with exactly one JSON line; return how many were answered."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 
 from bot.core.errors import BotError, UsageError
 from bot.core.forms import with_reopen_button
 from bot.core.inflight import InFlight
 from bot.core.messages import Incoming, Reply
-from bot.core.ports import EventLog, SpaceRepository
+from bot.core.ports import EventLog, HeldNotices, MemberKey, SpaceRepository
+from bot.core.private import NOTICES_PER_MESSAGE
 from bot.core.router import Router
 
 log = logging.getLogger(__name__)
@@ -27,10 +29,17 @@ def error_reply(error: BotError) -> Reply:
 class Dispatcher:
     """Handle one incoming message and always return a reply a user may see."""
 
-    def __init__(self, router: Router, events: EventLog, spaces: SpaceRepository) -> None:
+    def __init__(
+        self,
+        router: Router,
+        events: EventLog,
+        spaces: SpaceRepository,
+        notices: HeldNotices | None = None,
+    ) -> None:
         self._router = router
         self._events = events
         self._spaces = spaces
+        self._notices = notices  # held private messages, shown beside the member's answer
         self._in_flight = InFlight()
 
     async def close(self, timeout: float = 10.0) -> None:
@@ -49,7 +58,23 @@ class Dispatcher:
                 text="I'm restarting; please send that again in a minute.", error="closing"
             )
         async with self._in_flight.track():
-            return await self._handle(incoming)
+            reply = await self._handle(incoming)
+            if reply is None:  # a redelivery: its notices (if any) went with the first one
+                return None
+            return await self._with_notices(incoming, reply)
+
+    async def _with_notices(self, incoming: Incoming, reply: Reply) -> Reply:
+        """Add the member's held notices to reply, when the adapter can show them privately."""
+        if self._notices is None or not incoming.shows_notices:
+            return reply
+        key = MemberKey(incoming.actor.platform, incoming.actor.user_id)
+        try:
+            # take() removes them in the database: two messages at once never both get one.
+            notices = await self._notices.take(key, NOTICES_PER_MESSAGE)
+        except Exception:  # the answer matters more; the notices wait for the next message
+            log.exception("cannot read the held notices of %s", key)
+            return reply
+        return replace(reply, notices=notices) if notices else reply
 
     async def _handle(self, incoming: Incoming) -> Reply | None:
         actor = incoming.actor

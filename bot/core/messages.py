@@ -116,7 +116,8 @@ class Incoming:
 
     `text` is a line for the router to parse, unless `call` carries the command ready-split;
     `references` resolves the mentions in text in the platform's own syntax; `thread_id` is
-    the platform's thread the message was written in (a reply in a daily prompt's thread).
+    the platform's thread the message was written in (a reply in a daily prompt's thread);
+    `shows_notices` says the adapter renders `Reply.notices` privately for this message.
     """
 
     actor: Actor
@@ -125,6 +126,9 @@ class Incoming:
     references: References = NO_REFERENCES
     call: Call | None = None
     thread_id: str | None = None
+    # The adapter can show this actor notices privately beside the answer (an ephemeral
+    # message, a DM conversation, the terminal); a mention in a public channel cannot.
+    shows_notices: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,3 +170,17 @@ class Reply:
     ephemeral: bool = False
     error: str | None = None  # set on failures: the BotError code, or "internal"
     argument: str | None = None  # a usage error's argument key: the form field to mark
+    # Private messages held for the asker (their DMs were refused), shown once beside this
+    # answer, each privately, as messages of their own.
+    notices: tuple[Notice, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A private message held for a member: what it says and the space it is about.
+
+    Its buttons act in that space, wherever the member reads it.
+    """
+
+    reply: Reply
+    space_id: str

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from bot.core.messages import Actor, Platform, Reply
+from bot.core.messages import Actor, Notice, Platform, Reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,8 +210,11 @@ class Notifier(Protocol):
         """Post a reply to a channel."""
         ...
 
-    async def direct(self, key: MemberKey, reply: Reply) -> None:
-        """Send a reply to a member privately."""
+    async def direct(self, key: MemberKey, reply: Reply, *, space_id: str | None = None) -> None:
+        """Send a reply to a member privately; with space_id its buttons act in that space.
+
+        Raises whatever the platform refuses with (closed DMs, an unknown member).
+        """
         ...
 
 
@@ -220,6 +223,25 @@ class ModeratorNotifier(Protocol):
 
     async def tell_moderators(self, space_id: str, channel_id: str, reply: Reply) -> bool:
         """Send reply, about channel_id, to who moderates the space; False if nobody was told."""
+        ...
+
+
+class HeldNotices(Protocol):
+    """Private messages a platform refused to deliver, kept for the member's next message."""
+
+    async def hold(self, key: MemberKey, reply: Reply, *, space_id: str) -> None:
+        """Keep reply (about space_id) for the member, stamped with the time it was held."""
+        ...
+
+    async def take(self, key: MemberKey, limit: int) -> tuple[Notice, ...]:
+        """Remove and return the member's notices, oldest first, at most limit of them.
+
+        Atomic: of two callers at once, each notice goes to one; expired ones are not returned.
+        """
+        ...
+
+    async def forget_before(self, cutoff: datetime) -> int:
+        """Drop notices held before cutoff; return how many were dropped."""
         ...
 
 

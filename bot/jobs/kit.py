@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.core.knowledge import KnowledgeBase
-from bot.core.ports import Clock, MemberRepository, Reach, SpaceRepository
+from bot.core.ports import Clock, MemberRepository, PrivateMessenger, Reach, SpaceRepository
 from bot.core.roadmap.qa import QuestionAnswerer
 from bot.core.router import ChatHandler, Handler
 from bot.core.sections import SettingsSection
@@ -31,6 +31,7 @@ class Shared:
     members: MemberRepository
     spaces: SpaceRepository
     reach: Reach  # notifiers and role granters of the platforms this process runs
+    private: PrivateMessenger  # a DM to one member, held for their next message if refused
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     MetaData,
     SmallInteger,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
     false,
@@ -146,6 +147,25 @@ class ProcessedEventRow(Base):
     platform: Mapped[str] = mapped_column(String(16))
     event_id: Mapped[str] = mapped_column(String(128))
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class HeldNoticeRow(Base):
+    """A private message a platform refused, kept for the member's next message."""
+
+    __tablename__ = "held_notices"
+    __table_args__ = (
+        # take(): a member's notices, oldest first; pruning reads held_at alone.
+        Index("ix_held_notices_member", "platform", "user_id", "held_at"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    space_id: Mapped[str] = mapped_column(String(64))  # the space its buttons act in
+    held_at: Mapped[datetime] = mapped_column(index=True)
+    body: Mapped[str] = mapped_column(Text)  # the Reply as JSON (see storage/notices.py)
 
 
 class ProgressRow(Base):

@@ -31,7 +31,7 @@ class Sent:
             raise OSError("network down")
         self.posts.append((space_id, channel_id, reply))
 
-    async def direct(self, key: MemberKey, reply: Reply) -> None:
+    async def direct(self, key: MemberKey, reply: Reply, *, space_id: str | None = None) -> None:
         raise AssertionError("alerts never DM a member directly")
 
     async def tell_moderators(self, space_id: str, channel_id: str, reply: Reply) -> bool:

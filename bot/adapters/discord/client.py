@@ -265,10 +265,14 @@ class DiscordAdapter:
         if await self.forms.open_if_wanted(interaction, what, actor):
             return None  # a modal must be the first answer, before any defer
         event_id = f"interaction:{interaction.id}"
+        # An interaction can always be answered privately: held notices come as ephemeral
+        # follow-ups.
         if isinstance(what, Call):
-            incoming = Incoming(actor, what.command, event_id, DISCORD_REFERENCES, what)
+            incoming = Incoming(
+                actor, what.command, event_id, DISCORD_REFERENCES, what, shows_notices=True
+            )
         else:  # a button's command line
-            incoming = Incoming(actor, what, event_id, DISCORD_REFERENCES)
+            incoming = Incoming(actor, what, event_id, DISCORD_REFERENCES, shows_notices=True)
         work = asyncio.ensure_future(self.handle(incoming))
         try:
             reply = await asyncio.wait_for(asyncio.shield(work), self.options.ack_window)
@@ -278,12 +282,14 @@ class DiscordAdapter:
             reply = await work
             if reply is not None:
                 await self._send_followup(interaction, _shared(render(reply), share))
+                await self._send_notices(interaction, reply)
             return reply
         if reply is None:  # a redelivered interaction: already answered
             return None
         rendered = _shared(render(reply), share)
         await interaction.response.send_message(**_message_kwargs(rendered, first=True))
         await self._send_rest(interaction, rendered)
+        await self._send_notices(interaction, reply)
         return reply
 
     async def _send_followup(
@@ -291,6 +297,13 @@ class DiscordAdapter:
     ) -> None:
         await interaction.followup.send(**_message_kwargs(rendered, first=True))
         await self._send_rest(interaction, rendered)
+
+    async def _send_notices(self, interaction: discord.Interaction[Any], reply: Reply) -> None:
+        """Send the member's held notices as ephemeral follow-ups, one message each."""
+        for notice in reply.notices:
+            rendered = render(notice.reply, notice.space_id)  # its buttons act in its server
+            rendered.ephemeral = True
+            await self._send_followup(interaction, rendered)
 
     async def _send_rest(self, interaction: discord.Interaction[Any], rendered: Rendered) -> None:
         """Send the pages after the first (Discord allows 10 embeds, but 6,000 chars in all)."""
@@ -319,7 +332,8 @@ class DiscordAdapter:
         text = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
         actor = self.actor(message.author, message.channel.id, message.guild)
         references = DiscordReferences.of_message(message)
-        incoming = Incoming(actor, text, f"message:{message.id}", references)
+        # Only a DM is private: a mention in a channel leaves held notices for later.
+        incoming = Incoming(actor, text, f"message:{message.id}", references, shows_notices=in_dm)
         reply = await self.handle(incoming)
         if reply is None:
             return
@@ -335,6 +349,8 @@ class DiscordAdapter:
                 await destination.send(**kwargs)
             else:
                 await message.reply(mention_author=False, **kwargs)
+        for notice in reply.notices:  # in the DM the member wrote in: they read it alone
+            await _send_messages(message.channel, render(notice.reply, notice.space_id))
 
     async def _is_prompt_thread(self, message: discord.Message) -> bool:
         """Say whether message was written in a daily prompt's answers thread."""
@@ -413,6 +429,15 @@ def _shared(rendered: Rendered, share: bool) -> Rendered:
     if share:
         rendered.ephemeral = False
     return rendered
+
+
+async def _send_messages(channel: discord.abc.Messageable, rendered: Rendered) -> None:
+    """Send rendered as messages of a channel: one per page, the buttons on the first."""
+    for index, page in enumerate(rendered.pages):
+        kwargs: dict[str, Any] = {"embed": page}
+        if index == 0 and rendered.buttons:
+            kwargs["view"] = button_view(rendered)
+        await channel.send(**kwargs)
 
 
 def _message_kwargs(rendered: Rendered, *, first: bool) -> dict[str, Any]:

@@ -35,14 +35,17 @@ class DiscordNotifier:
             raise ValueError(f"channel {channel_id} of guild {space_id} cannot receive messages")
         await _send(channel, render(reply))
 
-    async def direct(self, key: MemberKey, reply: Reply, server: str | None = None) -> None:
-        """Send reply to a member privately (its buttons acting in server, when given)."""
+    async def direct(self, key: MemberKey, reply: Reply, *, space_id: str | None = None) -> None:
+        """Send reply to a member privately (its buttons acting in server space_id, if given).
+
+        Raises discord.Forbidden (code 50007) when the member does not take DMs from the bot.
+        """
         if key.platform is not Platform.DISCORD:
             raise ValueError(f"not a Discord member: {key}")
         user = self._client.get_user(int(key.user_id)) or await self._client.fetch_user(
             int(key.user_id)
         )
-        await _send(user, render(reply, server))
+        await _send(user, render(reply, space_id))
 
     async def tell_moderators(self, space_id: str, channel_id: str, reply: Reply) -> bool:
         """DM the server's owner about a channel (the one moderator every server has)."""
@@ -56,7 +59,8 @@ class DiscordNotifier:
                 return False
             about = replace(reply, fields=(*reply.fields, Field("Channel", f"<#{channel}>")))
             # Its buttons (approve a suggestion, ...) act in the server, not in the DM.
-            await self.direct(MemberKey(Platform.DISCORD, str(guild.owner_id)), about, space_id)
+            owner = MemberKey(Platform.DISCORD, str(guild.owner_id))
+            await self.direct(owner, about, space_id=space_id)
         except _FAILURES as error:  # closed DMs (50007), a server the bot has left
             log.warning("cannot tell the owner of guild %s: %s", guild_id, _why(error))
             return False

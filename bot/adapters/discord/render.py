@@ -52,7 +52,8 @@ def _cut(text: str, limit: int) -> str:
 def render(reply: Reply, server: str | None = None) -> Rendered:
     """Turn reply into embeds (paginated when long), buttons and an attachment.
 
-    With server, the reply goes outside it (a DM) and its command buttons act in that server.
+    With server, the reply goes outside it (a DM) and its command buttons act in that server
+    (a server that is not a guild id, such as a DM's, leaves them acting where clicked).
     """
     colour = ERROR_COLOUR if reply.error else COLOUR
     title = _cut(neutralize_mentions(reply.title), TITLE_LIMIT) if reply.title else None
@@ -83,7 +84,8 @@ def render(reply: Reply, server: str | None = None) -> Rendered:
 
 def _buttons(reply: Reply, server: str | None) -> list[discord.ui.Button[discord.ui.View]]:
     buttons: list[discord.ui.Button[discord.ui.View]] = []
-    prefix = COMMAND_PREFIX if server is None else f"{IN_SERVER_PREFIX}{server}:"
+    in_guild = server is not None and server.isascii() and server.isdigit()
+    prefix = f"{IN_SERVER_PREFIX}{server}:" if in_guild else COMMAND_PREFIX
     for button in reply.buttons[:BUTTONS_PER_MESSAGE]:
         label = _cut(button.label, BUTTON_LABEL_LIMIT)
         if button.url:

@@ -15,8 +15,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.forms import open_if_wanted, register_forms
 from bot.adapters.slack.ids import SlackReferences
 from bot.adapters.slack.images import deliver
-from bot.adapters.slack.render import ACTION_PREFIX
-from bot.core.messages import Incoming, Platform
+from bot.adapters.slack.render import ACTION_PREFIX, message_payload
+from bot.core.messages import Incoming, Platform, Reply
 from bot.core.prompts.threads import thread_answer
 
 if TYPE_CHECKING:
@@ -33,6 +33,11 @@ def strip_bot_mention(text: str, bot_user_id: str | None) -> str:
     if bot_user_id:
         text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text)
     return text.strip()
+
+
+def notice_payloads(reply: Reply) -> list[dict[str, Any]]:
+    """Return the member's held notices as message payloads, one each (no images: none kept)."""
+    return [message_payload(notice.reply) for notice in reply.notices]
 
 
 def tracked(
@@ -63,7 +68,10 @@ def register(adapter: SlackAdapter) -> None:
         respond: AsyncRespond, client: AsyncWebClient,
     ) -> None:  # fmt: skip
         actor = await adapter.actor(team_id, user_id, channel_id)
-        reply = await adapter.handle(Incoming(actor, line, event_id, SlackReferences(team_id)))
+        references = SlackReferences(team_id)
+        # respond() can always answer privately: held notices go as ephemeral responses.
+        incoming = Incoming(actor, line, event_id, references, shows_notices=True)
+        reply = await adapter.handle(incoming)
         if reply is None:
             return
         # The table knows every alias (`/roadmap tz`) and subcommand (`/roadmap config show`).
@@ -77,6 +85,8 @@ def register(adapter: SlackAdapter) -> None:
             return 200 <= answer.status_code < 300  # a response_url refuses with a 4xx
 
         await deliver(client, reply, send, hint)
+        for payload in notice_payloads(reply):
+            await respond(response_type="ephemeral", replace_original=False, **payload)
         if command is not None and command.personal:
             await adapter.publish_home(team_id, user_id)  # keep App Home in step
 
@@ -118,17 +128,22 @@ def register(adapter: SlackAdapter) -> None:
         team_id = body.get("team_id") or event.get("team", "")
         actor = await adapter.actor(team_id, event["user"], event["channel"])
         event_id = f"event:{body.get('event_id', event['ts'])}"
-        incoming = Incoming(actor, text, event_id, SlackReferences(team_id))
+        # An ephemeral message is private even in a channel: held notices can go there.
+        incoming = Incoming(actor, text, event_id, SlackReferences(team_id), shows_notices=True)
         reply = await adapter.handle(incoming)
         if reply is None:
             return
+        thread_ts = event.get("thread_ts") or event["ts"]
 
         async def send(payload: dict[str, Any]) -> bool:
-            thread_ts = event.get("thread_ts") or event["ts"]
             await client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, **payload)
             return True  # a refusal raises SlackApiError
 
         await deliver(client, reply, send)
+        for payload in notice_payloads(reply):
+            await client.chat_postEphemeral(
+                channel=event["channel"], user=event["user"], thread_ts=thread_ts, **payload
+            )
 
     async def in_prompt_thread(event: dict[str, Any]) -> bool:
         """Say whether a channel message is a reply in a daily prompt's thread."""

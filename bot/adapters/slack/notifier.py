@@ -32,8 +32,12 @@ class SlackNotifier:
         """Post reply to a channel of the workspace space_id."""
         await self._send(channel_id, reply)
 
-    async def direct(self, key: MemberKey, reply: Reply) -> None:
-        """Send reply to a member in a direct message."""
+    async def direct(self, key: MemberKey, reply: Reply, *, space_id: str | None = None) -> None:
+        """Send reply to a member in a direct message.
+
+        space_id needs nothing here: a member's id names their workspace, and a button's
+        click carries its team. Raises SlackApiError when Slack refuses.
+        """
         if key.platform is not Platform.SLACK:
             raise ValueError(f"not a Slack member: {key}")
         _, user_id = key.user_id.partition(":")[::2]
