@@ -502,3 +502,8 @@ class PromptRetirementRow(Base):
     space_id: Mapped[str] = mapped_column(String(64))
     prompt_id: Mapped[str] = mapped_column(String(64))
     retired_at: Mapped[datetime]
+
+
+# The mentoring job's request tables live in their own module on this metadata; importing it
+# here makes every user of `metadata` (Alembic, drift) see them.
+from bot.storage.mentoring import request_tables as _mentor_request_tables  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Storage of the mentoring job: mentor requests, offers, pairings and follow-ups."""
