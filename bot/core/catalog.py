@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.commands import CommandTable, subcommand_names
+from bot.core.commands import Command, CommandTable, subcommand_names
 from bot.core.general.commands import ABOUT, TIMEZONE, config_group, help_command
+from bot.core.mentoring.request_commands import CONFIG_MENTORING, MENTOR_REQUEST_COMMANDS
 from bot.core.prompts.commands import CONFIG_PROMPTS, PROMPT
 from bot.core.roadmap.commands import ASK, NEXT, PROGRESS, RESOURCES, ROADMAP
 from bot.core.study.commands import (
@@ -16,16 +17,29 @@ from bot.core.study.commands import (
 )
 
 # `config` is shared: each job that has settings adds its subcommand here.
-CONFIG = config_group(CONFIG_STREAKS, CONFIG_PROMPTS)
+CONFIG = config_group(CONFIG_STREAKS, CONFIG_PROMPTS, CONFIG_MENTORING)
+
+# PROVISIONAL (wip/requests): the `mentor` group from the requests side's subcommands alone;
+# the integrator joins the profile side's (signup, edit, pause, ...) into one group.
+MENTOR = Command(
+    name="mentor",
+    summary="Find a mentor: ask for one on a topic, see where your request stands.",
+    subcommands=MENTOR_REQUEST_COMMANDS,
+    default="status",
+    examples=("mentor request docker my container exits at once, no logs", "mentor status"),
+    details="`help mentor <subcommand>` explains one.",
+    group="Mentoring",
+)
 
 # `help config streaks` reads the subcommand names after the command's: list every group here.
-HELP = help_command(subcommand_names([CONFIG, PROMPT]))
+HELP = help_command(subcommand_names([CONFIG, PROMPT, MENTOR]))
 
 COMMANDS = CommandTable(
     [
         ASK, ROADMAP, NEXT, PROGRESS, RESOURCES,
         CHECKIN, STREAK, LEADERBOARD, REMINDERS, PRIVACY,
         PROMPT,
+        MENTOR,
         HELP, TIMEZONE, ABOUT, CONFIG,
     ]
 )  # fmt: skip

@@ -21,9 +21,13 @@ OPEN_REQUEST = "state IN ('waiting', 'offered', 'matched')"
 
 def _partial(name: str, table: str, columns: list[str], where: str) -> None:
     op.create_index(
-        name, table, columns, unique=True,
-        sqlite_where=sa.text(where), postgresql_where=sa.text(where),
-    )  # fmt: skip
+        name,
+        table,
+        columns,
+        unique=True,
+        sqlite_where=sa.text(where),
+        postgresql_where=sa.text(where),
+    )
 
 
 def upgrade() -> None:
@@ -51,10 +55,17 @@ def upgrade() -> None:
             name=op.f("ck_mentor_requests_state"),
         ),
     )
-    _partial("ux_mentor_requests_open_topic", "mentor_requests",
-             ["platform", "space_id", "learner_id", "topic"], OPEN_REQUEST)  # fmt: skip
-    op.create_index("ix_mentor_requests_queue", "mentor_requests",
-                    ["platform", "space_id", "state", "requested_at"])  # fmt: skip
+    _partial(
+        "ux_mentor_requests_open_topic",
+        "mentor_requests",
+        ["platform", "space_id", "learner_id", "topic"],
+        OPEN_REQUEST,
+    )
+    op.create_index(
+        "ix_mentor_requests_queue",
+        "mentor_requests",
+        ["platform", "space_id", "state", "requested_at"],
+    )
     op.create_table(
         "mentor_offers",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -68,9 +79,11 @@ def upgrade() -> None:
         sa.Column("answered_at", WHEN, nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mentor_offers")),
         sa.ForeignKeyConstraint(
-            ["request_id"], ["mentor_requests.id"], ondelete="CASCADE",
+            ["request_id"],
+            ["mentor_requests.id"],
+            ondelete="CASCADE",
             name=op.f("fk_mentor_offers_request_id_mentor_requests"),
-        ),  # fmt: skip
+        ),
         sa.CheckConstraint(
             "state IN ('pending', 'accepted', 'declined', 'expired', 'withdrawn')",
             name=op.f("ck_mentor_offers_state"),
@@ -78,8 +91,9 @@ def upgrade() -> None:
     )
     _partial("ux_mentor_offers_pending", "mentor_offers", ["request_id"], "state = 'pending'")
     op.create_index("ix_mentor_offers_due", "mentor_offers", ["state", "deadline"])
-    op.create_index("ix_mentor_offers_mentor", "mentor_offers",
-                    ["platform", "space_id", "mentor_id", "state"])  # fmt: skip
+    op.create_index(
+        "ix_mentor_offers_mentor", "mentor_offers", ["platform", "space_id", "mentor_id", "state"]
+    )
     op.create_table(
         "mentor_pairings",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -97,21 +111,28 @@ def upgrade() -> None:
         sa.Column("ended_at", WHEN, nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mentor_pairings")),
         sa.ForeignKeyConstraint(
-            ["request_id"], ["mentor_requests.id"], ondelete="CASCADE",
+            ["request_id"],
+            ["mentor_requests.id"],
+            ondelete="CASCADE",
             name=op.f("fk_mentor_pairings_request_id_mentor_requests"),
-        ),  # fmt: skip
+        ),
         sa.ForeignKeyConstraint(
-            ["offer_id"], ["mentor_offers.id"], ondelete="CASCADE",
+            ["offer_id"],
+            ["mentor_offers.id"],
+            ondelete="CASCADE",
             name=op.f("fk_mentor_pairings_offer_id_mentor_offers"),
-        ),  # fmt: skip
+        ),
         sa.CheckConstraint(
             "state IN ('active', 'ended', 'released')", name=op.f("ck_mentor_pairings_state")
         ),
     )
     _partial("ux_mentor_pairings_active", "mentor_pairings", ["request_id"], "state = 'active'")
     op.create_index("ix_mentor_pairings_followup", "mentor_pairings", ["state", "followup_at"])
-    op.create_index("ix_mentor_pairings_mentor", "mentor_pairings",
-                    ["platform", "space_id", "mentor_id", "state"])  # fmt: skip
+    op.create_index(
+        "ix_mentor_pairings_mentor",
+        "mentor_pairings",
+        ["platform", "space_id", "mentor_id", "state"],
+    )
     op.create_table(
         "mentor_followups",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -121,9 +142,11 @@ def upgrade() -> None:
         sa.Column("answered_at", WHEN, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mentor_followups")),
         sa.ForeignKeyConstraint(
-            ["pairing_id"], ["mentor_pairings.id"], ondelete="CASCADE",
+            ["pairing_id"],
+            ["mentor_pairings.id"],
+            ondelete="CASCADE",
             name=op.f("fk_mentor_followups_pairing_id_mentor_pairings"),
-        ),  # fmt: skip
+        ),
         sa.UniqueConstraint(
             "pairing_id", "member_id", name=op.f("uq_mentor_followups_pairing_id_member_id")
         ),
@@ -134,14 +157,16 @@ def upgrade() -> None:
         sa.Column("platform", sa.String(16), nullable=False),
         sa.Column("space_id", sa.String(64), nullable=False),
         sa.Column("deadline_minutes", sa.Integer(), server_default=sa.text("2880"), nullable=False),
-        sa.Column("followup_minutes", sa.Integer(), server_default=sa.text("10080"),
-                  nullable=False),  # fmt: skip
+        sa.Column(
+            "followup_minutes", sa.Integer(), server_default=sa.text("10080"), nullable=False
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mentoring_settings")),
         sa.UniqueConstraint(
             "platform", "space_id", name=op.f("uq_mentoring_settings_platform_space_id")
         ),
         sa.CheckConstraint(
-            "deadline_minutes BETWEEN 60 AND 20160", name=op.f("ck_mentoring_settings_deadline_minutes")
+            "deadline_minutes BETWEEN 60 AND 20160",
+            name=op.f("ck_mentoring_settings_deadline_minutes"),
         ),
         sa.CheckConstraint(
             "followup_minutes BETWEEN 1440 AND 86400",

@@ -46,15 +46,24 @@ class OfferDesk:
         name = self._matchmaker.topic_name(stored.topic)
         mentor_name = profile.display_name if profile else request.actor.display_name
         to_mentor, to_learner = introductions(
-            pairing, stored, name, mentor_name,
-            hours or Availability(stored.timezone, ()), self._clock.now().date(),
-        )  # fmt: skip
-        await self._matchmaker.tell(pairing.platform, pairing.space_id, pairing.learner_id,
-                                    to_learner)  # fmt: skip
-        await self._matchmaker.tell(pairing.platform, pairing.space_id, pairing.mentor_id,
-                                    to_mentor)  # fmt: skip
-        return Reply(text=f"Thank you! You are now mentoring on {name} (pairing #{pairing.id}); "
-                     "an introduction is on its way to you both.", ephemeral=True)  # fmt: skip
+            pairing,
+            stored,
+            name,
+            mentor_name,
+            hours or Availability(stored.timezone, ()),
+            self._clock.now().date(),
+        )
+        await self._matchmaker.tell(
+            pairing.platform, pairing.space_id, pairing.learner_id, to_learner
+        )
+        await self._matchmaker.tell(
+            pairing.platform, pairing.space_id, pairing.mentor_id, to_mentor
+        )
+        return Reply(
+            text=f"Thank you! You are now mentoring on {name} (pairing #{pairing.id}); "
+            "an introduction is on its way to you both.",
+            ephemeral=True,
+        )
 
     async def decline(self, request: Request) -> Reply:
         """Pass the offer on: the learner is told and the next best mentor is asked."""
@@ -63,24 +72,36 @@ class OfferDesk:
         if stored is None:
             raise BotError("That offer could not be declined.")
         actor = request.actor
-        await self._profiles.clear_expiries(MentorKey(actor.platform, actor.space_id,
-                                                      actor.user_id))  # fmt: skip
+        await self._profiles.clear_expiries(
+            MentorKey(actor.platform, actor.space_id, actor.user_id)
+        )
         name = self._matchmaker.topic_name(stored.topic)
-        await self._matchmaker.tell(stored.platform, stored.space_id, stored.learner_id,
-            learner_news("The mentor asked could not take your request; another mentor "
-                         "will be asked as soon as one has room.", stored, name))  # fmt: skip
+        await self._matchmaker.tell(
+            stored.platform,
+            stored.space_id,
+            stored.learner_id,
+            learner_news(
+                "The mentor asked could not take your request; another mentor "
+                "will be asked as soon as one has room.",
+                stored,
+                name,
+            ),
+        )
         await self._matchmaker.match(stored.platform, stored.space_id)
-        return Reply(text=f"Declined: the request on {name} goes to another mentor.",
-                     ephemeral=True)  # fmt: skip
+        return Reply(
+            text=f"Declined: the request on {name} goes to another mentor.", ephemeral=True
+        )
 
     async def _answer(self, request: Request, *, accept: bool) -> OfferAnswer:
         actor = request.actor
         offer_id = request.get("id", int) or 0
         now = self._clock.now()
         found = await self._store.find_offer(offer_id)
-        if found is None or (found[1].platform, found[1].space_id) != (actor.platform,
-                                                                      actor.space_id):
-            raise BotError(f"There is no mentoring offer #{offer_id} here.")  # fmt: skip
+        if found is None or (found[1].platform, found[1].space_id) != (
+            actor.platform,
+            actor.space_id,
+        ):
+            raise BotError(f"There is no mentoring offer #{offer_id} here.")
         settings = await self._store.settings(actor.platform, actor.space_id)
         answer = await self._store.answer_offer(
             offer_id, actor.user_id, accept, now, now + settings.followup

@@ -39,8 +39,10 @@ class MentoringDesk:
         stats = await self._store.stats(actor.platform, actor.space_id)
         rate = "no offer answered yet"
         if stats.offers_answered:
-            rate = (f"{round(100 * stats.offers_accepted / stats.offers_answered)}% "
-                    f"({stats.offers_accepted} of {stats.offers_answered})")  # fmt: skip
+            rate = (
+                f"{round(100 * stats.offers_accepted / stats.offers_answered)}% "
+                f"({stats.offers_accepted} of {stats.offers_answered})"
+            )
         fields = (
             Field("Requests", str(stats.requests), inline=True),
             Field("Matched", str(stats.matched), inline=True),
@@ -50,8 +52,9 @@ class MentoringDesk:
             Field("Expired offers", str(stats.offers_expired), inline=True),
             Field("Waiting now", str(stats.waiting), inline=True),
         )
-        return Reply(title="Mentoring", text="Counts for this community.", fields=fields,
-                     ephemeral=True)  # fmt: skip
+        return Reply(
+            title="Mentoring", text="Counts for this community.", fields=fields, ephemeral=True
+        )
 
     async def configure(self, request: Request) -> Reply:
         """Change the offer deadline or the follow-up delay; alone, show them."""
@@ -62,11 +65,16 @@ class MentoringDesk:
             settings = await self._store.settings(actor.platform, actor.space_id)
             title = "Mentoring settings"
         else:
-            settings = await self._store.configure(actor.platform, actor.space_id, deadline,
-                                                   followup)  # fmt: skip
+            settings = await self._store.configure(
+                actor.platform, actor.space_id, deadline, followup
+            )
             title = "Mentoring settings saved"
-        return Reply(title=title, text="New offers and pairings follow these.",
-                     fields=_fields(settings), ephemeral=True)  # fmt: skip
+        return Reply(
+            title=title,
+            text="New offers and pairings follow these.",
+            fields=_fields(settings),
+            ephemeral=True,
+        )
 
     def section(self) -> SettingsSection:
         """Return the settings as a part of `config show`."""

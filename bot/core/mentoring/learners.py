@@ -6,9 +6,11 @@ from typing import Final
 
 from bot.core.errors import BotError, UsageError
 from bot.core.knowledge import KnowledgeBase
+from bot.core.members import member_key
 from bot.core.mentoring.availability import parse_availability
 from bot.core.mentoring.matchmaker import Matchmaker
 from bot.core.mentoring.notices import when
+from bot.core.mentoring.ports import MentorKey, MentorProfiles
 from bot.core.mentoring.records import (
     MentorRequest,
     MentorRequestStore,
@@ -16,9 +18,7 @@ from bot.core.mentoring.records import (
     RequestState,
 )
 from bot.core.mentoring.request_commands import check_context
-from bot.core.members import member_key
 from bot.core.messages import Actor, Field, Reply
-from bot.core.mentoring.ports import MentorKey, MentorProfiles
 from bot.core.ports import Clock, MemberRepository, SpaceRepository
 from bot.core.requests import Request
 
@@ -69,8 +69,9 @@ class LearnerDesk:
         actor = request.actor
         topic = topic_id_of(request.values.get("topic"))
         if self._knowledge.topic(topic) is None:  # the Topic kind resolves it; a guard
-            raise UsageError("Name a roadmap topic, e.g. `docker`.", usage=REQUEST_USAGE,
-                             argument="topic")  # fmt: skip
+            raise UsageError(
+                "Name a roadmap topic, e.g. `docker`.", usage=REQUEST_USAGE, argument="topic"
+            )
         context = " ".join((request.text("context") or "").split())
         thin = check_context(context)
         if thin is not None:
@@ -80,39 +81,61 @@ class LearnerDesk:
         try:
             parse_availability(hours, zone)
         except ValueError as problem:
-            raise UsageError(f"`hours`: {problem}.", usage=REQUEST_USAGE,
-                             argument="hours") from None  # fmt: skip
-        stored = await self._store.add(NewRequest(
-            actor.platform, actor.space_id, actor.user_id, actor.display_name, actor.channel_id,
-            topic, context,
-            hours, zone, stage_of(self._knowledge, topic), self._clock.now(),
-        ))  # fmt: skip
+            raise UsageError(
+                f"`hours`: {problem}.", usage=REQUEST_USAGE, argument="hours"
+            ) from None
+        stored = await self._store.add(
+            NewRequest(
+                actor.platform,
+                actor.space_id,
+                actor.user_id,
+                actor.display_name,
+                actor.channel_id,
+                topic,
+                context,
+                hours,
+                zone,
+                stage_of(self._knowledge, topic),
+                self._clock.now(),
+            )
+        )
         name = self._matchmaker.topic_name(topic)
         if stored is None:
-            raise BotError(f"You already have an open request on {name}: see `mentor status`, "
-                           "or `mentor cancel` it first.")  # fmt: skip
+            raise BotError(
+                f"You already have an open request on {name}: see `mentor status`, "
+                "or `mentor cancel` it first."
+            )
         made = await self._matchmaker.match(actor.platform, actor.space_id, quiet=stored.id)
         if any(m.request.id == stored.id for m in made):
             text = "A mentor has been asked; you will hear privately when they answer."
         else:
             place = await self._store.place(stored)
-            text = (f"No mentor has room for it right now, so it waits in the queue: you are "
-                    f"number {place}. You will hear privately when a mentor is asked.")  # fmt: skip
-        return Reply(title=f"Mentoring request on {name} (#{stored.id})", text=text,
-                     ephemeral=True)  # fmt: skip
+            text = (
+                f"No mentor has room for it right now, so it waits in the queue: you are "
+                f"number {place}. You will hear privately when a mentor is asked."
+            )
+        return Reply(title=f"Mentoring request on {name} (#{stored.id})", text=text, ephemeral=True)
 
     async def status(self, request: Request) -> Reply:
         """List the learner's open requests: their state, place, and mentor once accepted."""
         actor = request.actor
         mine = await self._store.open_of(actor.platform, actor.space_id, actor.user_id)
         if not mine:
-            return Reply(text="You have no open mentoring request. Ask with "
-                         "`mentor request <topic> <what you are stuck on>`.",
-                         ephemeral=True)  # fmt: skip
-        fields = [Field(f"#{r.id} {self._matchmaker.topic_name(r.topic)}", await self._line(r))
-                  for r in mine]  # fmt: skip
-        return Reply(title="Your mentoring requests", text="Withdraw one with "
-                     "`mentor cancel <topic>`.", fields=tuple(fields), ephemeral=True)  # fmt: skip
+            return Reply(
+                text="You have no open mentoring request. Ask with "
+                "`mentor request <topic> <what you are stuck on>`.",
+                ephemeral=True,
+            )
+        fields = [
+            Field(f"#{r.id} {self._matchmaker.topic_name(r.topic)}", await self._line(r))
+            for r in mine
+        ]
+        return Reply(
+            title="Your mentoring requests",
+            text="Withdraw one with `mentor cancel <topic>`.",
+            fields=tuple(fields),
+            ephemeral=True,
+        )
 
     async def _line(self, request: MentorRequest) -> str:
         asked = f"asked {when(request.requested_at)}"
@@ -138,24 +161,37 @@ class LearnerDesk:
             topic = topic_id_of(value)
             mine = [r for r in mine if r.topic == topic]
         if not mine:
-            raise UsageError("You have no open request on that topic: see `mentor status`.",
-                             usage=CANCEL_USAGE, argument="topic")  # fmt: skip
+            raise UsageError(
+                "You have no open request on that topic: see `mentor status`.",
+                usage=CANCEL_USAGE,
+                argument="topic",
+            )
         if len(mine) > 1:
             names = ", ".join(f"`{r.topic}`" for r in mine)
-            raise UsageError(f"You have several open requests ({names}): name the topic.",
-                             usage=CANCEL_USAGE, argument="topic")  # fmt: skip
+            raise UsageError(
+                f"You have several open requests ({names}): name the topic.",
+                usage=CANCEL_USAGE,
+                argument="topic",
+            )
         target = mine[0]
         name = self._matchmaker.topic_name(target.topic)
         closed = await self._store.cancel(target.id, self._clock.now())
         if closed is None:
-            raise BotError(f"Your request on {name} is matched already; talk to your mentor, "
-                           "or answer the follow-up when it comes.")  # fmt: skip
+            raise BotError(
+                f"Your request on {name} is matched already; talk to your mentor, "
+                "or answer the follow-up when it comes."
+            )
         _, withdrawn = closed
         if withdrawn is not None:
-            await self._matchmaker.tell(actor.platform, actor.space_id, withdrawn.mentor_id, Reply(
-                text=f"Mentoring request #{withdrawn.id} on {name} was withdrawn by the "
-                "learner; nothing to do.",
-            ))  # fmt: skip
+            await self._matchmaker.tell(
+                actor.platform,
+                actor.space_id,
+                withdrawn.mentor_id,
+                Reply(
+                    text=f"Mentoring request #{withdrawn.id} on {name} was withdrawn by the "
+                    "learner; nothing to do.",
+                ),
+            )
             # The mentor's place is free again: someone waiting may fit them.
             await self._matchmaker.match(actor.platform, actor.space_id)
         return Reply(text=f"Your mentoring request on {name} is withdrawn.", ephemeral=True)

@@ -119,9 +119,17 @@ class Matchmaker:
             name = self.topic_name(request.topic)
             await self.tell(platform, space_id, mentor_id, offer_reply(offer, request, name))
             if request.id != quiet:
-                await self.tell(platform, space_id, request.learner_id, learner_news(
-                    "A mentor has been asked to take your request; you will hear when they "
-                    "answer.", request, name))  # fmt: skip
+                await self.tell(
+                    platform,
+                    space_id,
+                    request.learner_id,
+                    learner_news(
+                        "A mentor has been asked to take your request; you will hear when they "
+                        "answer.",
+                        request,
+                        name,
+                    ),
+                )
         return made
 
     async def _mentors(
@@ -144,10 +152,17 @@ class Matchmaker:
             key.platform, key.space_id, key.user_id, active_too=active_too, now=self._clock.now()
         )
         for request in requests:
-            await self.tell(request.platform, request.space_id, request.learner_id, learner_news(
-                "Your mentor is no longer available, so your request is back in the queue at "
-                "its original place; another mentor will be asked.",
-                request, self.topic_name(request.topic)))  # fmt: skip
+            await self.tell(
+                request.platform,
+                request.space_id,
+                request.learner_id,
+                learner_news(
+                    "Your mentor is no longer available, so your request is back in the queue at "
+                    "its original place; another mentor will be asked.",
+                    request,
+                    self.topic_name(request.topic),
+                ),
+            )
         if requests:
             await self.match(key.platform, key.space_id, skip={key.user_id})
         return len(requests)
@@ -155,9 +170,12 @@ class Matchmaker:
 
 def _learner(request: MentorRequest) -> LearnerRequest:
     return LearnerRequest(
-        request.learner_id, request.topic, request.stage, request.availability(),
+        request.learner_id,
+        request.topic,
+        request.stage,
+        request.availability(),
         request.requested_at,
-    )  # fmt: skip
+    )
 
 
 def _mentor(profile: MentorProfile, taken: int) -> Mentor | None:
@@ -169,5 +187,6 @@ def _mentor(profile: MentorProfile, taken: int) -> Mentor | None:
         # left out rather than stopping the whole community's matching.
         log.warning("mentor %s: unreadable hours (%s)", profile.key.user_id, error)
         return None
-    return Mentor(profile.key.user_id, profile.topics, profile.level, hours, profile.capacity,
-                  active=taken)  # fmt: skip
+    return Mentor(
+        profile.key.user_id, profile.topics, profile.level, hours, profile.capacity, active=taken
+    )

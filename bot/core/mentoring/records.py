@@ -183,7 +183,9 @@ class MentorRequestStore(Protocol):
         """Return one request."""
         ...
 
-    async def open_of(self, platform: Platform, space_id: str, learner_id: str) -> list[MentorRequest]:
+    async def open_of(
+        self, platform: Platform, space_id: str, learner_id: str
+    ) -> list[MentorRequest]:
         """Return the learner's open requests in a community, oldest first."""
         ...
 
@@ -199,7 +201,9 @@ class MentorRequestStore(Protocol):
         """Return the communities with a waiting request."""
         ...
 
-    async def cancel(self, request_id: int, now: datetime) -> tuple[MentorRequest, Offer | None] | None:
+    async def cancel(
+        self, request_id: int, now: datetime
+    ) -> tuple[MentorRequest, Offer | None] | None:
         """Close an unmatched request and withdraw its pending offer; None when not open."""
         ...
 
@@ -211,7 +215,9 @@ class MentorRequestStore(Protocol):
         """Return each mentor's places taken: active pairings and pending offers."""
         ...
 
-    async def offer(self, request_id: int, mentor_id: str, now: datetime, deadline: datetime) -> Offer | None:
+    async def offer(
+        self, request_id: int, mentor_id: str, now: datetime, deadline: datetime
+    ) -> Offer | None:
         """Claim a waiting request for an offer to mentor; None when it is not waiting."""
         ...
 
@@ -244,7 +250,13 @@ class MentorRequestStore(Protocol):
         ...
 
     async def answer_followup(
-        self, pairing_id: int, platform: Platform, space_id: str, member_id: str, met: bool, now: datetime
+        self,
+        pairing_id: int,
+        platform: Platform,
+        space_id: str,
+        member_id: str,
+        met: bool,
+        now: datetime,
     ) -> FollowupAnswer:
         """Record one member's answer (once); a "yes" records the meeting once."""
         ...
@@ -266,7 +278,11 @@ class MentorRequestStore(Protocol):
         ...
 
     async def configure(
-        self, platform: Platform, space_id: str, deadline: timedelta | None, followup: timedelta | None
+        self,
+        platform: Platform,
+        space_id: str,
+        deadline: timedelta | None,
+        followup: timedelta | None,
     ) -> MentoringSettings:
         """Change the settings given (None keeps one) and return them."""
         ...

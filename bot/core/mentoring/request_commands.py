@@ -68,8 +68,10 @@ class Period(Text):
         if found is None:
             raise BadValue(f"must be {self.describe()}, not `{quote_user_text(word, 20)}`")
         unit = found.group(2)[0].casefold()
-        value = int(found.group(1)) * {"h": timedelta(hours=1), "d": timedelta(days=1),
-                                       "w": timedelta(weeks=1)}[unit]  # fmt: skip
+        value = (
+            int(found.group(1))
+            * {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}[unit]
+        )
         if not self.shortest <= value <= self.longest:
             raise BadValue(f"must be from {_words(self.shortest)} to {_words(self.longest)}")
         return value
@@ -102,10 +104,18 @@ MENTOR_REQUEST = Command(
     summary="Ask for a mentor on a roadmap topic, saying what you are stuck on.",
     arguments=(
         Argument("topic", "The roadmap topic, e.g. docker.", Topic(), required=True),
-        Argument("context", "What you are stuck on, in a sentence or two.",
-                 Text(CONTEXT_LONGEST), required=True, rest=True),  # fmt: skip
-        Argument("hours", "When you are free each week (your time), e.g. Mon-Fri 18:00-21:00.",
-                 WeeklyHours(HOURS_LONGEST)),  # fmt: skip
+        Argument(
+            "context",
+            "What you are stuck on, in a sentence or two.",
+            Text(CONTEXT_LONGEST),
+            required=True,
+            rest=True,
+        ),
+        Argument(
+            "hours",
+            "When you are free each week (your time), e.g. Mon-Fri 18:00-21:00.",
+            WeeklyHours(HOURS_LONGEST),
+        ),
     ),
     examples=(
         "mentor request docker My container exits at once and the logs say nothing",
@@ -168,18 +178,29 @@ MENTOR_STATS = Command(
 )
 
 MENTOR_REQUEST_COMMANDS: Final = (
-    MENTOR_REQUEST, MENTOR_STATUS, MENTOR_CANCEL, MENTOR_ACCEPT, MENTOR_DECLINE, MENTOR_MET,
+    MENTOR_REQUEST,
+    MENTOR_STATUS,
+    MENTOR_CANCEL,
+    MENTOR_ACCEPT,
+    MENTOR_DECLINE,
+    MENTOR_MET,
     MENTOR_STATS,
-)  # fmt: skip
+)
 
 CONFIG_MENTORING = Command(
     name="mentoring",
     summary="Show or change how long mentors have to answer, and when pairs are followed up.",
     arguments=(
-        Argument("deadline", "How long a mentor has to answer an offer (48h by default).",
-                 Period(shortest=timedelta(hours=1), longest=timedelta(days=14))),  # fmt: skip
-        Argument("followup", "When a new pair is asked whether they met (7d by default).",
-                 Period(shortest=timedelta(days=1), longest=timedelta(days=60))),  # fmt: skip
+        Argument(
+            "deadline",
+            "How long a mentor has to answer an offer (48h by default).",
+            Period(shortest=timedelta(hours=1), longest=timedelta(days=14)),
+        ),
+        Argument(
+            "followup",
+            "When a new pair is asked whether they met (7d by default).",
+            Period(shortest=timedelta(days=1), longest=timedelta(days=60)),
+        ),
     ),
     access=Access.MODERATOR,
     examples=("config mentoring", "config mentoring deadline:72h", "config mentoring followup:14d"),

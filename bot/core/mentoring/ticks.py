@@ -56,8 +56,9 @@ class MentoringTimer:
             asked = await self._store.get(pairing.request_id)
             name = self._matchmaker.topic_name(asked.topic) if asked else "your topic"
             for member in pairing.members():
-                await self._matchmaker.tell(pairing.platform, pairing.space_id, member,
-                                            followup_reply(pairing, name))  # fmt: skip
+                await self._matchmaker.tell(
+                    pairing.platform, pairing.space_id, member, followup_reply(pairing, name)
+                )
             done += 1
         now = self._clock.now()
         done += await self._remind(await self._store.remind_due(now, now.date()))
@@ -66,25 +67,43 @@ class MentoringTimer:
     async def _expired(self, offer: Offer, request: MentorRequest) -> None:
         key = MentorKey(request.platform, request.space_id, offer.mentor_id)
         name = self._matchmaker.topic_name(request.topic)
-        await self._matchmaker.tell(request.platform, request.space_id, request.learner_id,
-            learner_news("The mentor asked did not answer in time; the next best mentor "
-                         "will be asked.", request, name))  # fmt: skip
+        await self._matchmaker.tell(
+            request.platform,
+            request.space_id,
+            request.learner_id,
+            learner_news(
+                "The mentor asked did not answer in time; the next best mentor will be asked.",
+                request,
+                name,
+            ),
+        )
         if await self._profiles.get(key) is None:
             return  # they left meanwhile
         in_row = await self._profiles.count_expiry(key)
         if in_row < EXPIRIES_BEFORE_PAUSE:
-            await self._matchmaker.tell(key.platform, key.space_id, key.user_id, Reply(
-                text=f"Mentoring request #{offer.id} on {name} expired without an answer and "
-                "went to another mentor."))  # fmt: skip
+            await self._matchmaker.tell(
+                key.platform,
+                key.space_id,
+                key.user_id,
+                Reply(
+                    text=f"Mentoring request #{offer.id} on {name} expired without an answer and "
+                    "went to another mentor."
+                ),
+            )
             return
         reason = f"{in_row} offers expired in a row"
         await self._profiles.set_pause(key, date.max, reason)
-        await self._matchmaker.tell(key.platform, key.space_id, key.user_id, Reply(
-            title="Your mentoring is paused",
-            text=f"{in_row} mentoring offers in a row expired without an answer (the last: "
-            f"#{offer.id} on {name}), so you get no new offers for now. Come back any time "
-            "with `mentor resume`.",
-        ))  # fmt: skip
+        await self._matchmaker.tell(
+            key.platform,
+            key.space_id,
+            key.user_id,
+            Reply(
+                title="Your mentoring is paused",
+                text=f"{in_row} mentoring offers in a row expired without an answer (the last: "
+                f"#{offer.id} on {name}), so you get no new offers for now. Come back any time "
+                "with `mentor resume`.",
+            ),
+        )
 
     async def _remind(self, requests: list[MentorRequest]) -> int:
         """Tell each community's moderators of its requests waiting longer than a day."""
@@ -96,8 +115,10 @@ class MentoringTimer:
             if moderators is None:
                 continue
             fields = tuple(
-                Field(f"#{r.id} {self._matchmaker.topic_name(r.topic)}",
-                      f"waiting since {when(r.requested_at)}")  # fmt: skip
+                Field(
+                    f"#{r.id} {self._matchmaker.topic_name(r.topic)}",
+                    f"waiting since {when(r.requested_at)}",
+                )
                 for r in waiting
             )
             reply = Reply(
@@ -107,6 +128,7 @@ class MentoringTimer:
                 fields=fields,
             )
             if not await moderators.tell_moderators(space_id, waiting[0].channel_id, reply):
-                log.info("no moderator of %s %s could be told of waiting requests",
-                         platform, space_id)  # fmt: skip
+                log.info(
+                    "no moderator of %s %s could be told of waiting requests", platform, space_id
+                )
         return len(requests)

@@ -43,20 +43,26 @@ class OfferQueries:
         """Return each mentor's places taken: active pairings and pending offers."""
         offers = (
             select(OFFERS.c.mentor_id, func.count())
-            .where(OFFERS.c.platform == platform.value, OFFERS.c.space_id == space_id,
-                   OFFERS.c.state == PENDING)  # fmt: skip
+            .where(
+                OFFERS.c.platform == platform.value,
+                OFFERS.c.space_id == space_id,
+                OFFERS.c.state == PENDING,
+            )
             .group_by(OFFERS.c.mentor_id)
         )
         pairings = (
             select(PAIRINGS.c.mentor_id, func.count())
-            .where(PAIRINGS.c.platform == platform.value, PAIRINGS.c.space_id == space_id,
-                   PAIRINGS.c.state == "active")  # fmt: skip
+            .where(
+                PAIRINGS.c.platform == platform.value,
+                PAIRINGS.c.space_id == space_id,
+                PAIRINGS.c.state == "active",
+            )
             .group_by(PAIRINGS.c.mentor_id)
         )
         taken: dict[str, int] = {}
         async with self._sessions() as session:
             for query in (offers, pairings):
-                for mentor_id, count in (await session.execute(query)).tuples():
+                for mentor_id, count in (await session.execute(query)).all():
                     taken[mentor_id] = taken.get(mentor_id, 0) + int(count)
         return taken
 
@@ -68,8 +74,9 @@ class OfferQueries:
             claimed = (
                 await session.execute(
                     update(REQUESTS)
-                    .where(REQUESTS.c.id == request_id,
-                           REQUESTS.c.state == RequestState.WAITING.value)  # fmt: skip
+                    .where(
+                        REQUESTS.c.id == request_id, REQUESTS.c.state == RequestState.WAITING.value
+                    )
                     .values(state=RequestState.OFFERED.value)
                     .returning(REQUESTS.c.platform, REQUESTS.c.space_id)
                 )
@@ -77,14 +84,24 @@ class OfferQueries:
             if claimed is None:
                 return None
             row = (
-                await session.execute(
-                    OFFERS.insert()
-                    .values(request_id=request_id, platform=claimed[0], space_id=claimed[1],
-                            mentor_id=mentor_id, state=PENDING, offered_at=now,
-                            deadline=deadline)  # fmt: skip
-                    .returning(*OFFERS.c)
+                (
+                    await session.execute(
+                        OFFERS.insert()
+                        .values(
+                            request_id=request_id,
+                            platform=claimed[0],
+                            space_id=claimed[1],
+                            mentor_id=mentor_id,
+                            state=PENDING,
+                            offered_at=now,
+                            deadline=deadline,
+                        )
+                        .returning(*OFFERS.c)
+                    )
                 )
-            ).mappings().one()
+                .mappings()
+                .one()
+            )
         return offer_of(row)
 
     async def find_offer(self, offer_id: int) -> tuple[Offer, MentorRequest] | None:
@@ -95,8 +112,10 @@ class OfferQueries:
             if row is None:
                 return None
             request = (
-                await session.execute(select(REQUESTS).where(REQUESTS.c.id == row["request_id"]))
-            ).mappings().one()
+                (await session.execute(select(REQUESTS).where(REQUESTS.c.id == row["request_id"])))
+                .mappings()
+                .one()
+            )
         return offer_of(row), request_of(request)
 
     async def answer_offer(
@@ -112,14 +131,21 @@ class OfferQueries:
         state = OfferState.ACCEPTED if accept else OfferState.DECLINED
         async with self._sessions.begin() as session:
             taken = (
-                await session.execute(
-                    update(OFFERS)
-                    .where(OFFERS.c.id == offer_id, OFFERS.c.state == PENDING,
-                           OFFERS.c.deadline > now)  # fmt: skip
-                    .values(state=state.value, answered_at=now)
-                    .returning(*OFFERS.c)
+                (
+                    await session.execute(
+                        update(OFFERS)
+                        .where(
+                            OFFERS.c.id == offer_id,
+                            OFFERS.c.state == PENDING,
+                            OFFERS.c.deadline > now,
+                        )
+                        .values(state=state.value, answered_at=now)
+                        .returning(*OFFERS.c)
+                    )
                 )
-            ).mappings().one_or_none()
+                .mappings()
+                .one_or_none()
+            )
             if taken is None:
                 late = offer.state is OfferState.PENDING and offer.deadline <= now
                 return OfferAnswer(Answer.TOO_LATE if late else Answer.ALREADY, offer, request)
@@ -127,27 +153,43 @@ class OfferQueries:
             if accept:
                 values = {"state": RequestState.MATCHED.value, "matched_at": now}
             changed = (
-                await session.execute(
-                    update(REQUESTS)
-                    .where(REQUESTS.c.id == request.id,
-                           REQUESTS.c.state == RequestState.OFFERED.value)  # fmt: skip
-                    .values(**values)
-                    .returning(*REQUESTS.c)
+                (
+                    await session.execute(
+                        update(REQUESTS)
+                        .where(
+                            REQUESTS.c.id == request.id,
+                            REQUESTS.c.state == RequestState.OFFERED.value,
+                        )
+                        .values(**values)
+                        .returning(*REQUESTS.c)
+                    )
                 )
-            ).mappings().one()
+                .mappings()
+                .one()
+            )
             pairing = None
             if accept:
                 pairing = (
-                    await session.execute(
-                        PAIRINGS.insert()
-                        .values(request_id=request.id, offer_id=offer_id,
-                                platform=request.platform.value, space_id=request.space_id,
-                                mentor_id=mentor_id, learner_id=request.learner_id,
-                                state="active", started_at=now,
-                                followup_at=followup_at)  # fmt: skip
-                        .returning(*PAIRINGS.c)
+                    (
+                        await session.execute(
+                            PAIRINGS.insert()
+                            .values(
+                                request_id=request.id,
+                                offer_id=offer_id,
+                                platform=request.platform.value,
+                                space_id=request.space_id,
+                                mentor_id=mentor_id,
+                                learner_id=request.learner_id,
+                                state="active",
+                                started_at=now,
+                                followup_at=followup_at,
+                            )
+                            .returning(*PAIRINGS.c)
+                        )
                     )
-                ).mappings().one()
+                    .mappings()
+                    .one()
+                )
         return OfferAnswer(
             Answer.TAKEN,
             offer_of(taken),
@@ -171,23 +213,32 @@ class OfferQueries:
             ]
             requests = await _back_to_queue(session, [o.request_id for o in offers])
         by_id = {r.id: r for r in requests}
-        return [(o, by_id[o.request_id]) for o in sorted(offers, key=lambda o: o.id)
-                if o.request_id in by_id]  # fmt: skip
+        return [
+            (o, by_id[o.request_id])
+            for o in sorted(offers, key=lambda o: o.id)
+            if o.request_id in by_id
+        ]
 
     async def release(
         self, platform: Platform, space_id: str, mentor_id: str, *, active_too: bool, now: datetime
     ) -> list[MentorRequest]:
         """Withdraw the mentor's pending offers (and active pairings); return the requests."""
-        mine = (PAIRINGS.c.platform == platform.value, PAIRINGS.c.space_id == space_id,
-                PAIRINGS.c.mentor_id == mentor_id)  # fmt: skip
+        mine = (
+            PAIRINGS.c.platform == platform.value,
+            PAIRINGS.c.space_id == space_id,
+            PAIRINGS.c.mentor_id == mentor_id,
+        )
         async with self._sessions.begin() as session:
             ids = list(
                 (
                     await session.execute(
                         update(OFFERS)
-                        .where(OFFERS.c.platform == platform.value,
-                               OFFERS.c.space_id == space_id, OFFERS.c.mentor_id == mentor_id,
-                               OFFERS.c.state == PENDING)  # fmt: skip
+                        .where(
+                            OFFERS.c.platform == platform.value,
+                            OFFERS.c.space_id == space_id,
+                            OFFERS.c.mentor_id == mentor_id,
+                            OFFERS.c.state == PENDING,
+                        )
                         .values(state=OfferState.WITHDRAWN.value, answered_at=now)
                         .returning(OFFERS.c.request_id)
                     )
@@ -214,9 +265,11 @@ async def _back_to_queue(session: AsyncSession, request_ids: list[int]) -> list[
         return []
     rows = await session.execute(
         update(REQUESTS)
-        .where(REQUESTS.c.id.in_(request_ids),
-               REQUESTS.c.state.in_([RequestState.OFFERED.value, RequestState.MATCHED.value]))
+        .where(
+            REQUESTS.c.id.in_(request_ids),
+            REQUESTS.c.state.in_([RequestState.OFFERED.value, RequestState.MATCHED.value]),
+        )
         .values(state=RequestState.WAITING.value, matched_at=None)
         .returning(*REQUESTS.c)
-    )  # fmt: skip
+    )
     return [request_of(r) for r in rows.mappings()]

@@ -33,8 +33,11 @@ class PairingQueries:
         """Claim the active pairings whose follow-up is due and not yet asked."""
         query = (
             update(PAIRINGS)
-            .where(PAIRINGS.c.state == ACTIVE, PAIRINGS.c.followup_at <= now,
-                   PAIRINGS.c.followup_sent_at.is_(None))  # fmt: skip
+            .where(
+                PAIRINGS.c.state == ACTIVE,
+                PAIRINGS.c.followup_at <= now,
+                PAIRINGS.c.followup_sent_at.is_(None),
+            )
             .values(followup_sent_at=now)
             .returning(*PAIRINGS.c)
         )
@@ -68,9 +71,7 @@ class PairingQueries:
             insert = dialect_insert(session, FOLLOWUPS).values(
                 pairing_id=pairing_id, member_id=member_id, met=met, answered_at=now
             )
-            taken = await session.execute(
-                insert.on_conflict_do_nothing().returning(FOLLOWUPS.c.id)
-            )
+            taken = await session.execute(insert.on_conflict_do_nothing().returning(FOLLOWUPS.c.id))
             if taken.first() is None:
                 return FollowupAnswer(Answer.ALREADY, pairing)
             first = False
@@ -108,19 +109,25 @@ async def _end(session: AsyncSession, pairing_ids: list[int], now: datetime) -> 
     if not pairing_ids:
         return []
     rows = (
-        await session.execute(
-            update(PAIRINGS)
-            .where(PAIRINGS.c.id.in_(pairing_ids), PAIRINGS.c.state == ACTIVE)
-            .values(state="ended", ended_at=now)
-            .returning(*PAIRINGS.c)
+        (
+            await session.execute(
+                update(PAIRINGS)
+                .where(PAIRINGS.c.id.in_(pairing_ids), PAIRINGS.c.state == ACTIVE)
+                .values(state="ended", ended_at=now)
+                .returning(*PAIRINGS.c)
+            )
         )
-    ).mappings().all()
+        .mappings()
+        .all()
+    )
     ended = [pairing_of(r) for r in rows]
     if ended:
         await session.execute(
             update(REQUESTS)
-            .where(REQUESTS.c.id.in_([p.request_id for p in ended]),
-                   REQUESTS.c.state == RequestState.MATCHED.value)  # fmt: skip
+            .where(
+                REQUESTS.c.id.in_([p.request_id for p in ended]),
+                REQUESTS.c.state == RequestState.MATCHED.value,
+            )
             .values(state=RequestState.DONE.value, closed_at=now)
         )
     return sorted(ended, key=lambda p: p.id)

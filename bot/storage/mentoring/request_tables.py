@@ -47,8 +47,14 @@ class MentorRequestRow(Base):
     __tablename__ = "mentor_requests"
     __table_args__ = (
         CheckConstraint(f"state IN {REQUEST_STATES!r}", name="state"),
-        _partial("ux_mentor_requests_open_topic", "platform", "space_id", "learner_id", "topic",
-                 where=OPEN_REQUEST),  # fmt: skip
+        _partial(
+            "ux_mentor_requests_open_topic",
+            "platform",
+            "space_id",
+            "learner_id",
+            "topic",
+            where=OPEN_REQUEST,
+        ),
         Index("ix_mentor_requests_queue", "platform", "space_id", "state", "requested_at"),
     )
 

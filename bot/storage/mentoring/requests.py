@@ -78,7 +78,9 @@ class SqlMentorRequests(OfferQueries, PairingQueries):
             row = (await session.execute(query)).mappings().one_or_none()
         return None if row is None else request_of(row)
 
-    async def open_of(self, platform: Platform, space_id: str, learner_id: str) -> list[MentorRequest]:
+    async def open_of(
+        self, platform: Platform, space_id: str, learner_id: str
+    ) -> list[MentorRequest]:
         """Return the learner's open requests in a community, oldest first."""
         query = (
             select(REQUESTS)
@@ -127,28 +129,40 @@ class SqlMentorRequests(OfferQueries, PairingQueries):
             rows = (await session.execute(query)).all()
         return [(Platform(platform), space_id) for platform, space_id in rows]
 
-    async def cancel(self, request_id: int, now: datetime) -> tuple[MentorRequest, Offer | None] | None:
+    async def cancel(
+        self, request_id: int, now: datetime
+    ) -> tuple[MentorRequest, Offer | None] | None:
         """Close an unmatched request and withdraw its pending offer; None when not open."""
         async with self._sessions.begin() as session:
             closed = (
-                await session.execute(
-                    update(REQUESTS)
-                    .where(REQUESTS.c.id == request_id, REQUESTS.c.state.in_(UNMATCHED))
-                    .values(state=RequestState.CANCELLED.value, closed_at=now)
-                    .returning(*REQUESTS.c)
+                (
+                    await session.execute(
+                        update(REQUESTS)
+                        .where(REQUESTS.c.id == request_id, REQUESTS.c.state.in_(UNMATCHED))
+                        .values(state=RequestState.CANCELLED.value, closed_at=now)
+                        .returning(*REQUESTS.c)
+                    )
                 )
-            ).mappings().one_or_none()
+                .mappings()
+                .one_or_none()
+            )
             if closed is None:
                 return None
             withdrawn = (
-                await session.execute(
-                    update(OFFERS)
-                    .where(OFFERS.c.request_id == request_id,
-                           OFFERS.c.state == OfferState.PENDING.value)  # fmt: skip
-                    .values(state=OfferState.WITHDRAWN.value, answered_at=now)
-                    .returning(*OFFERS.c)
+                (
+                    await session.execute(
+                        update(OFFERS)
+                        .where(
+                            OFFERS.c.request_id == request_id,
+                            OFFERS.c.state == OfferState.PENDING.value,
+                        )
+                        .values(state=OfferState.WITHDRAWN.value, answered_at=now)
+                        .returning(*OFFERS.c)
+                    )
                 )
-            ).mappings().one_or_none()
+                .mappings()
+                .one_or_none()
+            )
         return request_of(closed), None if withdrawn is None else offer_of(withdrawn)
 
     async def remind_due(self, now: datetime, today: date) -> list[MentorRequest]:
@@ -184,15 +198,12 @@ class SqlMentorRequests(OfferQueries, PairingQueries):
                     select(func.count()).where(*where, REQUESTS.c.state.in_(UNMATCHED))
                 )
             ).scalar_one()
-            offers: dict[str, int] = dict(
-                (
-                    await session.execute(
-                        select(OFFERS.c.state, func.count())
-                        .where(OFFERS.c.platform == platform.value, OFFERS.c.space_id == space_id)
-                        .group_by(OFFERS.c.state)
-                    )
-                ).tuples()
+            by_state = await session.execute(
+                select(OFFERS.c.state, func.count())
+                .where(OFFERS.c.platform == platform.value, OFFERS.c.space_id == space_id)
+                .group_by(OFFERS.c.state)
             )
+            offers = {str(state): int(count) for state, count in by_state.all()}
             meetings = (
                 await session.execute(
                     select(func.count()).where(
@@ -228,7 +239,11 @@ class SqlMentorRequests(OfferQueries, PairingQueries):
         return MentoringSettings(timedelta(minutes=row[0]), timedelta(minutes=row[1]))
 
     async def configure(
-        self, platform: Platform, space_id: str, deadline: timedelta | None, followup: timedelta | None
+        self,
+        platform: Platform,
+        space_id: str,
+        deadline: timedelta | None,
+        followup: timedelta | None,
     ) -> MentoringSettings:
         """Change the settings given (None keeps one) and return them."""
         current = await self.settings(platform, space_id)
@@ -247,4 +262,3 @@ class SqlMentorRequests(OfferQueries, PairingQueries):
                 )
             )
         return wanted
-
