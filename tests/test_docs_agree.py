@@ -105,10 +105,10 @@ def test_a_group_needs_a_row_per_subcommand() -> None:
 
 
 def test_the_comparison_notices_a_missing_and_an_unknown_command() -> None:
-    listed = (NAMES - {"streak"}) | {"mentor", next(iter(ALIASES))}
+    listed = (NAMES - {"streak"}) | {"pairing", next(iter(ALIASES))}
     problems = "\n".join(compare("somewhere", listed))
     assert "`streak` is missing" in problems
-    assert "`mentor`" in problems and "does not have" in problems
+    assert "`pairing`" in problems and "does not have" in problems
     assert "alias" in problems
 
 
