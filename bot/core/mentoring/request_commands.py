@@ -22,10 +22,14 @@ CONTEXT_SHORTEST: Final = 20  # characters: "help" is not a sentence a mentor ca
 CONTEXT_FEWEST_WORDS: Final = 4
 HOURS_LONGEST: Final = 200
 ID_HIGHEST: Final = 999_999_999
-# A word of weekly hours: days, day ranges or lists, groups, or time ranges (`18:00-20:00,`).
+# A word of weekly hours: days (names, ranges, lists), groups, or time ranges (`18:00-20:00,`).
+_DAY: Final = (
+    r"(?:mon(?:day)?|tue(?:s|sday)?|wed(?:s|nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?)"
+)
 _HOURS_WORD: Final = re.compile(
-    r"(?i)^(?:[0-9]{1,2}(?::[0-9]{2})?-[0-9]{1,2}(?::[0-9]{2})?|daily|weekdays?|weekends?|"
-    r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)[a-z]*(?:[-/][a-z]+)*)[,;]?$"
+    rf"(?i)^(?:[0-9]{{1,2}}(?::[0-9]{{2}})?-[0-9]{{1,2}}(?::[0-9]{{2}})?|daily|weekdays?|weekends?|"
+    rf"{_DAY}(?:[-/]{_DAY})*)[,;]?$"
 )
 _PERIOD: Final = re.compile(r"(?i)^([0-9]{1,3})\s*(h|hours?|d|days?|w|weeks?)$")
 
