@@ -14,12 +14,18 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.core.clock import FixedClock
 from bot.core.mentoring.records import Answer, NewRequest, OfferState, RequestState
-from bot.core.messages import Platform
+from bot.core.messages import Actor, Platform
+from bot.core.ports import MemberKey
+from bot.core.study.context import StudyContexts
+from bot.core.study.recording import StudyRecorder
 from bot.storage.db import create_sessionmaker
 from bot.storage.mentoring.requests import SqlMentorRequests
 from bot.storage.mentoring.rows import OFFERS, PAIRINGS
 from bot.storage.migrate import upgrade
+from bot.storage.study.streaks import SqlLearningEventRepository
+from tests.fakes import FakeMemberRepository, FakeSpaceRepository
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 P = Platform.DISCORD
@@ -159,3 +165,22 @@ async def test_release_puts_requests_back_at_their_place(store: SqlMentorRequest
     assert [r.id for r in await store.waiting(P, "g1")] == [old.id, young.id]
     assert await store.load(P, "g1") == {}
     assert await store.place(old) == 1 and await store.place(young) == 2
+
+
+async def test_a_held_session_counts_once_for_the_mentee(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    sessions = create_sessionmaker(engine)
+    events = SqlLearningEventRepository(sessions)
+    recorder = StudyRecorder(
+        events, StudyContexts(FakeMemberRepository(), FakeSpaceRepository(), "UTC"), FixedClock(NOW)
+    )
+    mentee = Actor(P, "g1", "", "l1", "Lea")
+    try:
+        first = await recorder.mentoring_session(mentee, 7)
+        again = await recorder.mentoring_session(mentee, 7)  # the other member's "yes", late
+        other = await recorder.mentoring_session(mentee, 8)
+    finally:
+        await events.aclose()
+    assert first == 1 and again is None and other == 1  # one study day, counted once each
+    days = await events.days(MemberKey(P, "l1"))
+    assert [(d.day, d.events) for d in days] == [(NOW.date(), 2)]  # sessions 7 and 8
