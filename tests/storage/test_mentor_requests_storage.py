@@ -101,7 +101,7 @@ async def test_an_offer_expires_once_and_cannot_be_accepted_late(store: SqlMento
     assert sum(len(e) for e in expired) == 1
     waiting = await store.get(request.id)
     assert waiting is not None and waiting.state is RequestState.WAITING
-    assert await store.excluded(request.id) == {"m1"}
+    assert await store.excluded([request.id]) == {request.id: {"m1"}}
     offered = await store.find_offer(offer.id)
     assert offered is not None and offered[0].state is OfferState.EXPIRED
 

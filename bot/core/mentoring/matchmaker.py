@@ -94,7 +94,7 @@ class Matchmaker:
         if not mentors:
             return []
         by_key = {(r.learner_id, r.topic): r for r in waiting}
-        excluded = {r.id: await self._store.excluded(r.id) for r in waiting}
+        excluded = await self._store.excluded([r.id for r in waiting])
         learners = [_learner(r) for r in waiting]
         people = {r.learner_id for r in waiting} | {m.member_id for m in mentors}
         context = FitContext(

@@ -8,6 +8,7 @@ index), an answer to an offer or a follow-up taken once, and each timer's work c
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -207,8 +208,8 @@ class MentorRequestStore(Protocol):
         """Close an unmatched request and withdraw its pending offer; None when not open."""
         ...
 
-    async def excluded(self, request_id: int) -> set[str]:
-        """Return the mentors who declined or let expire an offer of this request."""
+    async def excluded(self, request_ids: Collection[int]) -> dict[int, set[str]]:
+        """Return, per request, the mentors who declined or let expire an offer of it."""
         ...
 
     async def load(self, platform: Platform, space_id: str) -> dict[str, int]:

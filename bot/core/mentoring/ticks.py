@@ -77,9 +77,12 @@ class MentoringTimer:
                 name,
             ),
         )
-        if await self._profiles.get(key) is None:
+        before = await self._profiles.get(key)
+        if before is None:
             return  # they left meanwhile
         in_row = await self._profiles.count_expiry(key)
+        if before.paused_on(self._clock.now().date()):
+            return  # paused already (several offers expired at once): told once is enough
         if in_row < EXPIRIES_BEFORE_PAUSE:
             await self._matchmaker.tell(
                 key.platform,

@@ -6,6 +6,7 @@ who wins: two clicks on Accept, or two processes expiring the same offer, act on
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -30,14 +31,17 @@ class OfferQueries:
 
     _sessions: async_sessionmaker[AsyncSession]
 
-    async def excluded(self, request_id: int) -> set[str]:
-        """Return the mentors who declined or let expire an offer of this request."""
-        query = select(OFFERS.c.mentor_id).where(
-            OFFERS.c.request_id == request_id,
+    async def excluded(self, request_ids: Collection[int]) -> dict[int, set[str]]:
+        """Return, per request, the mentors who declined or let expire an offer of it."""
+        found: dict[int, set[str]] = {request_id: set() for request_id in request_ids}
+        query = select(OFFERS.c.request_id, OFFERS.c.mentor_id).where(
+            OFFERS.c.request_id.in_(list(found)),
             OFFERS.c.state.in_([OfferState.DECLINED.value, OfferState.EXPIRED.value]),
         )
         async with self._sessions() as session:
-            return set((await session.execute(query)).scalars())
+            for request_id, mentor_id in (await session.execute(query)).all():
+                found[request_id].add(mentor_id)
+        return found
 
     async def load(self, platform: Platform, space_id: str) -> dict[str, int]:
         """Return each mentor's places taken: active pairings and pending offers."""
