@@ -74,6 +74,14 @@ INVOCATIONS: dict[str, tuple[str, bool]] = {
     "prompt suggestions": ("prompt suggestions", True),
     "prompt approve": ("prompt approve custom-1", True),
     "prompt reject": ("prompt reject custom-1 we have one like it", True),
+    "mentor request": ("mentor request git I cannot undo a pushed commit safely", True),
+    "mentor status": ("mentor status", True),
+    "mentor cancel": ("mentor cancel git", True),
+    "mentor accept": ("mentor accept 1", True),
+    "mentor decline": ("mentor decline 1", True),
+    "mentor met": ("mentor met 1 yes", True),
+    "mentor stats": ("mentor stats", True),
+    "config mentoring": ("config mentoring deadline:72h", True),
 }
 # What `prompt approve`, `reject` and `restore` need first: a suggestion, a retired prompt.
 BEFORE = {"prompt approve": SUGGESTION, "prompt reject": SUGGESTION,
@@ -82,6 +90,8 @@ BEFORE = {"prompt approve": SUGGESTION, "prompt reject": SUGGESTION,
 
 def prompt_setup(key: str) -> list[str]:
     """Return what a prompt path needs first: the channel set up, and today's prompt posted."""
+    if key == "mentor cancel":
+        return [INVOCATIONS["mentor request"][0]]
     if not key.startswith(("prompt", "config prompts")) or key == "config prompts set":
         return []
     steps = ["config prompts time:09:00"]
@@ -190,7 +200,8 @@ async def test_every_command_answers_through_the_slash_command(running: Running,
     line, private = INVOCATIONS[name]
     steps = prompt_setup(name)
     for count, step in enumerate(steps, start=1):
-        done = await running.command(step, user_id="U_ADMIN", count=count)
+        who = "U_MEMBER" if step.startswith("mentor") else "U_ADMIN"  # the member's own request
+        done = await running.command(step, user_id=who, count=count)
         assert done["response_type"] == "ephemeral" and "Only moderators" not in done["text"]
     moderator = COMMANDS.path(name).access is Access.MODERATOR  # type: ignore[union-attr]
     user = "U_ADMIN" if moderator else "U_MEMBER"
