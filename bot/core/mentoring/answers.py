@@ -83,7 +83,6 @@ class OfferDesk:
             learner_news(
                 "The mentor asked could not take your request; another mentor "
                 "will be asked as soon as one has room.",
-                stored,
                 name,
             ),
         )

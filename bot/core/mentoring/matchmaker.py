@@ -126,7 +126,6 @@ class Matchmaker:
                     learner_news(
                         "A mentor has been asked to take your request; you will hear when they "
                         "answer.",
-                        request,
                         name,
                     ),
                 )
@@ -159,7 +158,6 @@ class Matchmaker:
                 learner_news(
                     "Your mentor is no longer available, so your request is back in the queue at "
                     "its original place; another mentor will be asked.",
-                    request,
                     self.topic_name(request.topic),
                 ),
             )

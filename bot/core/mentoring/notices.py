@@ -96,6 +96,6 @@ def followup_reply(pairing: Pairing, topic_name: str) -> Reply:
     )
 
 
-def learner_news(text: str, request: MentorRequest, topic_name: str) -> Reply:
+def learner_news(text: str, topic_name: str) -> Reply:
     """Return a notice to a learner about their request."""
     return Reply(title=f"Your mentoring request: {topic_name}", text=text)

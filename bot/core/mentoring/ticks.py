@@ -73,7 +73,6 @@ class MentoringTimer:
             request.learner_id,
             learner_news(
                 "The mentor asked did not answer in time; the next best mentor will be asked.",
-                request,
                 name,
             ),
         )
