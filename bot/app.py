@@ -26,7 +26,7 @@ from bot.core.router import Router
 from bot.core.topics import TopicResolver
 from bot.jobs.general import general_job
 from bot.jobs.kit import Job, Shared, TimerSpec, all_handlers
-from bot.jobs.mentor_profiles import NoRequestsYet, mentor_profiles_job
+from bot.jobs.mentoring import mentoring_job
 from bot.jobs.prompts import prompts_job
 from bot.jobs.roadmap import roadmap_job
 from bot.jobs.study import study_job
@@ -34,6 +34,7 @@ from bot.platform_setup import discord_adapter, publishers_of, reach_of, slack_a
 from bot.platforms import StartupError
 from bot.scheduling import Timer
 from bot.serving import serve_until_stopped
+from bot.solvers import LibrarySolver
 from bot.storage import migrate
 from bot.storage.db import create_engine, create_sessionmaker, ping
 from bot.storage.event_log import SqlEventLog
@@ -129,6 +130,7 @@ async def open_bot(
             SqlMemberRepository(sessions, clock), spaces, reach, private,
         )  # fmt: skip
         study = study_job(shared)
+        mentoring = mentoring_job(shared, LibrarySolver(), on_session=study.mentoring_session)
         jobs: tuple[Job, ...] = (
             roadmap_job(shared, topic_done=study.topic_done),
             study.job,
@@ -137,8 +139,7 @@ async def open_bot(
                 {} if prompt_publishers is None else prompt_publishers,
                 on_answer=study.prompt_answered,
             ).job,
-            # TEMPORARY: NoRequestsYet hands nothing back until the requests side is wired.
-            mentor_profiles_job(shared, NoRequestsYet()),
+            mentoring,
         )
         sections = [section for job in jobs for section in job.settings]
         jobs += (general_job(shared, COMMANDS, sections),)

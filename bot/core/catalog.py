@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.commands import CommandTable, subcommand_names
 from bot.core.general.commands import ABOUT, TIMEZONE, config_group, help_command
 from bot.core.mentoring.commands import MENTOR_PROFILE_COMMANDS, mentor_group
+from bot.core.mentoring.request_commands import CONFIG_MENTORING, MENTOR_REQUEST_COMMANDS
 from bot.core.prompts.commands import CONFIG_PROMPTS, PROMPT
 from bot.core.roadmap.commands import ASK, NEXT, PROGRESS, RESOURCES, ROADMAP
 from bot.core.study.commands import (
@@ -17,10 +18,10 @@ from bot.core.study.commands import (
 )
 
 # `config` is shared: each job that has settings adds its subcommand here.
-CONFIG = config_group(CONFIG_STREAKS, CONFIG_PROMPTS)
+CONFIG = config_group(CONFIG_STREAKS, CONFIG_PROMPTS, CONFIG_MENTORING)
 
-# `mentor` is shared by the mentoring job's two sides: each adds its subcommands here.
-MENTOR = mentor_group(*MENTOR_PROFILE_COMMANDS)
+# `mentor` is shared by the mentoring job's two sides: learners' requests, mentors' profiles.
+MENTOR = mentor_group(*MENTOR_REQUEST_COMMANDS, *MENTOR_PROFILE_COMMANDS)
 
 # `help config streaks` reads the subcommand names after the command's: list every group here.
 HELP = help_command(subcommand_names([CONFIG, PROMPT, MENTOR]))

@@ -29,6 +29,7 @@ class StudyWiring(NamedTuple):
     job: Job
     topic_done: Callable[[Actor, str, str | None], Awaitable[None]]
     prompt_answered: Callable[[Actor, str | None], Awaitable[int | None]]
+    mentoring_session: Callable[[Actor, int], Awaitable[int | None]]  # mentee, pairing id
 
 
 def study_job(shared: Shared) -> StudyWiring:
@@ -83,4 +84,6 @@ def study_job(shared: Shared) -> StudyWiring:
         drain=(events.aclose,),
         cancel=(config.aclose,),
     )
-    return StudyWiring(job, recorder.topic_done, recorder.prompt_answered)
+    return StudyWiring(
+        job, recorder.topic_done, recorder.prompt_answered, recorder.mentoring_session
+    )

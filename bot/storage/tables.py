@@ -578,3 +578,8 @@ class MentorBlockRow(Base):
     platform: Mapped[str] = mapped_column(String(16))
     blocker_id: Mapped[str] = mapped_column(String(64))
     blocked_id: Mapped[str] = mapped_column(String(64))
+
+
+# The mentoring job's request tables live in their own module on this metadata; importing it
+# here makes every user of `metadata` (Alembic, drift) see them.
+from bot.storage import mentoring_tables as _mentoring_tables  # noqa: E402, F401

@@ -267,6 +267,30 @@ SAMPLES: dict[str, Sample] = {
     "mentor unblock": Sample(
         "mentor unblock @alice", "mentor unblock member:<@U_MEMBER>", {"member": "@member"}
     ),
+    "mentor request": Sample(
+        "mentor request databases my joins return every row twice hours:Mon-Fri 18:00-20:00",
+        "mentor request hours:Mon-Fri 18:00-20:00 databases my joins return every row twice",
+        {
+            "topic": "databases",
+            "context": "my joins return every row twice",
+            "hours": "Mon-Fri 18:00-20:00",
+        },
+    ),
+    "mentor status": Sample("mentor", "mentor status", {}),
+    "mentor cancel": Sample(
+        "mentor cancel databases", "mentor cancel topic:databases", {"topic": "databases"}
+    ),
+    "mentor accept": Sample("mentor accept 12", "mentor accept id:12", {"id": 12}),
+    "mentor decline": Sample("mentor decline 12", "mentor decline 12", {"id": 12}),
+    "mentor met": Sample(
+        "mentor met 7 yes", "mentor met id:7 answer:yes", {"id": 7, "answer": "yes"}
+    ),
+    "mentor stats": Sample("mentor stats", "mentor stats", {}),
+    "config mentoring": Sample(
+        "config mentoring deadline:72h followup:2w",
+        "config mentoring 72h 14d",
+        {"deadline": "72h", "followup": "14d"},
+    ),
     "nest inner leaf": Sample(
         "nest inner note:two words count:3",
         "nest inner leaf 3 two words",
@@ -363,6 +387,18 @@ EXPECTED: dict[str, dict[str, object]] = {
     "mentor leave": {"confirm": "confirm"},
     "mentor block": {},
     "mentor unblock": {},
+    "mentor request": {
+        "topic": "databases",
+        "context": "my joins return every row twice",
+        "hours": "Mon-Fri 18:00-20:00",
+    },
+    "mentor status": {},
+    "mentor cancel": {"topic": "databases"},
+    "mentor accept": {"id": 12},
+    "mentor decline": {"id": 12},
+    "mentor met": {"id": 7, "answer": "yes"},
+    "mentor stats": {},
+    "config mentoring": {"deadline": timedelta(hours=72), "followup": timedelta(days=14)},
     "nest inner leaf": {"count": 3, "note": "two words"},
     "nest inner locked": {},
     "kinds": {

@@ -86,7 +86,18 @@ INVOCATIONS: dict[str, tuple[str, bool]] = {
     "mentor leave": ("mentor leave confirm", True),
     "mentor block": ("mentor block <@U_ADMIN>", True),
     "mentor unblock": ("mentor unblock <@U_ADMIN>", True),
+    "mentor request": ("mentor request git I cannot undo a pushed commit safely", True),
+    "mentor status": ("mentor status", True),
+    "mentor cancel": ("mentor cancel git", True),
+    "mentor accept": ("mentor accept 1", True),
+    "mentor decline": ("mentor decline 1", True),
+    "mentor met": ("mentor met 1 yes", True),
+    "mentor stats": ("mentor stats", True),
+    "config mentoring": ("config mentoring deadline:72h", True),
 }
+# The mentor profile side's paths: each needs the member signed up as a mentor first.
+MENTOR_SIDE = {"mentor edit", "mentor profile", "mentor pause", "mentor resume", "mentor leave",
+               "mentor unblock"}  # fmt: skip
 # What `prompt approve`, `reject` and `restore` need first: a suggestion, a retired prompt.
 BEFORE = {"prompt approve": SUGGESTION, "prompt reject": SUGGESTION,
           "prompt restore": "prompt retire sql-top-customers",
@@ -95,9 +106,11 @@ BEFORE = {"prompt approve": SUGGESTION, "prompt reject": SUGGESTION,
 
 def prompt_setup(key: str) -> list[str]:
     """Return what a path needs first: a prompt's channel and post, a mentor's signup."""
-    if key.startswith("mentor ") and key not in ("mentor signup", "mentor block"):
+    if key in MENTOR_SIDE:
         first = "mentor block <@U_ADMIN>" if key == "mentor unblock" else MENTOR
         return [first, BEFORE[key]] if key in BEFORE else [first]
+    if key == "mentor cancel":
+        return [INVOCATIONS["mentor request"][0]]
     if not key.startswith(("prompt", "config prompts")) or key == "config prompts set":
         return []
     steps = ["config prompts time:09:00"]

@@ -153,9 +153,15 @@ def mentor_group(*subcommands: Command) -> Command:
     """Return the `mentor` group holding subcommands (each side of the job adds its own)."""
     return Command(
         name="mentor",
-        summary="Mentoring: volunteer as a mentor, and manage your profile and blocks.",
+        summary="Mentoring: find a mentor on a topic, or volunteer as one.",
         subcommands=subcommands,
-        examples=("mentor signup", "mentor profile", "mentor pause until:2026-01-07"),
+        default="status",
+        examples=(
+            "mentor request docker my container exits at once and shows no logs",
+            "mentor status",
+            "mentor signup",
+            "mentor pause until:2026-01-07",
+        ),
         details="`help mentor <subcommand>` explains one. Your hours and timezone are shown "
         "only to your matches; blocks are never shown to anyone.",
         group="Mentoring",

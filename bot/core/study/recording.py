@@ -64,3 +64,14 @@ class StudyRecorder:
         context = await self._contexts.of(member_key(actor), actor.space_id)
         recorded, _ = await self.record(actor, context, "prompt_answer", event_id)
         return recorded.streak.current if recorded.streak is not None else None
+
+    async def mentoring_session(self, actor: Actor, pairing_id: int) -> int | None:
+        """Count a held mentoring session as the mentee's study; return the streak if new.
+
+        The pairing is the source, so the session counts once however many times (and from
+        however many members and processes) it is reported.
+        """
+        context = await self._contexts.of(member_key(actor), actor.space_id)
+        source = f"mentoring:{actor.space_id}:{pairing_id}"
+        recorded, _ = await self.record(actor, context, "mentor_session", source)
+        return recorded.streak.current if recorded.streak is not None else None

@@ -1,1 +1,1 @@
-"""Storage of the mentoring job: mentors' profiles and their topics, and members' blocks."""
+"""Storage of the mentoring job: profiles and blocks; requests, offers, pairings."""

@@ -1,0 +1,190 @@
+"""Matching the queue to mentors, offering, and handing work back (the Handback port).
+
+A community's whole queue is matched at once (matching.match_requests: the largest total
+fit, older requests first among equals), off the event loop. Each pair becomes an offer only
+if the store lets this process claim the request, so two processes never offer it twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+from bot.core.knowledge import KnowledgeBase
+from bot.core.mentoring.availability import parse_availability
+from bot.core.mentoring.fit import (
+    FitContext,
+    LearnerRequest,
+    Mentor,
+    TopicRelation,
+    related_topics,
+    request_fit,
+)
+from bot.core.mentoring.matching import Solver, match_requests
+from bot.core.mentoring.notices import learner_news, offer_reply
+from bot.core.mentoring.ports import MentorBlocks, MentorKey, MentorProfile, MentorProfiles
+from bot.core.mentoring.records import MentorRequest, MentorRequestStore, Offer
+from bot.core.messages import Platform, Reply
+from bot.core.ports import Clock, MemberKey, PrivateMessenger
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    """An offer made by a matching run, with its request."""
+
+    offer: Offer
+    request: MentorRequest
+
+
+class Matchmaker:
+    """Match a community's queue to its mentors and send the offers; take work back."""
+
+    def __init__(
+        self,
+        store: MentorRequestStore,
+        profiles: MentorProfiles,
+        blocks: MentorBlocks,
+        private: PrivateMessenger,
+        solver: Solver,
+        knowledge: KnowledgeBase,
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._profiles = profiles
+        self._blocks = blocks
+        self._private = private
+        self._solver = solver
+        self._knowledge = knowledge
+        self._related: TopicRelation = related_topics(knowledge)
+        self._clock = clock
+
+    def topic_name(self, topic_id: str) -> str:
+        """Return a topic's name (its id if the knowledge base lost it)."""
+        topic = self._knowledge.topic(topic_id)
+        return topic.name if topic is not None else topic_id
+
+    async def tell(self, platform: Platform, space_id: str, user_id: str, reply: Reply) -> None:
+        """Tell one member privately (held for their next message if the DM is refused)."""
+        await self._private.send(MemberKey(platform, user_id), reply, space_id=space_id)
+
+    async def match(
+        self,
+        platform: Platform,
+        space_id: str,
+        *,
+        quiet: int | None = None,
+        skip: Collection[str] = (),
+    ) -> list[Made]:
+        """Offer the community's waiting requests to the best mentors with room; return them.
+
+        The learner of request quiet is not told (they are answered directly); mentors in
+        skip get nothing this run (one being handed work back).
+        """
+        waiting = await self._store.waiting(platform, space_id)
+        if not waiting:
+            return []
+        now = self._clock.now()
+        today = now.date()
+        mentors = await self._mentors(platform, space_id, today, skip)
+        if not mentors:
+            return []
+        by_key = {(r.learner_id, r.topic): r for r in waiting}
+        excluded = await self._store.excluded([r.id for r in waiting])
+        learners = [_learner(r) for r in waiting]
+        people = {r.learner_id for r in waiting} | {m.member_id for m in mentors}
+        context = FitContext(
+            self._related, week=today, blocked=await self._blocks.pairs_among(platform, people)
+        )
+
+        def fit(request: LearnerRequest, mentor: Mentor) -> float | None:
+            stored = by_key[(request.member_id, request.topic)]
+            if mentor.member_id in excluded[stored.id]:
+                return None  # declined it, or let it expire: the next best mentor gets it
+            return request_fit(request, mentor, context)
+
+        assignment = await asyncio.to_thread(match_requests, learners, mentors, fit, self._solver)
+        deadline = now + (await self._store.settings(platform, space_id)).deadline
+        made: list[Made] = []
+        for learner, mentor_id in assignment.pairs:
+            request = by_key[(learner.member_id, learner.topic)]
+            offer = await self._store.offer(request.id, mentor_id, now, deadline)
+            if offer is None:
+                continue  # cancelled meanwhile, or another process offered it first
+            made.append(Made(offer, request))
+            name = self.topic_name(request.topic)
+            await self.tell(platform, space_id, mentor_id, offer_reply(offer, request, name))
+            if request.id != quiet:
+                await self.tell(
+                    platform,
+                    space_id,
+                    request.learner_id,
+                    learner_news(
+                        "A mentor has been asked to take your request; you will hear when they "
+                        "answer.",
+                        name,
+                    ),
+                )
+        return made
+
+    async def _mentors(
+        self, platform: Platform, space_id: str, today: date, skip: Collection[str]
+    ) -> list[Mentor]:
+        """Return the community's mentors who take offers today, with their places taken."""
+        taken = await self._store.load(platform, space_id)
+        mentors = []
+        for profile in await self._profiles.in_space(platform, space_id):
+            if profile.paused_on(today) or profile.key.user_id in skip:
+                continue
+            mentor = _mentor(profile, taken.get(profile.key.user_id, 0))
+            if mentor is not None and mentor.spare > 0:
+                mentors.append(mentor)
+        return mentors
+
+    async def release(self, key: MentorKey, *, active_too: bool) -> int:
+        """Withdraw the mentor's pending offers (and active pairings), tell learners, rematch."""
+        requests = await self._store.release(
+            key.platform, key.space_id, key.user_id, active_too=active_too, now=self._clock.now()
+        )
+        for request in requests:
+            await self.tell(
+                request.platform,
+                request.space_id,
+                request.learner_id,
+                learner_news(
+                    "Your mentor is no longer available, so your request is back in the queue at "
+                    "its original place; another mentor will be asked.",
+                    self.topic_name(request.topic),
+                ),
+            )
+        if requests:
+            await self.match(key.platform, key.space_id, skip={key.user_id})
+        return len(requests)
+
+
+def _learner(request: MentorRequest) -> LearnerRequest:
+    return LearnerRequest(
+        request.learner_id,
+        request.topic,
+        request.stage,
+        request.availability(),
+        request.requested_at,
+    )
+
+
+def _mentor(profile: MentorProfile, taken: int) -> Mentor | None:
+    """Return the profile as a Mentor, or None when its hours cannot be read."""
+    try:
+        hours = parse_availability(profile.hours, profile.timezone)
+    except (ValueError, LookupError) as error:
+        # The profile side checks hours at signup; a mentor whose hours no longer read is
+        # left out rather than stopping the whole community's matching.
+        log.warning("mentor %s: unreadable hours (%s)", profile.key.user_id, error)
+        return None
+    return Mentor(
+        profile.key.user_id, profile.topics, profile.level, hours, profile.capacity, active=taken
+    )

@@ -1,0 +1,186 @@
+"""Mentor requests, offers and pairings in SQL: what must happen once, on both databases.
+
+Races run two sessions at once (asyncio.gather on one engine's pool: two connections).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest_asyncio
+from sqlalchemy import Table, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.elements import ColumnElement
+
+from bot.core.clock import FixedClock
+from bot.core.mentoring.records import Answer, NewRequest, OfferState, RequestState
+from bot.core.messages import Actor, Platform
+from bot.core.ports import MemberKey
+from bot.core.study.context import StudyContexts
+from bot.core.study.recording import StudyRecorder
+from bot.storage.db import create_sessionmaker
+from bot.storage.mentoring.requests import SqlMentorRequests
+from bot.storage.mentoring.rows import OFFERS, PAIRINGS
+from bot.storage.migrate import upgrade
+from bot.storage.study.streaks import SqlLearningEventRepository
+from tests.fakes import FakeMemberRepository, FakeSpaceRepository
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+P = Platform.DISCORD
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def store(engine: AsyncEngine) -> AsyncIterator[SqlMentorRequests]:
+    await upgrade(engine)
+    yield SqlMentorRequests(create_sessionmaker(engine))
+
+
+def new(learner: str = "l1", topic: str = "sql", at: datetime = NOW) -> NewRequest:
+    context = "joins return every row twice"
+    return NewRequest(
+        P, "g1", learner, learner.upper(), "c1", topic, context, "daily 18:00-22:00", "UTC", 1, at
+    )
+
+
+async def count(store: SqlMentorRequests, table: Table, *where: ColumnElement[bool]) -> int:
+    query = select(func.count()).select_from(table).where(*where)
+    async with store._sessions() as session:
+        return int((await session.execute(query)).scalar_one())
+
+
+async def test_one_open_request_per_learner_and_topic(store: SqlMentorRequests) -> None:
+    first = await store.add(new())
+    assert first is not None and first.state is RequestState.WAITING
+    assert await store.add(new()) is None
+    assert await store.add(new(topic="git")) is not None
+    assert await store.add(new(learner="l2")) is not None
+    assert await store.cancel(first.id, NOW) is not None
+    assert await store.add(new()) is not None  # closed requests do not count
+
+
+async def test_two_processes_claim_a_request_once(store: SqlMentorRequests) -> None:
+    request = await store.add(new())
+    assert request is not None
+    deadline = NOW + timedelta(hours=48)
+    offers = await asyncio.gather(
+        store.offer(request.id, "m1", NOW, deadline), store.offer(request.id, "m2", NOW, deadline)
+    )
+    assert sum(o is not None for o in offers) == 1
+    assert await count(store, OFFERS, OFFERS.c.state == "pending") == 1
+    assert await store.load(P, "g1") in ({"m1": 1}, {"m2": 1})
+
+
+async def test_two_clicks_on_accept_make_one_pairing(store: SqlMentorRequests) -> None:
+    request = await store.add(new())
+    assert request is not None
+    offer = await store.offer(request.id, "m1", NOW, NOW + timedelta(hours=48))
+    assert offer is not None
+    later = NOW + timedelta(days=7)
+    answers = await asyncio.gather(
+        store.answer_offer(offer.id, "m1", True, NOW, later),
+        store.answer_offer(offer.id, "m1", True, NOW, later),
+    )
+    assert sorted(a.outcome for a in answers) == sorted([Answer.TAKEN, Answer.ALREADY])
+    assert await count(store, PAIRINGS) == 1
+    assert (await store.answer_offer(offer.id, "m2", True, NOW, later)).outcome is Answer.NOT_YOURS
+    matched = await store.get(request.id)
+    assert matched is not None and matched.state is RequestState.MATCHED
+
+
+async def test_an_offer_expires_once_and_cannot_be_accepted_late(store: SqlMentorRequests) -> None:
+    request = await store.add(new())
+    assert request is not None
+    offer = await store.offer(request.id, "m1", NOW, NOW + timedelta(hours=48))
+    assert offer is not None
+    due = NOW + timedelta(hours=48)
+    late = await store.answer_offer(offer.id, "m1", True, due, due + timedelta(days=7))
+    assert late.outcome is Answer.TOO_LATE
+    expired = await asyncio.gather(store.expire_due(due), store.expire_due(due))
+    assert sum(len(e) for e in expired) == 1
+    waiting = await store.get(request.id)
+    assert waiting is not None and waiting.state is RequestState.WAITING
+    assert await store.excluded([request.id]) == {request.id: {"m1"}}
+    offered = await store.find_offer(offer.id)
+    assert offered is not None and offered[0].state is OfferState.EXPIRED
+
+
+async def test_follow_up_answers_count_once_and_end_the_pairing(store: SqlMentorRequests) -> None:
+    request = await store.add(new())
+    assert request is not None
+    offer = await store.offer(request.id, "m1", NOW, NOW + timedelta(hours=48))
+    assert offer is not None
+    week = NOW + timedelta(days=7)
+    pairing = (await store.answer_offer(offer.id, "m1", True, NOW, week)).pairing
+    assert pairing is not None
+    assert await store.due_followups(NOW) == []
+    due = await asyncio.gather(store.due_followups(week), store.due_followups(week))
+    assert sum(len(d) for d in due) == 1
+
+    both = await asyncio.gather(
+        store.answer_followup(pairing.id, P, "g1", "m1", True, week),
+        store.answer_followup(pairing.id, P, "g1", "m1", True, week),
+    )
+    assert sorted(a.outcome for a in both) == sorted([Answer.TAKEN, Answer.ALREADY])
+    assert sum(a.first_meeting for a in both) == 1
+    outsider = await store.answer_followup(pairing.id, P, "g1", "x", True, week)
+    assert outsider.outcome is Answer.NOT_YOURS
+    last = await store.answer_followup(pairing.id, P, "g1", "l1", True, week)
+    assert last.outcome is Answer.TAKEN and not last.first_meeting and last.ended
+    done = await store.get(request.id)
+    assert done is not None and done.state is RequestState.DONE
+    stats = await store.stats(P, "g1")
+    assert (stats.requests, stats.matched, stats.meetings, stats.waiting) == (1, 1, 1, 0)
+    assert stats.median_to_match == timedelta(0)
+
+
+async def test_reminders_are_claimed_once_a_day(store: SqlMentorRequests) -> None:
+    await store.add(new())
+    day = NOW + timedelta(days=1)
+    claims = await asyncio.gather(
+        store.remind_due(day, day.date()), store.remind_due(day, day.date())
+    )
+    assert sum(len(c) for c in claims) == 1
+    assert await store.remind_due(day + timedelta(hours=1), day.date()) == []
+    assert (
+        len(await store.remind_due(day + timedelta(days=1), (day + timedelta(days=1)).date())) == 1
+    )
+
+
+async def test_release_puts_requests_back_at_their_place(store: SqlMentorRequests) -> None:
+    old = await store.add(new("l1", at=NOW))
+    young = await store.add(new("l2", at=NOW + timedelta(hours=1)))
+    assert old is not None and young is not None
+    deadline = NOW + timedelta(hours=48)
+    first = await store.offer(old.id, "m1", NOW, deadline)
+    second = await store.offer(young.id, "m1", NOW, deadline)
+    assert first is not None and second is not None
+    await store.answer_offer(first.id, "m1", True, NOW, NOW + timedelta(days=7))
+    assert await store.release(P, "g1", "m1", active_too=False, now=NOW) == [
+        await store.get(young.id)
+    ]
+    back = await store.release(P, "g1", "m1", active_too=True, now=NOW)
+    assert [r.id for r in back] == [old.id]
+    assert [r.id for r in await store.waiting(P, "g1")] == [old.id, young.id]
+    assert await store.load(P, "g1") == {}
+    assert await store.place(old) == 1 and await store.place(young) == 2
+
+
+async def test_a_held_session_counts_once_for_the_mentee(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    sessions = create_sessionmaker(engine)
+    events = SqlLearningEventRepository(sessions)
+    recorder = StudyRecorder(
+        events, StudyContexts(FakeMemberRepository(), FakeSpaceRepository(), "UTC"), FixedClock(NOW)
+    )
+    mentee = Actor(P, "g1", "", "l1", "Lea")
+    try:
+        first = await recorder.mentoring_session(mentee, 7)
+        again = await recorder.mentoring_session(mentee, 7)  # the other member's "yes", late
+        other = await recorder.mentoring_session(mentee, 8)
+    finally:
+        await events.aclose()
+    assert first == 1 and again is None and other == 1  # one study day, counted once each
+    days = await events.days(MemberKey(P, "l1"))
+    assert [(d.day, d.events) for d in days] == [(NOW.date(), 2)]  # sessions 7 and 8
