@@ -20,11 +20,12 @@ from bot.core.requests import Request
 from bot.core.topics import UnknownTopicError
 from bot.solvers import LibrarySolver
 from bot.storage.db import create_sessionmaker
+from bot.storage.mentoring.blocks import SqlMentorBlocks
+from bot.storage.mentoring.profiles import SqlMentorProfiles
 from bot.storage.mentoring.requests import SqlMentorRequests
 from bot.storage.migrate import upgrade
 from tests.core.small_kb import small_kb
 from tests.fakes import FakeMemberRepository, FakeSpaceRepository, request
-from tests.mentoring_fakes import FakeMentorBlocks, FakeMentorProfiles
 
 SPACE = "space-1"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, before any DST change
@@ -109,12 +110,13 @@ def profile(
 class Kit:
     """Every piece of the requests side over one database, with a controlled clock."""
 
-    def __init__(self, engine: AsyncEngine, *mentors: MentorProfile) -> None:
+    def __init__(self, engine: AsyncEngine) -> None:
         self.sessions = create_sessionmaker(engine)
         self.store = SqlMentorRequests(self.sessions)
         self.clock = FixedClock(START)
-        self.profiles = FakeMentorProfiles(*mentors)
-        self.blocks = FakeMentorBlocks()
+        # The real tables: an offer counts a mentor's places under a lock on their profile row.
+        self.profiles = SqlMentorProfiles(self.sessions)
+        self.blocks = SqlMentorBlocks(self.sessions)
         self.private = CollectingMessenger()
         self.moderators = CollectingModerators()
         self.sessions_held = SessionLog()
@@ -134,7 +136,10 @@ class Kit:
     async def on(cls, engine: AsyncEngine, *mentors: MentorProfile) -> Kit:
         """Return a kit over a migrated database."""
         await upgrade(engine)
-        return cls(engine, *mentors)
+        kit = cls(engine)
+        for mentor in mentors:
+            await kit.profiles.save(mentor)
+        return kit
 
     def line(self, user: str, text: str, *, moderator: bool = False) -> Request:
         """Return the typed request of a command line."""

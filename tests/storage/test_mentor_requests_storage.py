@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest_asyncio
 from sqlalchemy import Table, func, select
@@ -15,12 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.core.clock import FixedClock
+from bot.core.mentoring.ports import MentorKey, MentorProfile
 from bot.core.mentoring.records import Answer, NewRequest, OfferState, RequestState
 from bot.core.messages import Actor, Platform
 from bot.core.ports import MemberKey
 from bot.core.study.context import StudyContexts
 from bot.core.study.recording import StudyRecorder
 from bot.storage.db import create_sessionmaker
+from bot.storage.mentoring.profiles import SqlMentorProfiles
 from bot.storage.mentoring.requests import SqlMentorRequests
 from bot.storage.mentoring.rows import OFFERS, PAIRINGS
 from bot.storage.migrate import upgrade
@@ -34,7 +36,17 @@ P = Platform.DISCORD
 @pytest_asyncio.fixture(loop_scope="function")
 async def store(engine: AsyncEngine) -> AsyncIterator[SqlMentorRequests]:
     await upgrade(engine)
-    yield SqlMentorRequests(create_sessionmaker(engine))
+    sessions = create_sessionmaker(engine)
+    for mentor in ("m1", "m2"):  # room for every test's offers
+        await SqlMentorProfiles(sessions).save(profile(mentor, capacity=5))
+    yield SqlMentorRequests(sessions)
+
+
+def profile(user_id: str, capacity: int, until: date | None = None) -> MentorProfile:
+    key = MentorKey(P, "g1", user_id)
+    hours = "daily 18:00-22:00"
+    return MentorProfile(key, user_id.upper(), frozenset({"sql"}), 2, "UTC", hours, capacity,
+                         paused_until=until, joined_at=NOW)  # fmt: skip
 
 
 def new(learner: str = "l1", topic: str = "sql", at: datetime = NOW) -> NewRequest:
@@ -70,6 +82,34 @@ async def test_two_processes_claim_a_request_once(store: SqlMentorRequests) -> N
     assert sum(o is not None for o in offers) == 1
     assert await count(store, OFFERS, OFFERS.c.state == "pending") == 1
     assert await store.load(P, "g1") in ({"m1": 1}, {"m2": 1})
+
+
+async def test_two_processes_never_fill_a_mentor_past_capacity(store: SqlMentorRequests) -> None:
+    profiles = SqlMentorProfiles(store._sessions)
+    await profiles.save(profile("solo", capacity=1))
+    first, second = await store.add(new("l1")), await store.add(new("l2"))
+    assert first is not None and second is not None
+    deadline = NOW + timedelta(hours=48)
+    offers = await asyncio.gather(
+        store.offer(first.id, "solo", NOW, deadline), store.offer(second.id, "solo", NOW, deadline)
+    )
+    assert sum(o is not None for o in offers) == 1
+    assert (await store.load(P, "g1")).get("solo") == 1
+    # The request that found no room is still waiting for the next mentor.
+    assert len(await store.waiting(P, "g1")) == 1
+
+
+async def test_no_offer_to_a_paused_or_unknown_mentor(store: SqlMentorRequests) -> None:
+    profiles = SqlMentorProfiles(store._sessions)
+    await profiles.save(profile("away", capacity=3))
+    await profiles.set_pause(MentorKey(P, "g1", "away"), NOW.date(), "holiday")
+    request = await store.add(new())
+    assert request is not None
+    deadline = NOW + timedelta(hours=48)
+    assert await store.offer(request.id, "away", NOW, deadline) is None
+    assert await store.offer(request.id, "gone", NOW, deadline) is None
+    assert [r.id for r in await store.waiting(P, "g1")] == [request.id]
+    assert await store.offer(request.id, "m1", NOW, deadline) is not None
 
 
 async def test_two_clicks_on_accept_make_one_pairing(store: SqlMentorRequests) -> None:

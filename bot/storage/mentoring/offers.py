@@ -21,6 +21,7 @@ from bot.core.mentoring.records import (
     RequestState,
 )
 from bot.core.messages import Platform
+from bot.storage.mentoring.profiles import PROFILES
 from bot.storage.mentoring.rows import OFFERS, PAIRINGS, REQUESTS, offer_of, pairing_of, request_of
 
 PENDING = OfferState.PENDING.value
@@ -73,8 +74,21 @@ class OfferQueries:
     async def offer(
         self, request_id: int, mentor_id: str, now: datetime, deadline: datetime
     ) -> Offer | None:
-        """Claim a waiting request for an offer to mentor; None when it is not waiting."""
-        async with self._sessions.begin() as session:
+        """Claim a waiting request for an offer to mentor; None when it is not waiting.
+
+        None too when the mentor has no room left, is paused or has left: the places are
+        counted under a lock on the mentor's profile row, so two processes matching at once
+        never give a mentor more than their capacity.
+        """
+        try:
+            return await self._claim_for(request_id, mentor_id, now, deadline)
+        except _NoRoom:
+            return None  # rolled back: the request stays waiting for the next run
+
+    async def _claim_for(
+        self, request_id: int, mentor_id: str, now: datetime, deadline: datetime
+    ) -> Offer | None:
+        async with self._sessions() as session, session.begin():
             claimed = (
                 await session.execute(
                     update(REQUESTS)
@@ -87,14 +101,17 @@ class OfferQueries:
             ).one_or_none()
             if claimed is None:
                 return None
+            platform, space_id = claimed
+            if not await _has_room(session, platform, space_id, mentor_id, now):
+                raise _NoRoom
             row = (
                 (
                     await session.execute(
                         OFFERS.insert()
                         .values(
                             request_id=request_id,
-                            platform=claimed[0],
-                            space_id=claimed[1],
+                            platform=platform,
+                            space_id=space_id,
                             mentor_id=mentor_id,
                             state=PENDING,
                             offered_at=now,
@@ -277,3 +294,44 @@ async def _back_to_queue(session: AsyncSession, request_ids: list[int]) -> list[
         .returning(*REQUESTS.c)
     )
     return [request_of(r) for r in rows.mappings()]
+
+
+class _NoRoom(Exception):
+    """The mentor has no room: undo the request's claim."""
+
+
+async def _has_room(
+    session: AsyncSession, platform: str, space_id: str, mentor_id: str, now: datetime
+) -> bool:
+    """Lock the mentor's profile and tell whether it takes one more offer now.
+
+    On PostgreSQL the row lock (FOR UPDATE) orders two offers to one mentor; SQLite has one
+    writer at a time, and this transaction already writes (the request's claim).
+    """
+    profile = (
+        await session.execute(
+            select(PROFILES.c.capacity, PROFILES.c.paused_until)
+            .where(
+                PROFILES.c.platform == platform,
+                PROFILES.c.space_id == space_id,
+                PROFILES.c.user_id == mentor_id,
+            )
+            .with_for_update()
+        )
+    ).one_or_none()
+    if profile is None or (profile.paused_until is not None and now.date() <= profile.paused_until):
+        return False
+    offers = select(func.count()).where(
+        OFFERS.c.platform == platform,
+        OFFERS.c.space_id == space_id,
+        OFFERS.c.mentor_id == mentor_id,
+        OFFERS.c.state == PENDING,
+    )
+    pairings = select(func.count()).where(
+        PAIRINGS.c.platform == platform,
+        PAIRINGS.c.space_id == space_id,
+        PAIRINGS.c.mentor_id == mentor_id,
+        PAIRINGS.c.state == "active",
+    )
+    taken = int(await session.scalar(offers) or 0) + int(await session.scalar(pairings) or 0)
+    return taken < int(profile.capacity)
