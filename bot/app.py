@@ -25,6 +25,7 @@ from bot.core.router import Router
 from bot.core.topics import TopicResolver
 from bot.jobs.general import general_job
 from bot.jobs.kit import Job, Shared, TimerSpec, all_handlers
+from bot.jobs.pairing import DirectMessenger, pairing_job
 from bot.jobs.prompts import prompts_job
 from bot.jobs.roadmap import roadmap_job
 from bot.jobs.study import study_job
@@ -32,6 +33,7 @@ from bot.platform_setup import discord_adapter, publishers_of, reach_of, slack_a
 from bot.platforms import StartupError
 from bot.scheduling import Timer
 from bot.serving import serve_until_stopped
+from bot.solvers import LibrarySolver
 from bot.storage import migrate
 from bot.storage.db import create_engine, create_sessionmaker, ping
 from bot.storage.event_log import SqlEventLog
@@ -130,6 +132,8 @@ async def open_bot(
                 {} if prompt_publishers is None else prompt_publishers,
                 on_answer=study.prompt_answered,
             ).job,
+            # DirectMessenger is a stand-in until the PrivateMessenger implementation lands.
+            pairing_job(shared, DirectMessenger(shared.reach.notifiers), LibrarySolver()),
         )
         sections = [section for job in jobs for section in job.settings]
         jobs += (general_job(shared, COMMANDS, sections),)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.commands import CommandTable, subcommand_names
 from bot.core.general.commands import ABOUT, TIMEZONE, config_group, help_command
+from bot.core.mentoring.rounds.commands import CONFIG_PAIRING, PAIRING
 from bot.core.prompts.commands import CONFIG_PROMPTS, PROMPT
 from bot.core.roadmap.commands import ASK, NEXT, PROGRESS, RESOURCES, ROADMAP
 from bot.core.study.commands import (
@@ -16,16 +17,17 @@ from bot.core.study.commands import (
 )
 
 # `config` is shared: each job that has settings adds its subcommand here.
-CONFIG = config_group(CONFIG_STREAKS, CONFIG_PROMPTS)
+CONFIG = config_group(CONFIG_STREAKS, CONFIG_PROMPTS, CONFIG_PAIRING)
 
 # `help config streaks` reads the subcommand names after the command's: list every group here.
-HELP = help_command(subcommand_names([CONFIG, PROMPT]))
+HELP = help_command(subcommand_names([CONFIG, PROMPT, PAIRING]))
 
 COMMANDS = CommandTable(
     [
         ASK, ROADMAP, NEXT, PROGRESS, RESOURCES,
         CHECKIN, STREAK, LEADERBOARD, REMINDERS, PRIVACY,
         PROMPT,
+        PAIRING,
         HELP, TIMEZONE, ABOUT, CONFIG,
     ]
 )  # fmt: skip
