@@ -110,8 +110,9 @@ class World:
         rounds = SqlPairingRounds(sessions)
         planner = RoundPlanner(SqlPairingMembers(sessions), rounds, NoBlockedPairs(),
                                {Platform.DISCORD: self.membership}, LibrarySolver())  # fmt: skip
+        moderators = {Platform.DISCORD: self.moderators}
         return RoundEngine(SqlPairingChannels(sessions), rounds, planner, self.inbox,
-                           {Platform.DISCORD: self.moderators}, lambda: (Platform.DISCORD,))  # fmt: skip
+                           moderators, lambda: (Platform.DISCORD,))  # fmt: skip
 
     async def setup(self, schedule: RoundSchedule = MONDAY_18, odd: OddCount = "trio",
                     people: int = 4) -> PairingChannel:  # fmt: skip
@@ -277,7 +278,9 @@ async def test_follow_up_once_answers_stored_and_ignoring_three_rounds_pauses(wo
                               f"pairing met no round:{channel.id}-{number}"]  # fmt: skip
         assert len(asked) == 2 * number  # asked once per round
         if number == 1:
-            assert await world.rounds.answer(channel.id, 1, "u01", False, world.clock.now()) is False
+            assert (
+                await world.rounds.answer(channel.id, 1, "u01", False, world.clock.now()) is False
+            )
             # A second click replaces the first; still one row, one answer.
             assert await world.rounds.answer(channel.id, 1, "u01", True, world.clock.now())
     # u01 answered round 1; u02 ignored rounds 1-3 and is paused at round 4, and told once.
