@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 from bot.config import Settings
 from bot.core.catalog import COMMANDS
 from bot.core.messages import Platform
-from bot.core.ports import ModeratorNotifier, Notifier, Reach, RoleGranter
+from bot.core.ports import MembershipCheck, ModeratorNotifier, Notifier, Reach, RoleGranter
 from bot.core.prompts.ports import PromptPublisher
 from bot.core.timezones import matching_timezones
 from bot.core.topics import TopicResolver
@@ -104,13 +104,20 @@ def reach_of(adapters: Sequence[Adapter]) -> Reach:
     notifiers: dict[Platform, tuple[Adapter, Notifier]] = {}
     granters: dict[Platform, tuple[Adapter, RoleGranter]] = {}
     moderators: dict[Platform, tuple[Adapter, ModeratorNotifier]] = {}
+    members: dict[Platform, tuple[Adapter, MembershipCheck]] = {}
     for adapter in adapters:
+        members[adapter.platform] = (adapter, adapter.membership)
         if adapter.platform is Platform.DISCORD:  # no isinstance: discord.py stays unloaded
             notifiers[Platform.DISCORD] = granters[Platform.DISCORD] = (adapter, adapter.notifier)
             moderators[Platform.DISCORD] = (adapter, adapter.notifier)
         else:
             notifiers[Platform.SLACK] = moderators[Platform.SLACK] = (adapter, adapter.notifier)
-    return Reach(WhileRunning(notifiers), WhileRunning(granters), WhileRunning(moderators))
+    return Reach(
+        WhileRunning(notifiers),
+        WhileRunning(granters),
+        WhileRunning(moderators),
+        WhileRunning(members),
+    )
 
 
 def publishers_of(adapters: Sequence[Adapter]) -> Mapping[Platform, PromptPublisher]:
