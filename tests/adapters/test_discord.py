@@ -72,6 +72,16 @@ INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
     "prompt suggestions": ({}, True),
     "prompt approve": ({"id": "custom-1"}, True),
     "prompt reject": ({"id": "custom-1", "reason": "we have one like it"}, True),
+    "config pairing set": ({"at": "mon 18:00", "every": "2w"}, True),
+    "config pairing off": ({}, True),
+    "pairing status": ({}, True),
+    "pairing join": ({}, True),
+    "pairing leave": ({}, True),
+    "pairing snooze": ({"until": "2099-01-07"}, True),
+    "pairing skip": ({}, True),
+    "pairing met": ({"answer": "yes"}, True),
+    "pairing preview": ({}, True),
+    "pairing roster": ({}, True),
 }
 # What `prompt approve`, `reject` and `restore` need first: a suggestion, a retired prompt.
 BEFORE: dict[str, tuple[str, dict[str, Any]]] = {
@@ -83,6 +93,8 @@ BEFORE: dict[str, tuple[str, dict[str, Any]]] = {
 
 def prompt_setup(key: str) -> list[tuple[str, dict[str, Any]]]:
     """Return what a prompt path needs first: the channel set up, and today's prompt posted."""
+    if key.startswith(("pairing", "config pairing")) and key != "config pairing set":
+        return [("config pairing set", {"at": "mon 18:00"})]  # rounds in the channel
     if not key.startswith(("prompt", "config prompts")) or key == "config prompts set":
         return []
     steps: list[tuple[str, dict[str, Any]]] = [("config prompts set", {"time": "09:00"})]
@@ -186,9 +198,10 @@ async def test_config_is_synced_as_a_group_of_slash_subcommands(running: Running
     synced = running.fake.requests_matching("PUT", r"/applications/\d+/commands")[0].json
     config = next(c for c in synced if c["name"] == "config")
     subcommands = {o["name"]: o for o in config["options"]}
-    assert set(subcommands) == {"show", "streaks", "prompts"}
+    assert set(subcommands) == {"show", "streaks", "prompts", "pairing"}
     types = {name: o["type"] for name, o in subcommands.items()}
-    assert types == {"show": 1, "streaks": 1, "prompts": 2}  # SUB_COMMAND, SUB_COMMAND_GROUP
+    # SUB_COMMAND 1, SUB_COMMAND_GROUP 2
+    assert types == {"show": 1, "streaks": 1, "prompts": 2, "pairing": 2}
     streaks = {o["name"]: o for o in subcommands["streaks"]["options"]}
     assert set(streaks) == {"setting", "value"}
     assert {c["value"] for c in streaks["setting"]["choices"]} >= {"freeze-every", "timezone"}

@@ -74,6 +74,16 @@ INVOCATIONS: dict[str, tuple[str, bool]] = {
     "prompt suggestions": ("prompt suggestions", True),
     "prompt approve": ("prompt approve custom-1", True),
     "prompt reject": ("prompt reject custom-1 we have one like it", True),
+    "config pairing set": ("config pairing at:mon 18:00 every:2w", True),
+    "config pairing off": ("config pairing off", True),
+    "pairing status": ("pairing", True),
+    "pairing join": ("pairing join", True),
+    "pairing leave": ("pairing leave", True),
+    "pairing snooze": ("pairing snooze until:2099-01-07", True),
+    "pairing skip": ("pairing skip", True),
+    "pairing met": ("pairing met yes", True),
+    "pairing preview": ("pairing preview", True),
+    "pairing roster": ("pairing roster", True),
 }
 # What `prompt approve`, `reject` and `restore` need first: a suggestion, a retired prompt.
 BEFORE = {"prompt approve": SUGGESTION, "prompt reject": SUGGESTION,
@@ -82,6 +92,8 @@ BEFORE = {"prompt approve": SUGGESTION, "prompt reject": SUGGESTION,
 
 def prompt_setup(key: str) -> list[str]:
     """Return what a prompt path needs first: the channel set up, and today's prompt posted."""
+    if key.startswith(("pairing", "config pairing")) and key != "config pairing set":
+        return ["config pairing at:mon 18:00"]  # rounds in the channel
     if not key.startswith(("prompt", "config prompts")) or key == "config prompts set":
         return []
     steps = ["config prompts time:09:00"]

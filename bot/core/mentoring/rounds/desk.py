@@ -93,6 +93,7 @@ class PairingDesk:
             f"{text.schedule_text(schedule)}, odd count: {_odd_text(settings.odd)}. "
             f"Next: {text.next_round_text(channel)}. Members join with `pairing join`.",
             title=text.TITLE,
+            ephemeral=True,
         )
 
     async def off(self, request: Request) -> Reply:
@@ -105,13 +106,16 @@ class PairingDesk:
             text=f"Pairing rounds in {text.channel_label(channel.settings.channel_id)} "
             "are off. `config pairing` with a time turns them on again.",
             title=text.TITLE,
+            ephemeral=True,
         )
 
     async def preview(self, request: Request) -> Reply:
         """Show who the next round would pair, storing nothing and telling nobody."""
         channel = await pairing_channel(self._channels, request)
         if not channel.enabled or channel.next_day is None or channel.next_due_at is None:
-            return Reply(text="This channel's pairing rounds are off.", title=text.TITLE)
+            return Reply(
+                text="This channel's pairing rounds are off.", title=text.TITLE, ephemeral=True
+            )
         now = self._clock.now()
         eligibility = await self._planner.eligible(
             channel, channel.next_number, channel.next_day, now, dry_run=True
@@ -141,6 +145,7 @@ class PairingDesk:
                 text="No round has been held in this channel yet. "
                 "`pairing preview` shows the next one.",
                 title=text.TITLE,
+                ephemeral=True,
             )
         paused = [m for m in await self._members.opted_in(channel.id) if m.paused_at is not None]
         return text.roster(channel, record, paused)

@@ -17,7 +17,6 @@ from bot.core.messages import Field, Reply
 from bot.core.ports import Clock
 from bot.core.requests import Request
 
-SNOOZE_LONGEST_DAYS = 366
 _SNOOZE_USAGE = "pairing snooze until:<date> [channel]"
 _NOT_IN = "You're not in {label}'s pairing rounds. Join with `pairing join`."
 
@@ -62,6 +61,7 @@ class PairingMembership:
             f"{text.schedule_text(channel.settings.schedule)}. "
             f"Next: {text.next_round_text(channel)}. Leave any time with `pairing leave`.",
             title=text.TITLE,
+            ephemeral=True,
         )
 
     async def leave(self, request: Request) -> Reply:
@@ -69,10 +69,13 @@ class PairingMembership:
         channel = await pairing_channel(self._channels, request)
         label = text.channel_label(channel.settings.channel_id)
         if not await self._members.leave(channel.id, request.actor.user_id, self._clock.now()):
-            return Reply(text=f"You're not in {label}'s pairing rounds.", title=text.TITLE)
+            return Reply(
+                text=f"You're not in {label}'s pairing rounds.", title=text.TITLE, ephemeral=True
+            )
         return Reply(
             text=f"You've left {label}'s pairing rounds. `pairing join` brings you back.",
             title=text.TITLE,
+            ephemeral=True,
         )
 
     async def snooze(self, request: Request) -> Reply:
@@ -82,9 +85,9 @@ class PairingMembership:
         if until is None:  # required by the table; a direct call without it is a usage error
             raise UsageError("`until` is needed.", usage=_SNOOZE_USAGE, argument="until")
         today = self._clock.now().astimezone(channel.settings.schedule.zone).date()
-        if not today < until <= date.fromordinal(today.toordinal() + SNOOZE_LONGEST_DAYS):
+        if until <= today:  # a snooze in the past would be a no-op that looks like one
             raise UsageError(
-                f"`until` must be after today and within a year, not {until.isoformat()}.",
+                f"`until` must be after today in the channel's timezone, not {until.isoformat()}.",
                 usage=_SNOOZE_USAGE,
                 argument="until",
             )
@@ -92,11 +95,12 @@ class PairingMembership:
         if not await self._members.snooze(
             channel.id, request.actor.user_id, until, self._clock.now()
         ):
-            raise NotInRounds(_NOT_IN.format(label=label))
+            return Reply(text=_NOT_IN.format(label=label), title=text.TITLE, ephemeral=True)
         return Reply(
             text=f"Snoozed in {label}: no rounds before {until.isoformat()}; you're "
             "back in by yourself then.",
             title=text.TITLE,
+            ephemeral=True,
         )
 
     async def skip(self, request: Request) -> Reply:
@@ -109,14 +113,16 @@ class PairingMembership:
             return Reply(
                 text=f"Round {number} in {label} is not ahead any more: nothing to skip.",
                 title=text.TITLE,
+                ephemeral=True,
             )
         if not await self._members.skip(
             channel.id, request.actor.user_id, number, self._clock.now()
         ):
-            raise NotInRounds(_NOT_IN.format(label=label))
+            return Reply(text=_NOT_IN.format(label=label), title=text.TITLE, ephemeral=True)
         return Reply(
             text=f"You'll skip round {number} in {label}; you're in again after it.",
             title=text.TITLE,
+            ephemeral=True,
         )
 
     async def status(self, request: Request) -> Reply:
@@ -143,6 +149,7 @@ class PairingMembership:
         return Reply(
             text=f"Pairing rounds in {label}: you're {standing}.",
             title=text.TITLE,
+            ephemeral=True,
             fields=(
                 Field("Schedule", text.schedule_text(channel.settings.schedule)),
                 Field("Next round", text.next_round_text(channel)),
@@ -157,8 +164,12 @@ class PairingMembership:
         actor = request.actor
         if code is None:
             found = await self._rounds.latest_grouped(actor.platform, actor.space_id, actor.user_id)
-            if found is None:
-                raise NotInRounds("You have no pairing round to answer for yet.")
+            if found is None:  # nothing to answer: said, not an error
+                return Reply(
+                    text="You have no pairing round to answer for yet.",
+                    title=text.TITLE,
+                    ephemeral=True,
+                )
             channel_id, number = found
         else:
             channel = await pairing_channel(self._channels, request)
@@ -169,7 +180,7 @@ class PairingMembership:
         if stored is None:
             raise NotInRounds(f"You had no partners in round {number} to answer for.")
         said = "Great, thanks for saying" if answer else "Thanks for saying; maybe next round"
-        return Reply(text=f"{said} (round {number}).", title=text.TITLE)
+        return Reply(text=f"{said} (round {number}).", title=text.TITLE, ephemeral=True)
 
     def _today(self, channel: PairingChannel) -> date:
         return self._clock.now().astimezone(channel.settings.schedule.zone).date()

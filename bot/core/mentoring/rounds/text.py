@@ -59,6 +59,7 @@ def heads_up(channel: PairingChannel, number: int) -> Reply:
         text=f"You're in tomorrow's pairing round in {label}. You'll hear who you meet then.\n"
         "Not this time? Skip it with one click; you stay in for the next one.",
         title=TITLE,
+        ephemeral=True,
         buttons=(
             Button("Skip this round", f"pairing skip round:{code}"),
             Button("Leave the rounds", f"pairing leave round:{code}"),
@@ -76,6 +77,7 @@ def outcome(channel: PairingChannel, number: int, seat: Seat, names: dict[str, s
             text=f"Not paired this time in {label}'s round {number}: the count was odd (or "
             "everyone else was taken). You have priority next round.",
             title=TITLE,
+            ephemeral=True,
             buttons=(leave,),
         )
     others = [member for member in seat.group if member != seat.user_id]
@@ -84,6 +86,7 @@ def outcome(channel: PairingChannel, number: int, seat: Seat, names: dict[str, s
         text=f"Round {number} in {label}: you're in {group} with {people(others, names)}. "
         "Say hello and find a time to meet this week.",
         title=TITLE,
+        ephemeral=True,
         fields=(Field("Partners", people(others, names)),),
         buttons=(leave,),
     )
@@ -98,6 +101,7 @@ def follow_up(
         text=f"Did you meet {people(others, names)} (round {number} in "
         f"{channel_label(channel.settings.channel_id)})?",
         title=TITLE,
+        ephemeral=True,
         buttons=(
             Button("Yes, we met", f"pairing met yes round:{code}"),
             Button("No", f"pairing met no round:{code}"),
@@ -112,6 +116,7 @@ def paused(channel: PairingChannel, ignored: int) -> Reply:
         text=f"You're paused in {label}'s pairing rounds: the last {ignored} rounds went "
         "without an answer. Run `pairing join` there to come back whenever you like.",
         title=TITLE,
+        ephemeral=True,
     )
 
 
@@ -141,5 +146,6 @@ def roster(
         text=f"{head} round {record.number} in {label} ({when}): "
         f"{len(record.members)} members.{note}",
         title=TITLE,
+        ephemeral=True,
         fields=tuple(fields),
     )
