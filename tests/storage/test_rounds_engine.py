@@ -331,3 +331,24 @@ async def test_two_processes_racing_one_round_hold_it_once(database_url: str, wo
     assert Counter(user for user, _ in world.inbox.sent) == dict.fromkeys(names(6), 1)
     assert len(world.moderators.told) == 1
     assert (await world.channel()).next_number == 2
+
+
+async def test_a_round_stored_by_a_process_that_stopped_is_told_by_the_next_tick(
+    world: World,
+) -> None:
+    channel = await world.setup(people=4)
+    assert channel.next_due_at is not None and channel.next_day is not None
+    world.clock.advance(channel.next_due_at - world.clock.now())
+    # A process stores the round, then stops before telling anyone.
+    planner = RoundPlanner(world.members, world.rounds, NoBlockedPairs(), {}, LibrarySolver())
+    eligibility = await planner.eligible(channel, 1, channel.next_day, world.clock.now(),
+                                         dry_run=False)  # fmt: skip
+    planned = await planner.plan(channel, eligibility, seed=7)
+    assert await world.rounds.record(planned, world.clock.now()) is not None
+    assert world.inbox.sent == []
+    # The next tick (any process) tells each member once, and the moderators once.
+    world.clock.advance(timedelta(minutes=1))
+    assert await world.engine().tick(world.clock.now()) == 4
+    assert await world.engine().tick(world.clock.now()) == 0
+    assert Counter(user for user, _ in world.inbox.sent) == dict.fromkeys(names(4), 1)
+    assert len(world.moderators.told) == 1

@@ -22,6 +22,7 @@ from bot.core.mentoring.fit import Pair
 from bot.core.mentoring.matching import OddCount, RoundResult
 from bot.core.mentoring.rounds.ports import (
     FollowUp,
+    PairingChannel,
     PastSeat,
     PlannedRound,
     RoundRecord,
@@ -144,6 +145,24 @@ class SqlPairingRounds:
         everyone = _seats(rows)
         untold = {row["user_id"] for row in rows if row["told_at"] is None}
         return [seat for seat in everyone if seat.user_id in untold]
+
+    async def with_untold(
+        self, held_since: datetime, platforms: Collection[Platform]
+    ) -> list[tuple[PairingChannel, int]]:
+        """Return (channel, round number) of rounds held since then with someone not told."""
+        query = (
+            select(ROUNDS.c.number, CHANNELS)
+            .join(ROUNDS, ROUNDS.c.channel_id == CHANNELS.c.id)
+            .where(
+                CHANNELS.c.platform.in_([p.value for p in platforms]),
+                ROUNDS.c.held_at >= held_since,
+                ROUNDS.c.id.in_(select(OUTCOMES.c.round_id).where(OUTCOMES.c.told_at.is_(None))),
+            )
+            .order_by(ROUNDS.c.held_at, ROUNDS.c.id)
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).mappings().all()
+        return [(channel_of(row), int(row["number"])) for row in rows]
 
     async def claim_told(self, round_id: int, user_id: str, now: datetime) -> bool:
         """Claim telling one member their outcome; True once."""

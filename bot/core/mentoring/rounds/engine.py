@@ -64,7 +64,17 @@ class RoundEngine:
                 sent += await self._run(channel, now)
             elif (channel.heads_up_number or 0) < channel.next_number:
                 sent += await self._heads_ups(channel, now)
+        sent += await self._untold(now, platforms)
         return sent + await self._follow_ups(now, platforms)
+
+    async def _untold(self, now: datetime, platforms: Collection[Platform]) -> int:
+        """Tell what a process stopped before telling (a round is stored before it is told)."""
+        sent = 0
+        for channel, number in await self._rounds.with_untold(now - LATEST_RUN, platforms):
+            record = await self._rounds.get(channel.id, number)
+            if record is not None:
+                sent += await self._tell(channel, record, (), now)
+        return sent
 
     async def _heads_ups(self, channel: PairingChannel, now: datetime) -> int:
         """Tell each member in the coming round that they are in, with a Skip button."""

@@ -222,6 +222,12 @@ class PairingRounds(Protocol):
         """Return the seats of a round whose member has not been told yet."""
         ...
 
+    async def with_untold(
+        self, held_since: datetime, platforms: Collection[Platform]
+    ) -> list[tuple[PairingChannel, int]]:
+        """Return (channel, round number) of rounds held since then with someone not told."""
+        ...
+
     async def claim_told(self, round_id: int, user_id: str, now: datetime) -> bool:
         """Claim telling one member their outcome; True once."""
         ...
