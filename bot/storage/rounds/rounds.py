@@ -9,16 +9,13 @@ two processes exactly one wins, on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
 from sqlalchemy import Table, select, update
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.mentoring.fit import Pair
 from bot.core.mentoring.matching import OddCount, RoundResult
 from bot.core.mentoring.rounds.ports import (
     FollowUp,
@@ -27,16 +24,23 @@ from bot.core.mentoring.rounds.ports import (
     PlannedRound,
     RoundRecord,
     Seat,
-    seats_of,
 )
 from bot.core.messages import Platform
 from bot.storage.repositories import dialect_insert
 from bot.storage.rounds.channels import CHANNELS, channel_of
-from bot.storage.rounds.rows import changed
-from bot.storage.tables import PairingHeadsUpRow, PairingOutcomeRow, PairingRoundRow
+from bot.storage.rounds.rows import (
+    OUTCOMES,
+    blocked_of,
+    blocked_text,
+    changed,
+    outcome_rows,
+    outcomes_of,
+    result_of,
+    seats_in,
+)
+from bot.storage.tables import PairingHeadsUpRow, PairingRoundRow
 
 ROUNDS = cast(Table, PairingRoundRow.__table__)
-OUTCOMES = cast(Table, PairingOutcomeRow.__table__)
 HEADS_UPS = cast(Table, PairingHeadsUpRow.__table__)
 FOLLOW_UP_WINDOW: Final = timedelta(days=7)  # after downtime, older rounds are not asked about
 _IGNORED_LOOKBACK: Final = 10
@@ -66,7 +70,7 @@ class SqlPairingRounds:
                     due_at=channel.next_due_at,
                     seed=planned.seed,
                     odd=channel.settings.odd,
-                    blocked=_blocked_text(planned.blocked),
+                    blocked=blocked_text(planned.blocked),
                     held_at=now,
                 )
                 claimed = await session.execute(
@@ -91,7 +95,7 @@ class SqlPairingRounds:
                 )
                 if changed(moved) == 0:
                     raise RoundTaken(channel.id)
-                await session.execute(OUTCOMES.insert(), _outcome_rows(round_id, planned))
+                await session.execute(OUTCOMES.insert(), outcome_rows(round_id, planned))
         except RoundTaken:
             return None
         return int(round_id)
@@ -122,8 +126,8 @@ class SqlPairingRounds:
         async with self._sessions() as session:
             found = (await session.execute(latest)).all()
             ids = [row.id for row in sorted(found, key=lambda row: row.number)]
-            outcomes = await _outcomes(session, ids)
-        return [_result(outcomes[round_id]) for round_id in ids]
+            outcomes = await outcomes_of(session, ids)
+        return [result_of(outcomes[round_id]) for round_id in ids]
 
     async def claim_heads_up(
         self, channel_id: int, number: int, user_id: str, now: datetime
@@ -141,8 +145,8 @@ class SqlPairingRounds:
     async def untold(self, round_id: int) -> list[Seat]:
         """Return the seats of a round whose member has not been told yet."""
         async with self._sessions() as session:
-            rows = (await _outcomes(session, [round_id]))[round_id]
-        everyone = _seats(rows)
+            rows = (await outcomes_of(session, [round_id]))[round_id]
+        everyone = seats_in(rows)
         untold = {row["user_id"] for row in rows if row["told_at"] is None}
         return [seat for seat in everyone if seat.user_id in untold]
 
@@ -199,12 +203,12 @@ class SqlPairingRounds:
         )
         async with self._sessions() as session:
             found = (await session.execute(query)).mappings().all()
-            outcomes = await _outcomes(session, [row["round_id"] for row in found])
+            outcomes = await outcomes_of(session, [row["round_id"] for row in found])
         due: list[FollowUp] = []
         for row in found:
             rows = outcomes[row["round_id"]]
             names = {r["user_id"]: r["display_name"] for r in rows}
-            for seat in _seats(rows):
+            for seat in seats_in(rows):
                 asked = next(r["asked_at"] for r in rows if r["user_id"] == seat.user_id)
                 if seat.kind != "sat_out" and asked is None:
                     channel = channel_of(row)
@@ -273,12 +277,12 @@ class SqlPairingRounds:
         )
         async with self._sessions() as session:
             found = (await session.execute(query)).all()
-            outcomes = await _outcomes(session, [row.id for row in found])
+            outcomes = await outcomes_of(session, [row.id for row in found])
         past: list[PastSeat] = []
         for row in found:
             rows = outcomes[row.id]
             names = {r["user_id"]: r["display_name"] for r in rows}
-            seat = next(s for s in _seats(rows) if s.user_id == user_id)
+            seat = next(s for s in seats_in(rows) if s.user_id == user_id)
             partners = {u: names[u] for u in seat.group if u != user_id}
             past.append(PastSeat(int(row.number), seat.kind, partners))
         return past
@@ -330,7 +334,7 @@ class SqlPairingRounds:
             row = (await session.execute(query)).mappings().one_or_none()
             if row is None:
                 return None
-            rows = (await _outcomes(session, [row["id"]]))[row["id"]]
+            rows = (await outcomes_of(session, [row["id"]]))[row["id"]]
         return RoundRecord(
             id=int(row["id"]),
             channel_id=int(row["channel_id"]),
@@ -340,73 +344,7 @@ class SqlPairingRounds:
             seed=int(row["seed"]),
             odd=cast(OddCount, row["odd"]),
             members=tuple(r["user_id"] for r in sorted(rows, key=lambda r: r["position"])),
-            blocked=_blocked_of(row["blocked"]),
-            result=_result(rows),
+            blocked=blocked_of(row["blocked"]),
+            result=result_of(rows),
             names={r["user_id"]: r["display_name"] for r in rows},
         )
-
-
-async def _outcomes(session: AsyncSession, round_ids: Sequence[int]) -> dict[int, list[RowMapping]]:
-    """Return the outcome rows of rounds, by round id (every id present, maybe empty)."""
-    by_round: dict[int, list[RowMapping]] = defaultdict(list)
-    if round_ids:
-        query = select(OUTCOMES).where(OUTCOMES.c.round_id.in_(list(round_ids)))
-        for row in (await session.execute(query)).mappings().all():
-            by_round[int(row["round_id"])].append(row)
-    return {round_id: by_round[round_id] for round_id in round_ids}
-
-
-def _result(rows: Sequence[RowMapping]) -> RoundResult:
-    """Rebuild a round's result in its own order: groups, members in their seats, sat out."""
-    groups: dict[int, list[RowMapping]] = defaultdict(list)
-    sat_out: list[RowMapping] = []
-    for row in rows:
-        (sat_out if row["kind"] == "sat_out" else groups[row["group_number"]]).append(row)
-    return RoundResult(
-        tuple(
-            tuple(r["user_id"] for r in sorted(groups[number], key=lambda r: r["seat"]))
-            for number in sorted(groups)
-        ),
-        tuple(r["user_id"] for r in sorted(sat_out, key=lambda r: r["seat"])),
-    )
-
-
-def _seats(rows: Sequence[RowMapping]) -> list[Seat]:
-    return seats_of(_result(rows), {r["user_id"]: r["display_name"] for r in rows})
-
-
-def _outcome_rows(round_id: int, planned: PlannedRound) -> list[dict[str, Any]]:
-    position = {member: index for index, member in enumerate(planned.members)}
-    rows: list[dict[str, Any]] = []
-    for number, group in enumerate(planned.result.groups):
-        kind = "pair" if len(group) == 2 else "trio"
-        rows += [
-            _row(round_id, planned, member, position[member], kind, number, seat)
-            for seat, member in enumerate(group)
-        ]
-    rows += [
-        _row(round_id, planned, member, position[member], "sat_out", -1, seat)
-        for seat, member in enumerate(planned.result.sat_out)
-    ]
-    return rows
-
-
-def _row(round_id: int, planned: PlannedRound, member: str, position: int, kind: str,
-         group: int, seat: int) -> dict[str, Any]:  # fmt: skip
-    return {
-        "round_id": round_id,
-        "user_id": member,
-        "display_name": planned.names.get(member, member)[:100],
-        "position": position,
-        "kind": kind,
-        "group_number": group,
-        "seat": seat,
-    }
-
-
-def _blocked_text(blocked: Collection[Pair]) -> str:
-    return "\n".join(sorted(" ".join(sorted(pair)) for pair in blocked))
-
-
-def _blocked_of(stored: str) -> frozenset[Pair]:
-    return frozenset(frozenset(line.split(" ")) for line in stored.splitlines() if line)
