@@ -96,7 +96,7 @@ def slack_adapter(settings: Settings) -> SlackAdapter:
 
 
 def reach_of(adapters: Sequence[Adapter]) -> Reach:
-    """Return the notifiers, moderator notices (and Discord's role granter) of the adapters.
+    """Return the notifiers, moderator notices, membership checks (and Discord's role granter).
 
     An adapter whose run() has ended (say, Discord refused its token while Slack serves on)
     drops out of both, so no reminder is claimed for a DM that cannot be sent.
