@@ -27,6 +27,7 @@ from bot.core.topics import TopicResolver
 from bot.jobs.general import general_job
 from bot.jobs.kit import Job, Shared, TimerSpec, all_handlers
 from bot.jobs.mentoring import mentoring_job
+from bot.jobs.pairing import pairing_job
 from bot.jobs.prompts import prompts_job
 from bot.jobs.roadmap import roadmap_job
 from bot.jobs.study import study_job
@@ -140,6 +141,7 @@ async def open_bot(
                 on_answer=study.prompt_answered,
             ).job,
             mentoring,
+            pairing_job(shared, LibrarySolver()),
         )
         sections = [section for job in jobs for section in job.settings]
         jobs += (general_job(shared, COMMANDS, sections),)

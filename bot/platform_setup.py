@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 from bot.config import Settings
 from bot.core.catalog import COMMANDS
 from bot.core.messages import Platform
-from bot.core.ports import ModeratorNotifier, Notifier, Reach, RoleGranter
+from bot.core.ports import MembershipCheck, ModeratorNotifier, Notifier, Reach, RoleGranter
 from bot.core.prompts.ports import PromptPublisher
 from bot.core.timezones import matching_timezones
 from bot.core.topics import TopicResolver
@@ -115,7 +115,7 @@ def slack_adapter(settings: Settings) -> SlackAdapter:
 
 
 def reach_of(adapters: Sequence[Adapter]) -> Reach:
-    """Return the notifiers, moderator notices (and Discord's role granter) of the adapters.
+    """Return the notifiers, moderator notices, membership checks (and Discord's role granter).
 
     An adapter whose run() has ended (say, Discord refused its token while Slack serves on)
     drops out of both, so no reminder is claimed for a DM that cannot be sent.
@@ -123,13 +123,20 @@ def reach_of(adapters: Sequence[Adapter]) -> Reach:
     notifiers: dict[Platform, tuple[Adapter, Notifier]] = {}
     granters: dict[Platform, tuple[Adapter, RoleGranter]] = {}
     moderators: dict[Platform, tuple[Adapter, ModeratorNotifier]] = {}
+    members: dict[Platform, tuple[Adapter, MembershipCheck]] = {}
     for adapter in adapters:
+        members[adapter.platform] = (adapter, adapter.membership)
         if adapter.platform is Platform.DISCORD:  # no isinstance: discord.py stays unloaded
             notifiers[Platform.DISCORD] = granters[Platform.DISCORD] = (adapter, adapter.notifier)
             moderators[Platform.DISCORD] = (adapter, adapter.notifier)
         else:
             notifiers[Platform.SLACK] = moderators[Platform.SLACK] = (adapter, adapter.notifier)
-    return Reach(WhileRunning(notifiers), WhileRunning(granters), WhileRunning(moderators))
+    return Reach(
+        WhileRunning(notifiers),
+        WhileRunning(granters),
+        WhileRunning(moderators),
+        WhileRunning(members),
+    )
 
 
 def publishers_of(adapters: Sequence[Adapter]) -> Mapping[Platform, PromptPublisher]:

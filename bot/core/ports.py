@@ -257,6 +257,14 @@ class PrivateMessenger(Protocol):
         ...
 
 
+class MembershipCheck(Protocol):
+    """Tells whether a person still belongs to a community (left the server, deactivated)."""
+
+    async def is_member(self, space_id: str, user_id: str) -> bool | None:
+        """Return True or False, or None when the platform cannot tell now (keep them)."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Reach:
     """How jobs reach members outside a reply, per platform; complete before jobs are built."""
@@ -264,3 +272,4 @@ class Reach:
     notifiers: Mapping[Platform, Notifier] = field(default_factory=dict)
     granters: Mapping[Platform, RoleGranter] = field(default_factory=dict)  # Discord roles
     moderators: Mapping[Platform, ModeratorNotifier] = field(default_factory=dict)
+    members: Mapping[Platform, MembershipCheck] = field(default_factory=dict)  # who still belongs

@@ -580,6 +580,129 @@ class MentorBlockRow(Base):
     blocked_id: Mapped[str] = mapped_column(String(64))
 
 
+# Pairing rounds (mentoring): channels with rounds, their members, rounds with their outcomes,
+# and the heads-ups claimed (see docs/architecture.md, "Pairing rounds").
+
+
+class PairingChannelRow(Base):
+    """A channel with pairing rounds: its schedule and its next round."""
+
+    __tablename__ = "pairing_channels"
+    __table_args__ = (
+        UniqueConstraint("platform", "channel_id"),
+        CheckConstraint("every_weeks IN (1, 2, 4)", name="every_weeks"),
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("at_minute BETWEEN 0 AND 1439", name="at_minute"),
+        CheckConstraint("odd IN ('trio', 'sit_out')", name="odd"),
+        # The tick's one query: channels of the platforms this process runs, due soon.
+        Index("ix_pairing_channels_due", "platform", "next_due_at"),
+        Index("ix_pairing_channels_space", "platform", "space_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    space_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    every_weeks: Mapped[int] = mapped_column(SmallInteger)
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    at_minute: Mapped[int] = mapped_column(SmallInteger)  # local time, minutes after midnight
+    timezone: Mapped[str] = mapped_column(String(64))
+    odd: Mapped[str] = mapped_column(String(8))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The next round: its number (the rounds' unique key) and local date; NULL dates while off.
+    next_number: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    next_day: Mapped[date | None] = mapped_column(Date)
+    next_due_at: Mapped[datetime | None]
+    heads_up_number: Mapped[int | None] = mapped_column(Integer)  # the last round announced
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class PairingMemberRow(Base):
+    """A member's standing in one channel's rounds: in or out, snoozed, skipping, paused."""
+
+    __tablename__ = "pairing_members"
+    __table_args__ = (UniqueConstraint("channel_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("pairing_channels.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(100))
+    opted_in: Mapped[bool] = mapped_column(Boolean)
+    snoozed_until: Mapped[date | None] = mapped_column(Date)  # no round before this local date
+    skip_number: Mapped[int | None] = mapped_column(Integer)  # the one round skipped
+    paused_at: Mapped[datetime | None]  # paused for ignoring rounds; `pairing join` resumes
+    joined_at: Mapped[datetime]  # the last join: ignored rounds count from here
+    updated_at: Mapped[datetime]
+
+
+class PairingRoundRow(Base):
+    """One round of a channel, with what went in; the unique key makes it exactly one."""
+
+    __tablename__ = "pairing_rounds"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "number"),
+        CheckConstraint("odd IN ('trio', 'sit_out')", name="odd"),
+        Index("ix_pairing_rounds_due_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("pairing_channels.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    local_date: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime]
+    seed: Mapped[int] = mapped_column(BigInteger)
+    odd: Mapped[str] = mapped_column(String(8))
+    # Blocked pairs among its members when it ran ("a b" pairs, one per line): with the
+    # members, the history and the seed, everything pair_round was given.
+    blocked: Mapped[str] = mapped_column(String(20000), default="", server_default="")
+    held_at: Mapped[datetime]
+    roster_sent_at: Mapped[datetime | None]
+
+
+class PairingOutcomeRow(Base):
+    """One member's outcome in a round: their group and seat, or sat out; told, asked, met."""
+
+    __tablename__ = "pairing_outcomes"
+    __table_args__ = (
+        UniqueConstraint("round_id", "user_id"),
+        CheckConstraint("kind IN ('pair', 'trio', 'sat_out')", name="kind"),
+        # The follow-up query: grouped members not asked yet.
+        Index("ix_pairing_outcomes_unasked", "asked_at", "kind"),
+        Index("ix_pairing_outcomes_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
+    round_id: Mapped[int] = mapped_column(ForeignKey("pairing_rounds.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)  # order given to pair_round (reproducing it)
+    kind: Mapped[str] = mapped_column(String(8))
+    group_number: Mapped[int] = mapped_column(Integer)  # order of groups; sat out: -1
+    seat: Mapped[int] = mapped_column(SmallInteger)  # order within the group (or the sat-out list)
+    told_at: Mapped[datetime | None]
+    asked_at: Mapped[datetime | None]
+    met: Mapped[bool | None] = mapped_column(Boolean)
+    answered_at: Mapped[datetime | None]
+
+
+class PairingHeadsUpRow(Base):
+    """A heads-up sent for one member and one round of a channel: once, by the unique key."""
+
+    __tablename__ = "pairing_heads_ups"
+    __table_args__ = (UniqueConstraint("channel_id", "number", "user_id"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
+    channel_id: Mapped[int] = mapped_column(ForeignKey("pairing_channels.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime]
+
+
 # The mentoring job's request tables live in their own module on this metadata; importing it
 # here makes every user of `metadata` (Alembic, drift) see them.
 from bot.storage import mentoring_tables as _mentoring_tables  # noqa: E402, F401

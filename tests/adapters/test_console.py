@@ -205,12 +205,8 @@ def test_checkin_streak_and_leaderboard_through_the_console(tmp_path: Path) -> N
 
 def test_tab_completes_command_and_subcommand_names() -> None:
     assert tab_choices(COMMANDS.complete, "con") == ["config "]
-    assert tab_choices(COMMANDS.complete, "config ") == [
-        "show ",
-        "streaks ",
-        "prompts ",
-        "mentoring ",
-    ]
+    configs = ["show ", "streaks ", "prompts ", "mentoring ", "pairing "]
+    assert tab_choices(COMMANDS.complete, "config ") == configs
     assert tab_choices(COMMANDS.complete, "config st") == ["streaks "]
     assert tab_choices(COMMANDS.complete, "checkin 3") == []  # arguments are not names
     assert "tz " in tab_choices(COMMANDS.complete, "t")  # aliases complete as well

@@ -90,6 +90,16 @@ INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
     "mentor met": ({"id": 1, "answer": "yes"}, True),
     "mentor stats": ({}, True),
     "config mentoring": ({"deadline": "72h"}, True),
+    "config pairing set": ({"at": "mon 18:00", "every": "2w"}, True),
+    "config pairing off": ({}, True),
+    "pairing status": ({}, True),
+    "pairing join": ({}, True),
+    "pairing leave": ({}, True),
+    "pairing snooze": ({"until": "2099-01-07"}, True),
+    "pairing skip": ({}, True),
+    "pairing met": ({"answer": "yes"}, True),
+    "pairing preview": ({}, True),
+    "pairing roster": ({}, True),
 }
 # Nobody can offer or pair here (no mentor profiles yet): these answer with a private refusal.
 REFUSED = {"mentor accept", "mentor decline", "mentor met"}
@@ -114,6 +124,8 @@ def prompt_setup(key: str) -> list[tuple[str, dict[str, Any]]]:
         return [first, BEFORE[key]] if key in BEFORE else [first]
     if key.startswith("mentor"):
         return [BEFORE[key]] if key in BEFORE else []
+    if key.startswith(("pairing", "config pairing")) and key != "config pairing set":
+        return [("config pairing set", {"at": "mon 18:00"})]  # rounds in the channel
     if not key.startswith(("prompt", "config prompts")) or key == "config prompts set":
         return []
     steps: list[tuple[str, dict[str, Any]]] = [("config prompts set", {"time": "09:00"})]
@@ -224,10 +236,10 @@ async def test_config_is_synced_as_a_group_of_slash_subcommands(running: Running
     synced = running.fake.requests_matching("PUT", r"/applications/\d+/commands")[0].json
     config = next(c for c in synced if c["name"] == "config")
     subcommands = {o["name"]: o for o in config["options"]}
-    assert set(subcommands) == {"show", "streaks", "prompts", "mentoring"}
+    assert set(subcommands) == {"show", "streaks", "prompts", "mentoring", "pairing"}
     types = {name: o["type"] for name, o in subcommands.items()}
     # SUB_COMMAND 1, SUB_COMMAND_GROUP 2
-    assert types == {"show": 1, "streaks": 1, "prompts": 2, "mentoring": 1}
+    assert types == {"show": 1, "streaks": 1, "prompts": 2, "mentoring": 1, "pairing": 2}
     streaks = {o["name"]: o for o in subcommands["streaks"]["options"]}
     assert set(streaks) == {"setting", "value"}
     assert {c["value"] for c in streaks["setting"]["choices"]} >= {"freeze-every", "timezone"}

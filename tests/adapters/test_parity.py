@@ -23,6 +23,7 @@ from bot.core.catalog import COMMANDS
 from bot.core.commands import Access, Argument, Command, CommandTable
 from bot.core.converters import Channel, Day, Duration, Integer, Role, Text, TimeOfDay, Weekdays
 from bot.core.dispatcher import Dispatcher
+from bot.core.mentoring.rounds.kinds import RoundCode, WeekdayTime
 from bot.core.messages import Actor, ChannelRef, MemberRef, Platform, Reply, RoleRef
 from bot.core.requests import Request
 from bot.core.router import Router
@@ -291,6 +292,53 @@ SAMPLES: dict[str, Sample] = {
         "config mentoring 72h 14d",
         {"deadline": "72h", "followup": "14d"},
     ),
+    "config pairing set": Sample(
+        "config pairing #general every:2w at:mon 18:00 timezone:Europe/Berlin odd:sit-out",
+        "config pairing set channel:<#C_GENERAL|general> every:2w at:monday 6pm "
+        "timezone:Europe/Berlin odd:sit-out",
+        {
+            "channel": "#channel",
+            "every": "2w",
+            "at": "mon 18:00",
+            "timezone": "Europe/Berlin",
+            "odd": "sit-out",
+        },
+    ),
+    "config pairing off": Sample(
+        "config pairing off #general",
+        "config pairing off <#C_GENERAL|general>",
+        {"channel": "#channel"},
+    ),
+    "pairing status": Sample(
+        "pairing #general", "pairing status <#C_GENERAL|general>", {"channel": "#channel"}
+    ),
+    "pairing join": Sample(
+        "pairing join #general", "pairing join <#C_GENERAL|general>", {"channel": "#channel"}
+    ),
+    "pairing leave": Sample(
+        "pairing leave #general 3-12",
+        "pairing leave channel:<#C_GENERAL|general> round:3-12",
+        {"channel": "#channel", "round": "3-12"},
+    ),
+    "pairing snooze": Sample(
+        "pairing snooze until:2026-01-07 #general",
+        "pairing snooze 2026-01-07 <#C_GENERAL|general>",
+        {"until": "2026-01-07", "channel": "#channel"},
+    ),
+    "pairing skip": Sample(
+        "pairing skip #general round:3-12",
+        "pairing skip <#C_GENERAL|general> 3-12",
+        {"channel": "#channel", "round": "3-12"},
+    ),
+    "pairing met": Sample(
+        "pairing met yes round:3-12", "pairing met yes 3-12", {"answer": "yes", "round": "3-12"}
+    ),
+    "pairing preview": Sample(
+        "pairing preview #general", "pairing preview <#C_GENERAL|general>", {"channel": "#channel"}
+    ),
+    "pairing roster": Sample(
+        "pairing roster #general", "pairing roster <#C_GENERAL|general>", {"channel": "#channel"}
+    ),
     "nest inner leaf": Sample(
         "nest inner note:two words count:3",
         "nest inner leaf 3 two words",
@@ -399,6 +447,21 @@ EXPECTED: dict[str, dict[str, object]] = {
     "mentor met": {"id": 7, "answer": "yes"},
     "mentor stats": {},
     "config mentoring": {"deadline": timedelta(hours=72), "followup": timedelta(days=14)},
+    "config pairing set": {
+        "every": "2w",
+        "at": WeekdayTime(0, time(18, 0)),
+        "timezone": ZoneInfo("Europe/Berlin"),
+        "odd": "sit-out",
+    },
+    "config pairing off": {},
+    "pairing status": {},
+    "pairing join": {},
+    "pairing leave": {"round": RoundCode(3, 12)},
+    "pairing snooze": {"until": date(2026, 1, 7)},
+    "pairing skip": {"round": RoundCode(3, 12)},
+    "pairing met": {"answer": "yes", "round": RoundCode(3, 12)},
+    "pairing preview": {},
+    "pairing roster": {},
     "nest inner leaf": {"count": 3, "note": "two words"},
     "nest inner locked": {},
     "kinds": {

@@ -94,6 +94,16 @@ INVOCATIONS: dict[str, tuple[str, bool]] = {
     "mentor met": ("mentor met 1 yes", True),
     "mentor stats": ("mentor stats", True),
     "config mentoring": ("config mentoring deadline:72h", True),
+    "config pairing set": ("config pairing at:mon 18:00 every:2w", True),
+    "config pairing off": ("config pairing off", True),
+    "pairing status": ("pairing", True),
+    "pairing join": ("pairing join", True),
+    "pairing leave": ("pairing leave", True),
+    "pairing snooze": ("pairing snooze until:2099-01-07", True),
+    "pairing skip": ("pairing skip", True),
+    "pairing met": ("pairing met yes", True),
+    "pairing preview": ("pairing preview", True),
+    "pairing roster": ("pairing roster", True),
 }
 # The mentor profile side's paths: each needs the member signed up as a mentor first.
 MENTOR_SIDE = {"mentor edit", "mentor profile", "mentor pause", "mentor resume", "mentor leave",
@@ -111,6 +121,8 @@ def prompt_setup(key: str) -> list[str]:
         return [first, BEFORE[key]] if key in BEFORE else [first]
     if key == "mentor cancel":
         return [INVOCATIONS["mentor request"][0]]
+    if key.startswith(("pairing", "config pairing")) and key != "config pairing set":
+        return ["config pairing at:mon 18:00"]  # rounds in the channel
     if not key.startswith(("prompt", "config prompts")) or key == "config prompts set":
         return []
     steps = ["config prompts time:09:00"]

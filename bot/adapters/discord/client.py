@@ -19,6 +19,7 @@ from discord import app_commands
 from bot.adapters.discord.commands import Completer, register
 from bot.adapters.discord.failures import explain, install_log_filters
 from bot.adapters.discord.forms import DiscordForms
+from bot.adapters.discord.membership import DiscordMembership
 from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.pacing import pace_requests
 from bot.adapters.discord.prompts import DiscordPromptPublisher
@@ -135,6 +136,7 @@ class DiscordAdapter:
         self.client = RoadmapClient(self, intents)
         self.in_flight = InFlight()
         self.notifier = DiscordNotifier(self.client)
+        self.membership = DiscordMembership(self.client)
         self.prompt_publisher = DiscordPromptPublisher(self.client)
         self.ended = False  # run() has returned or failed: nothing can be sent through it
 

@@ -17,6 +17,7 @@ from bot.adapters.slack.failures import explain
 from bot.adapters.slack.http import SlackHttpListener
 from bot.adapters.slack.ids import member_id
 from bot.adapters.slack.listeners import register
+from bot.adapters.slack.membership import SlackMembership
 from bot.adapters.slack.notifier import SlackNotifier
 from bot.adapters.slack.prompts import SlackPromptPublisher
 from bot.adapters.slack.render import blocks
@@ -113,6 +114,7 @@ class SlackAdapter:
         )
         self.directory = _Directory(client, options.moderator_group)
         self.notifier = SlackNotifier(client, options.moderator_group)
+        self.membership = SlackMembership(client)
         self.prompt_publisher = SlackPromptPublisher(client)
         self._runner: web.AppRunner | None = None
         self._stopped = asyncio.Event()
