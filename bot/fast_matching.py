@@ -101,7 +101,7 @@ def candidate_fits(
     open_ = np.array([mentor.spare > 0 for mentor in mentors])
     wanted = np.array([topic_index[request.topic] for request in queue], np.int64)
     weeks = _Weeks(queue, mentors, context)
-    banned = _banned(queue, mentors, context)
+    banned_rank, banned_mentor = np.divmod(_banned(queue, mentors, context), len(mentors))
     parts: list[tuple[Ints, Ints, Ints, Ints]] = []
     for topic in sorted({request.topic for request in queue}):
         rows = np.flatnonzero(wanted == topic_index[topic])
@@ -109,14 +109,22 @@ def candidate_fits(
         near = [topic_index[other] for other in topics if context.related(topic, other)]
         nearby = offers[near].any(axis=0) & open_ & ~exact
         candidates = np.flatnonzero(exact | nearby)
+        if not len(candidates):
+            continue
         allowed = level[candidates][None, :] >= stage[rows][:, None]
+        here = wanted[banned_rank] == topic_index[topic]
+        at_row = np.searchsorted(rows, banned_rank[here])
+        at_column = np.minimum(
+            np.searchsorted(candidates, banned_mentor[here]), len(candidates) - 1
+        )
+        listed = candidates[at_column] == banned_mentor[here]
+        allowed[at_row[listed], at_column[listed]] = False
+        minutes = weeks.shared_minutes(rows, candidates, allowed)
         row_at, column_at = np.nonzero(allowed)
         rank, mentor = rows[row_at], candidates[column_at]
-        if len(banned):
-            keep = ~np.isin(rank * len(mentors) + mentor, banned)
-            rank, mentor = rank[keep], mentor[keep]
-        kind = (~exact[mentor]).astype(np.int64)
-        parts.append((rank, mentor, kind, weeks.shared_minutes(rank, mentor)))
+        parts.append((rank, mentor, (~exact[mentor]).astype(np.int64), minutes))
+    if not parts:
+        return CandidateFits(queue, tuple(mentors), empty, empty, empty)
     rank, mentor, kind, minutes = (np.concatenate(column) for column in zip(*parts, strict=True))
     units = _units(kind, rank, mentor, minutes, stage, level, mentors)
     return CandidateFits(queue, tuple(mentors), rank, mentor, units)
@@ -192,14 +200,17 @@ class _Weeks:
         touched, whole = _hour_masks(rows, starts, ends, len(used) + 1)
         self._mentor_touched, self._mentor_whole = touched[self._row], whole[self._row]
 
-    def shared_minutes(self, rank: Ints, mentor: Ints) -> Ints:
-        """Return the minutes of the week each pair shares, or ENOUGH_OVERLAP_MINUTES if more."""
-        shared = np.zeros(len(rank), np.int64)
-        whole = (self._whole[rank] & self._mentor_whole[mentor]).any(axis=1)
-        shared[whole] = ENOUGH_OVERLAP_MINUTES
-        count = np.flatnonzero(~whole & (self._touched[rank] & self._mentor_touched[mentor]).any(1))
-        shared[count] = np.minimum(self._count(rank[count], mentor[count]), ENOUGH_OVERLAP_MINUTES)
-        return shared
+    def shared_minutes(self, rows: Ints, columns: Ints, allowed: npt.NDArray[np.bool_]) -> Ints:
+        """Return, for each allowed (row, column) in row-major order, the minutes the request
+        and the mentor share in the week, or ENOUGH_OVERLAP_MINUTES if more."""
+        touched = (self._touched[rows][:, None, :] & self._mentor_touched[columns][None]).any(2)
+        whole = (self._whole[rows][:, None, :] & self._mentor_whole[columns][None]).any(2)
+        shared = np.where(whole, ENOUGH_OVERLAP_MINUTES, 0)
+        row_at, column_at = np.nonzero(allowed & touched & ~whole)
+        counted = self._count(rows[row_at], columns[column_at])
+        shared[row_at, column_at] = np.minimum(counted, ENOUGH_OVERLAP_MINUTES)
+        minutes: Ints = shared[allowed]
+        return minutes
 
     def _count(self, rank: Ints, mentor: Ints) -> Ints:
         counts = self._first[rank + 1] - self._first[rank]
@@ -265,4 +276,9 @@ def _units(
                     table[k, a, shared, r] = quantised(
                         fit_score(topic, steps, shared, spare, capacity)
                     )
-    return table[kind, ahead_at, minutes, room_at[mentor]].astype(np.int64)
+    # One flat index instead of four index arrays: numpy's fancy indexing is slow on millions.
+    flat = ((kind * len(distinct) + ahead_at) * (ENOUGH_OVERLAP_MINUTES + 1) + minutes) * len(
+        rooms
+    ) + room_at[mentor]
+    units: Ints = table.ravel().astype(np.int64)[flat]
+    return units
