@@ -201,8 +201,10 @@ class _Weeks:
         self._mentor_touched, self._mentor_whole = touched[self._row], whole[self._row]
 
     def shared_minutes(self, rows: Ints, columns: Ints, allowed: npt.NDArray[np.bool_]) -> Ints:
-        """Return, for each allowed (row, column) in row-major order, the minutes the request
-        and the mentor share in the week, or ENOUGH_OVERLAP_MINUTES if more."""
+        """Return each allowed pair's shared minutes, capped at ENOUGH_OVERLAP_MINUTES.
+
+        Pairs are (rows[i], columns[j]) where allowed[i, j], in row-major order.
+        """
         touched = (self._touched[rows][:, None, :] & self._mentor_touched[columns][None]).any(2)
         whole = (self._whole[rows][:, None, :] & self._mentor_whole[columns][None]).any(2)
         shared = np.where(whole, ENOUGH_OVERLAP_MINUTES, 0)
