@@ -1,17 +1,20 @@
 """The mentoring queue matched fast: request_fit for every candidate pair at once, in NumPy.
 
 The core defines the fit (bot.core.mentoring.fit) and states the problem (QueueMatcher); this
-evaluates the same fit for ten thousand requests against a thousand mentors in well under a
-second and hands the pairs to SciPy. What makes it fast, without changing a single score:
+evaluates the same fit for ten thousand requests against a thousand mentors in a fraction of
+a second and hands the pairs to SciPy (bot.solvers.assign_with_capacity). What makes it fast,
+without changing a single score (tests/test_fast_matching.py compares every one):
 - only mentors offering the request's topic or a related one can fit, so requests are taken
   one topic at a time against those mentors only (a few hundred of a thousand);
-- the shared minutes of a pair are exact: each mentor's week is a running count of available
-  minutes (a row of 10,081 small integers), so a request's intervals cost two look-ups each;
+- shared minutes are exact but rarely counted: hour masks settle most pairs (no clock hour in
+  common: 0; a whole clock hour in common: the most the fit counts), and the rest are counted
+  against each mentor's running count of available minutes, two look-ups per interval;
 - the fit takes few distinct parts (topic exact or related, stages ahead, shared minutes up to
   ENOUGH_OVERLAP_MINUTES, the mentor's spare and capacity), so every score is read from a table
   filled by the core's own fit_score, then quantised like match_requests;
 - the solver gets only those pairs (sparse), never a 10,000 x 2,000 matrix.
-Memory grows with the mentors (20 MB for a thousand, for the running counts) and the pairs.
+Memory: ~20 MB per thousand mentors (running counts) and ~100 bytes per candidate pair (about
+270 MB at the peak for 10,000 x 1,000, whose 2.5 million pairs are solved and then freed).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from bot.core.mentoring.matching import Assignment, quantised
 from bot.solvers import assign_with_capacity
 
 Ints = npt.NDArray[np.int64]
+# A whole clock hour in common settles a pair only while an hour is all the fit counts.
+WHOLE_HOUR_IS_ENOUGH = ENOUGH_OVERLAP_MINUTES <= 60
 TOPIC_SCORES = (1.0, RELATED_TOPIC_SHARE)  # kind 0: the exact topic, kind 1: a related one
 
 
@@ -207,6 +212,7 @@ class _Weeks:
         """
         touched = (self._touched[rows][:, None, :] & self._mentor_touched[columns][None]).any(2)
         whole = (self._whole[rows][:, None, :] & self._mentor_whole[columns][None]).any(2)
+        whole &= WHOLE_HOUR_IS_ENOUGH
         shared = np.where(whole, ENOUGH_OVERLAP_MINUTES, 0)
         row_at, column_at = np.nonzero(allowed & touched & ~whole)
         counted = self._count(rows[row_at], columns[column_at])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from unittest.mock import patch
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from bot import solvers
+from bot import fast_matching, solvers
 from bot.core.mentoring.availability import Availability, parse_availability
 from bot.core.mentoring.fit import (
     FitContext,
@@ -110,6 +111,17 @@ def test_every_candidate_fit_is_request_fit_and_no_allowed_pair_is_missed(case: 
             if fit is not None:
                 expected[rank, column] = quantised(fit)
     assert found == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(cases())
+def test_counting_every_pair_gives_the_fits_the_hour_masks_give(case: tuple) -> None:
+    # The hour masks settle most pairs without counting; counting them all must agree.
+    requests, mentors, context = case
+    quick = candidate_fits(requests, mentors, context)
+    with patch.object(fast_matching, "WHOLE_HOUR_IS_ENOUGH", False):
+        counted = candidate_fits(requests, mentors, context)
+    assert quick.units.tolist() == counted.units.tolist()
 
 
 def check_against_reference(requests: list, mentors: list, context: FitContext) -> None:
