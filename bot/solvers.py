@@ -1,9 +1,9 @@
 """The matching job's solvers, from maintained libraries: SciPy's assignments, networkx's blossom.
 
 Kept out of bot.core (which imports no numerical library): the core states the problems
-(bot.core.mentoring.matching.Solver) and this answers them. Both are CPU work: call them off
-the event loop. Each library is imported on first use, so a bot that never matches never
-loads them.
+(bot.core.mentoring.matching.Solver) and this answers them; assign_with_capacity is the
+sparse assignment behind bot.fast_matching. All are CPU work: call them off the event loop.
+Each library is imported on first use, so a bot that never matches never loads them.
 """
 
 from __future__ import annotations
