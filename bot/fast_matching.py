@@ -13,6 +13,9 @@ without changing a single score (tests/test_fast_matching.py compares every one)
   ENOUGH_OVERLAP_MINUTES, the mentor's spare and capacity), so every score is read from a table
   filled by the core's own fit_score, then quantised like match_requests;
 - the solver gets only those pairs (sparse), never a 10,000 x 2,000 matrix.
+Who may meet (fit.pair_parts: not the same member, not blocked or met recently, a related
+topic, a level at or past the stage, spare capacity) is restated here in array form: a change
+there must be made here too, and the property test fails until it is.
 Memory: ~20 MB per thousand mentors (running counts) and ~100 bytes per candidate pair (about
 270 MB at the peak for 10,000 x 1,000, whose 2.5 million pairs are solved and then freed).
 """
