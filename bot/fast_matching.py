@@ -16,8 +16,8 @@ without changing a single score (tests/test_fast_matching.py compares every one)
 Who may meet (fit.pair_parts: not the same member, not blocked or met recently, a related
 topic, a level at or past the stage, spare capacity) is restated here in array form: a change
 there must be made here too, and the property test fails until it is.
-Memory: ~20 MB per thousand mentors (running counts) and ~100 bytes per candidate pair (about
-270 MB at the peak for 10,000 x 1,000, whose 2.5 million pairs are solved and then freed).
+Memory: ~20 MB per thousand mentors (running counts) and ~80 bytes per candidate pair (about
+210 MB at the peak for 10,000 x 1,000, whose 2.5 million pairs are solved and then freed).
 """
 
 from __future__ import annotations
@@ -134,6 +134,7 @@ def candidate_fits(
     if not parts:
         return CandidateFits(queue, tuple(mentors), empty, empty, empty)
     rank, mentor, kind, minutes = (np.concatenate(column) for column in zip(*parts, strict=True))
+    parts.clear()  # the per-topic copies: ~80 MB for 10,000 x 1,000
     units = _units(kind, rank, mentor, minutes, stage, level, mentors)
     return CandidateFits(queue, tuple(mentors), rank, mentor, units)
 
@@ -213,8 +214,8 @@ class _Weeks:
 
         Pairs are (rows[i], columns[j]) where allowed[i, j], in row-major order.
         """
-        touched = (self._touched[rows][:, None, :] & self._mentor_touched[columns][None]).any(2)
-        whole = (self._whole[rows][:, None, :] & self._mentor_whole[columns][None]).any(2)
+        touched = _in_common(self._touched[rows], self._mentor_touched[columns])
+        whole = _in_common(self._whole[rows], self._mentor_whole[columns])
         whole &= WHOLE_HOUR_IS_ENOUGH
         shared = np.where(whole, ENOUGH_OVERLAP_MINUTES, 0)
         row_at, column_at = np.nonzero(allowed & touched & ~whole)
@@ -232,6 +233,16 @@ class _Weeks:
         before = self._before.ravel()
         inside = before[base + self._ends[interval]] - before[base + self._starts[interval]]
         return np.bincount(pair, weights=inside, minlength=len(rank)).astype(np.int64)
+
+
+def _in_common(
+    left: npt.NDArray[np.uint64], right: npt.NDArray[np.uint64]
+) -> npt.NDArray[np.bool_]:
+    """Return for each (left row, right row) whether their masks share an hour."""
+    found = np.zeros((len(left), len(right)), bool)
+    for word in range(left.shape[1]):  # word by word: a third of the memory of all at once
+        found |= (left[:, word, None] & right[None, :, word]) != 0
+    return found
 
 
 def _hour_masks(
@@ -274,8 +285,6 @@ def _units(
     # of the millions of pairs.
     differences = np.unique(level)[:, None] - np.unique(stage)[None, :]
     distinct = np.unique(differences[differences >= 0])
-    ahead = level[mentor] - stage[rank]
-    ahead_at = np.searchsorted(distinct, ahead)
     rooms = sorted({(m.spare, m.capacity) for m in mentors if m.spare > 0})
     room_of = {room: index for index, room in enumerate(rooms)}
     room_at = np.array([room_of.get((m.spare, m.capacity), 0) for m in mentors], np.int64)
@@ -287,9 +296,15 @@ def _units(
                     table[k, a, shared, r] = quantised(
                         fit_score(topic, steps, shared, spare, capacity)
                     )
-    # One flat index instead of four index arrays: numpy's fancy indexing is slow on millions.
-    flat = ((kind * len(distinct) + ahead_at) * (ENOUGH_OVERLAP_MINUTES + 1) + minutes) * len(
-        rooms
-    ) + room_at[mentor]
+    # One flat index instead of four index arrays (numpy's fancy indexing is slow on millions),
+    # built in place: each step would otherwise hold another 20 MB for 10,000 x 1,000.
+    flat = level[mentor]
+    flat -= stage[rank]
+    flat = np.searchsorted(distinct, flat)
+    flat += kind * len(distinct)
+    flat *= ENOUGH_OVERLAP_MINUTES + 1
+    flat += minutes
+    flat *= len(rooms)
+    flat += room_at[mentor]
     units: Ints = table.ravel().astype(np.int64)[flat]
     return units
