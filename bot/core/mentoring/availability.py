@@ -12,10 +12,15 @@ zoneinfo on its own date, so a DST change inside that week moves only the window
 The result is folded onto one UTC week (minutes since Monday 00:00 UTC), since the hours
 repeat weekly. A wall time skipped by a spring-forward change counts from the end of the gap;
 a repeated one (fall-back) from its first occurrence.
+
+zoneinfo conversions are the slow part of matching a long queue, so the result is cached per
+(availability, week) and each conversion per (zone, day, wall time): both are pure functions
+of hashable values, and members of one zone share most wall times (18:00, 20:00, ...).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import zoneinfo
 from dataclasses import dataclass
@@ -156,18 +161,28 @@ def week_start(week: date) -> datetime:
 
 def weekly_utc(availability: Availability, week: date) -> tuple[Interval, ...]:
     """Return the hours as sorted, merged UTC intervals of the given week (see the module)."""
-    zone = zoneinfo.ZoneInfo(availability.timezone)
-    origin = week_start(week)
-    monday = origin.date()
+    return _weekly_utc(availability, week_start(week).date())
+
+
+# Sized for a queue of ten thousand learners and a thousand mentors, each with its own hours.
+@functools.lru_cache(maxsize=32_768)
+def _weekly_utc(availability: Availability, monday: date) -> tuple[Interval, ...]:
     pieces: list[Interval] = []
     for window in availability.windows:
-        day = monday + timedelta(days=window.weekday)
-        start = _minute_of(_instant(day, window.start, zone), origin)
-        end = _minute_of(_instant(day, window.end, zone), origin)
+        start = _utc_minute(availability.timezone, monday, window.weekday, window.start)
+        end = _utc_minute(availability.timezone, monday, window.weekday, window.end)
         if end <= start:
             continue  # wholly inside a spring-forward gap
         pieces.extend(_fold_onto_week(start, end))
     return _merge(pieces)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _utc_minute(timezone: str, monday: date, weekday: int, minute: int) -> int:
+    """Return the minute since monday 00:00 UTC a local wall time of that week's day shows."""
+    origin = datetime.combine(monday, time(0), tzinfo=UTC)
+    day = monday + timedelta(days=weekday)
+    return _minute_of(_instant(day, minute, zoneinfo.ZoneInfo(timezone)), origin)
 
 
 def _instant(day: date, minute: int, zone: zoneinfo.ZoneInfo) -> datetime:

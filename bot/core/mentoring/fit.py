@@ -80,18 +80,45 @@ def request_fit(request: LearnerRequest, mentor: Mentor, context: FitContext) ->
     None also for a mentor without a related topic, without experience of the learner's
     stage, without spare capacity, or the learner themselves.
     """
-    pair = pair_of(request.member_id, mentor.member_id)
-    if len(pair) < 2 or pair in context.blocked or pair in context.met_recently:
+    parts = pair_parts(request, mentor, context)
+    if parts is None:
+        return None
+    topic, ahead = parts
+    minutes = overlap_minutes(request.availability, mentor.availability, context.week)
+    return fit_score(topic, ahead, minutes, mentor.spare, mentor.capacity)
+
+
+def pair_parts(
+    request: LearnerRequest, mentor: Mentor, context: FitContext
+) -> tuple[float, int] | None:
+    """Return (topic_score, stages ahead) of a pair that may meet, or None (see request_fit)."""
+    if excluded(request, mentor, context):
         return None
     topic = topic_score(request.topic, mentor.topics, context.related)
     if topic == 0 or mentor.level < request.stage or mentor.spare == 0:
         return None
-    minutes = overlap_minutes(request.availability, mentor.availability, context.week)
+    return topic, mentor.level - request.stage
+
+
+def excluded(request: LearnerRequest, mentor: Mentor, context: FitContext) -> bool:
+    """Return whether the two are the same member, blocked, or met recently."""
+    pair = pair_of(request.member_id, mentor.member_id)
+    return len(pair) < 2 or pair in context.blocked or pair in context.met_recently
+
+
+def fit_score(topic: float, ahead: int, minutes: int, spare: int, capacity: int) -> float:
+    """Return the fit of a pair that may meet, from its parts (request_fit's one formula).
+
+    topic is topic_score's value, ahead how many stages the mentor's level is past the
+    learner's (0 or more), minutes their weekly hours together (only the first
+    ENOUGH_OVERLAP_MINUTES count), spare and capacity the mentor's (spare at least 1). It never
+    falls as minutes grow, so minutes=ENOUGH_OVERLAP_MINUTES gives a pair's highest fit.
+    """
     return (
         TOPIC_WEIGHT * topic
-        + STAGE_WEIGHT * stage_score(request.stage, mentor.level)
+        + STAGE_WEIGHT * stage_score(0, ahead)
         + OVERLAP_WEIGHT * min(minutes / ENOUGH_OVERLAP_MINUTES, 1.0)
-        + CAPACITY_WEIGHT * mentor.spare / mentor.capacity
+        + CAPACITY_WEIGHT * spare / capacity
     )
 
 
