@@ -35,7 +35,7 @@ from bot.platform_setup import discord_adapter, publishers_of, reach_of, slack_a
 from bot.platforms import StartupError
 from bot.scheduling import Timer
 from bot.serving import serve_until_stopped
-from bot.solvers import LibrarySolver
+from bot.solvers import LibrarySolver, QueueSolver
 from bot.storage import migrate
 from bot.storage.db import create_engine, create_sessionmaker, ping
 from bot.storage.event_log import SqlEventLog
@@ -131,7 +131,7 @@ async def open_bot(
             SqlMemberRepository(sessions, clock), spaces, reach, private,
         )  # fmt: skip
         study = study_job(shared)
-        mentoring = mentoring_job(shared, LibrarySolver(), on_session=study.mentoring_session)
+        mentoring = mentoring_job(shared, QueueSolver(), on_session=study.mentoring_session)
         jobs: tuple[Job, ...] = (
             roadmap_job(shared, topic_done=study.topic_done),
             study.job,

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from bot.core.mentoring.fit import FitContext, LearnerRequest, Mentor
+    from bot.core.mentoring.matching import Assignment
+
 
 class LibrarySolver:
     """bot.core.mentoring.matching.Solver on SciPy and networkx."""
@@ -213,3 +216,19 @@ def _solve(
     found = np.searchsorted(key, matched_rows[real] * len(capacity) + owner[matched_slots[real]])
     chosen: npt.NDArray[np.int64] = order[found]
     return chosen
+
+
+class QueueSolver:
+    """bot.core.mentoring.queue.QueueMatcher on bot.fast_matching (NumPy and SciPy).
+
+    NumPy is imported on the first match, not when the bot starts: a community without
+    mentoring requests never loads it.
+    """
+
+    def match(
+        self, requests: Sequence[LearnerRequest], mentors: Sequence[Mentor], context: FitContext
+    ) -> Assignment:
+        """Return the largest-total-fit assignment of the queue (CPU work: off the loop)."""
+        from bot.fast_matching import match_queue
+
+        return match_queue(requests, mentors, context)

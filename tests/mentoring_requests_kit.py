@@ -18,7 +18,7 @@ from bot.core.messages import Actor, Platform, Reply
 from bot.core.ports import MemberKey
 from bot.core.requests import Request
 from bot.core.topics import UnknownTopicError
-from bot.solvers import LibrarySolver
+from bot.solvers import QueueSolver
 from bot.storage.db import create_sessionmaker
 from bot.storage.mentoring.blocks import SqlMentorBlocks
 from bot.storage.mentoring.profiles import SqlMentorProfiles
@@ -123,7 +123,7 @@ class Kit:
         self.members = FakeMemberRepository()
         spaces = FakeSpaceRepository()
         self.matchmaker = Matchmaker(self.store, self.profiles, self.blocks, self.private,
-                                     LibrarySolver(), KB, self.clock)  # fmt: skip
+                                     QueueSolver(), KB, self.clock)  # fmt: skip
         self.learners = LearnerDesk(self.store, self.matchmaker, self.profiles, self.members,
                                     spaces, KB, self.clock, "UTC")  # fmt: skip
         self.offers = OfferDesk(self.store, self.matchmaker, self.profiles, self.clock)

@@ -8,9 +8,9 @@ from bot.core.mentoring.answers import FollowupDesk, OfferDesk, SessionHook
 from bot.core.mentoring.blocks import MentorBlockDesk
 from bot.core.mentoring.desk import MentoringDesk
 from bot.core.mentoring.learners import LearnerDesk
-from bot.core.mentoring.matching import Solver
 from bot.core.mentoring.matchmaker import Matchmaker
 from bot.core.mentoring.profiles import MentorDesk, profile_handlers
+from bot.core.mentoring.queue import QueueMatcher
 from bot.core.mentoring.ticks import MentoringTimer
 from bot.jobs.kit import Job, Shared, TimerSpec
 from bot.storage.mentoring.blocks import SqlMentorBlocks
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 TICK_MINUTES = 1.0  # offers expire and follow-ups fall due on the minute
 
 
-def mentoring_job(shared: Shared, solver: Solver, on_session: SessionHook) -> Job:
+def mentoring_job(shared: Shared, matcher: QueueMatcher, on_session: SessionHook) -> Job:
     """Wire both sides on the tables: handlers, the one-minute timer, `config show`'s part.
 
     on_session counts a mentoring session that was held as study (the study job's hook).
@@ -31,7 +31,7 @@ def mentoring_job(shared: Shared, solver: Solver, on_session: SessionHook) -> Jo
     store = SqlMentorRequests(shared.sessions)
     profiles = SqlMentorProfiles(shared.sessions)
     blocks = SqlMentorBlocks(shared.sessions)
-    matchmaker = Matchmaker(store, profiles, blocks, private, solver, shared.knowledge, clock)
+    matchmaker = Matchmaker(store, profiles, blocks, private, matcher, shared.knowledge, clock)
     learners = LearnerDesk(
         store,
         matchmaker,

@@ -105,8 +105,7 @@ class LearnerDesk:
                 f"You already have an open request on {name}: see `mentor status`, "
                 "or `mentor cancel` it first."
             )
-        made = await self._matchmaker.match(actor.platform, actor.space_id, quiet=stored.id)
-        if any(m.request.id == stored.id for m in made):
+        if await self._matchmaker.match_new(stored):
             text = "A mentor has been asked; you will hear privately when they answer."
         else:
             place = await self._store.place(stored)

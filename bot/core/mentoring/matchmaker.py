@@ -1,31 +1,35 @@
 """Matching the queue to mentors, offering, and handing work back (the Handback port).
 
-A community's whole queue is matched at once (matching.match_requests: the largest total
-fit, older requests first among equals), off the event loop. Each pair becomes an offer only
-if the store lets this process claim the request, so two processes never offer it twice.
+A community's whole queue is matched at once (a QueueMatcher: the largest total fit, older
+requests first among equals), off the event loop; a new request is matched on its own at once
+(queue.best_mentor), since the requests already waiting found no mentor with room at the last
+run. Each pair becomes an offer only if the store lets this process claim the request and the
+mentor still has room, so two processes never offer it twice nor overfill a mentor.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
 from bot.core.knowledge import KnowledgeBase
-from bot.core.mentoring.availability import parse_availability
+from bot.core.mentoring.availability import Availability, parse_availability
 from bot.core.mentoring.fit import (
     FitContext,
     LearnerRequest,
     Mentor,
+    Pair,
     TopicRelation,
+    pair_of,
     related_topics,
-    request_fit,
 )
-from bot.core.mentoring.matching import Solver, match_requests
 from bot.core.mentoring.notices import learner_news, offer_reply
 from bot.core.mentoring.ports import MentorBlocks, MentorKey, MentorProfile, MentorProfiles
+from bot.core.mentoring.queue import QueueMatcher, best_mentor
 from bot.core.mentoring.records import MentorRequest, MentorRequestStore, Offer
 from bot.core.messages import Platform, Reply
 from bot.core.ports import Clock, MemberKey, PrivateMessenger
@@ -50,7 +54,7 @@ class Matchmaker:
         profiles: MentorProfiles,
         blocks: MentorBlocks,
         private: PrivateMessenger,
-        solver: Solver,
+        matcher: QueueMatcher,
         knowledge: KnowledgeBase,
         clock: Clock,
     ) -> None:
@@ -58,7 +62,7 @@ class Matchmaker:
         self._profiles = profiles
         self._blocks = blocks
         self._private = private
-        self._solver = solver
+        self._matcher = matcher
         self._knowledge = knowledge
         self._related: TopicRelation = related_topics(knowledge)
         self._clock = clock
@@ -89,29 +93,63 @@ class Matchmaker:
         if not waiting:
             return []
         now = self._clock.now()
-        today = now.date()
-        mentors = await self._mentors(platform, space_id, today, skip)
+        mentors = await self._mentors(platform, space_id, now.date(), skip)
         if not mentors:
             return []
         by_key = {(r.learner_id, r.topic): r for r in waiting}
-        excluded = await self._store.excluded([r.id for r in waiting])
         learners = [_learner(r) for r in waiting]
-        people = {r.learner_id for r in waiting} | {m.member_id for m in mentors}
-        context = FitContext(
-            self._related, week=today, blocked=await self._blocks.pairs_among(platform, people)
-        )
+        context = await self._context(platform, waiting, mentors, now.date())
+        assignment = await asyncio.to_thread(self._matcher.match, learners, mentors, context)
+        pairs = [(by_key[(lr.member_id, lr.topic)], mentor) for lr, mentor in assignment.pairs]
+        return await self._offer(platform, space_id, pairs, quiet)
 
-        def fit(request: LearnerRequest, mentor: Mentor) -> float | None:
-            stored = by_key[(request.member_id, request.topic)]
-            if mentor.member_id in excluded[stored.id]:
-                return None  # declined it, or let it expire: the next best mentor gets it
-            return request_fit(request, mentor, context)
+    async def match_new(self, request: MentorRequest) -> bool:
+        """Offer a new request to its best mentor with room at once; False when none has room.
 
-        assignment = await asyncio.to_thread(match_requests, learners, mentors, fit, self._solver)
+        One request against the community's mentors is a few thousand cheap steps
+        (queue.best_mentor), so it runs inline; the whole queue is matched by the timer.
+        """
+        platform, space_id = request.platform, request.space_id
+        now = self._clock.now()
+        mentors = await self._mentors(platform, space_id, now.date(), ())
+        if not mentors:
+            return False
+        context = await self._context(platform, [request], mentors, now.date())
+        best = best_mentor(_learner(request), mentors, context)
+        if best is None:
+            return False
+        made = await self._offer(platform, space_id, [(request, best[0].member_id)], request.id)
+        return bool(made)
+
+    async def _context(
+        self,
+        platform: Platform,
+        requests: Collection[MentorRequest],
+        mentors: Collection[Mentor],
+        today: date,
+    ) -> FitContext:
+        """Return the fit context: members' blocks, and mentors who passed on a request."""
+        people = {r.learner_id for r in requests} | {m.member_id for m in mentors}
+        blocked: set[Pair] = set(await self._blocks.pairs_among(platform, people))
+        # A mentor who declined a learner's request, or let it expire, is not asked again
+        # about that learner's open requests: the next best mentor gets them.
+        excluded = await self._store.excluded([r.id for r in requests])
+        for request in requests:
+            blocked.update(pair_of(request.learner_id, m) for m in excluded[request.id])
+        return FitContext(self._related, week=today, blocked=frozenset(blocked))
+
+    async def _offer(
+        self,
+        platform: Platform,
+        space_id: str,
+        pairs: Collection[tuple[MentorRequest, str]],
+        quiet: int | None,
+    ) -> list[Made]:
+        """Claim and send an offer for each (request, mentor id); tell learners but quiet."""
+        now = self._clock.now()
         deadline = now + (await self._store.settings(platform, space_id)).deadline
         made: list[Made] = []
-        for learner, mentor_id in assignment.pairs:
-            request = by_key[(learner.member_id, learner.topic)]
+        for request, mentor_id in pairs:
             offer = await self._store.offer(request.id, mentor_id, now, deadline)
             if offer is None:
                 continue  # cancelled meanwhile, or another process offered it first
@@ -176,10 +214,16 @@ def _learner(request: MentorRequest) -> LearnerRequest:
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _availability(hours: str, timezone: str) -> Availability:
+    """Return parsed weekly hours; every run reads every mentor's, which rarely change."""
+    return parse_availability(hours, timezone)
+
+
 def _mentor(profile: MentorProfile, taken: int) -> Mentor | None:
     """Return the profile as a Mentor, or None when its hours cannot be read."""
     try:
-        hours = parse_availability(profile.hours, profile.timezone)
+        hours = _availability(profile.hours, profile.timezone)
     except (ValueError, LookupError) as error:
         # The profile side checks hours at signup; a mentor whose hours no longer read is
         # left out rather than stopping the whole community's matching.
