@@ -134,6 +134,13 @@ async def test_unanswered_offers_go_to_the_next_mentor_and_three_pause_the_mento
         counts = {f.name: f.value for f in stats.fields}
         assert counts["Expired offers"] == "4" and counts["Waiting now"] == "1"
 
+        # Back from the pause with a clean count: the next run offers her lou's request.
+        assert (await town.say("mia", "mentor resume")).error is None
+        await town.tick(timedelta(minutes=1))
+        assert len(town.offered("mia")) == 4
+        (mia,) = [p for p in await town.rows(MentorProfileRow) if p["user_id"] == "mia"]
+        assert (mia["paused_until"], mia["expired_in_row"]) == (None, 0)
+
 
 async def test_a_block_is_honoured_and_never_shown_to_anyone(settings: Settings) -> None:
     screen = io.StringIO()
@@ -204,3 +211,64 @@ async def test_a_leaving_mentor_hands_the_pairing_back_and_it_is_never_followed_
         assert len(town.dms("mia")) + len(town.dms("lea")) == sent_before + 1  # lea: expiry news
         assert all(not dm["buttons"] for dm in town.dms("lea"))
         assert to_max in {o["id"] for o in await town.rows(MentorOfferRow)}
+
+
+async def test_the_deadline_follows_the_setting_and_an_answer_resets_the_count(
+    settings: Settings,
+) -> None:
+    screen = io.StringIO()
+    clock = FixedClock(START)
+    reach = Reach(notifiers={Platform.CONSOLE: ConsoleNotifier(screen, json_lines=True)})
+    async with open_bot(settings, clock, reach) as bot:
+        town = Community(bot, clock, screen)
+        configured = await town.say("mod", "config mentoring deadline:72h", moderator=True)
+        assert configured.error is None
+        await town.say("mia", MIA.replace("capacity:3", "capacity:5"))
+
+        await town.say("lea", REQUEST)
+        await town.tick(DEADLINE)  # 48 h is not 72 h: nothing expires
+        assert [o["state"] for o in await town.rows(MentorOfferRow)] == ["pending"]
+        await town.tick(timedelta(hours=24))  # now it has
+        assert [o["state"] for o in await town.rows(MentorOfferRow)] == ["expired"]
+        await town.say("leo", REQUEST)
+        await town.tick(timedelta(hours=72, minutes=1))
+        (mia,) = [p for p in await town.rows(MentorProfileRow) if p["user_id"] == "mia"]
+        assert mia["expired_in_row"] == 2
+
+        await town.say("lia", REQUEST)
+        declined = await town.say("mia", f"mentor decline {town.offered('mia')[-1]}")
+        assert declined.error is None  # an answer: the count starts again
+        await town.say("lou", REQUEST)
+        await town.tick(timedelta(hours=72, minutes=1))
+        (mia,) = [p for p in await town.rows(MentorProfileRow) if p["user_id"] == "mia"]
+        assert (mia["expired_in_row"], mia["paused_until"]) == (1, None)
+
+
+async def test_an_unanswered_follow_up_ends_the_pairing_and_frees_the_place(
+    settings: Settings,
+) -> None:
+    screen = io.StringIO()
+    clock = FixedClock(START)
+    reach = Reach(notifiers={Platform.CONSOLE: ConsoleNotifier(screen, json_lines=True)})
+    async with open_bot(settings, clock, reach) as bot:
+        town = Community(bot, clock, screen)
+        await town.say("mia", MIA.replace("capacity:3", "capacity:1"))
+        await town.say("lea", REQUEST)
+        await town.say("mia", f"mentor accept {town.offered('mia')[-1]}")
+        waiting = await town.say("leo", REQUEST)
+        assert "1" in waiting.text and len(town.offered("mia")) == 1  # no room: leo waits
+
+        await town.tick(timedelta(days=7, minutes=1))  # "did you meet?" to both
+        asked = [b.get("command") for dm in town.dms("lea") for b in dm["buttons"]]
+        assert any(c and c.startswith("mentor met") for c in asked)
+        await town.tick(timedelta(days=2))
+        assert len(town.offered("mia")) == 1  # still hers, within the grace
+        await town.tick(timedelta(days=1, minutes=1))  # nobody answered: it ends
+
+        (pairing,) = await town.rows(MentorPairingRow)
+        assert pairing["state"] == "ended" and pairing["met_at"] is None
+        assert len(town.offered("mia")) == 2  # leo's request, in the freed place
+        # A late "yes" still records the meeting, and leaves the pairing ended.
+        assert (await town.say("lea", f"mentor met {pairing['id']} yes")).error is None
+        (pairing,) = await town.rows(MentorPairingRow)
+        assert pairing["state"] == "ended" and pairing["met_at"] is not None
