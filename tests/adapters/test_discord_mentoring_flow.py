@@ -66,6 +66,7 @@ async def test_an_offer_accepted_from_the_dm_introduces_both_and_a_yes_counts_on
         (to_alice,) = await flow.wait_dms(alice, 1)
         for intro in (to_mia, to_alice):
             assert str(pairing["id"]) in embed_text(intro) and "rebase" in embed_text(intro)
+            assert "Git" in intro["embeds"][0]["title"]  # the topic, by its name
             zones = next(v for v in fields_of(intro).values() if "America/New_York" in v)
             assert "Europe/Berlin" in zones
             assert custom_ids(intro) == []  # nothing to click: they talk directly
@@ -196,3 +197,35 @@ async def test_a_held_offer_accepted_in_time_from_the_notice_pairs_them(tmp_path
         (intro,) = await flow.wait_dms(alice, 1)
         assert str(pairing["id"]) in embed_text(intro)
         assert len(await flow.wait_dms(mia, 1)) == 1  # her DMs work again: the introduction
+
+
+async def test_another_member_can_neither_use_the_buttons_nor_see_the_request(
+    tmp_path: Path,
+) -> None:
+    async with discord_flow(tmp_path, "mia", "zed") as flow:
+        mia, zed, alice = flow.member("mia"), flow.member("zed"), flow.fake.member_user
+        await flow.signup(mia, "America/New_York", "git", MENTOR_HOURS)
+        await flow.request(alice, "git", CONTEXT, LEARNER_HOURS)
+        (offer,) = await flow.wait_dms(mia, 1)
+        accept, _ = custom_ids(offer)
+
+        for intruder in (zed, alice):  # a stranger, and the learner herself
+            refused = await flow.answer_to(await flow.click(intruder, accept, in_dm=False))
+            assert refused["data"]["flags"] & EPHEMERAL
+            assert "rebase" not in embed_text(refused["data"])
+        assert [o["state"] for o in await flow.offers()] == ["pending"]
+        assert await flow.pairings() == []
+
+        _, status = await flow.command(zed, "mentor", subcommand="status")
+        assert status["data"]["flags"] & EPHEMERAL
+        shown = embed_text(status["data"])
+        assert fields_of(status["data"]) == {}
+        assert all(word not in shown for word in ("rebase", "Alice", "alice", "Mia", "#1"))
+
+        await flow.answer_to(await flow.click(mia, accept))
+        (pairing,) = await flow.pairings()
+        yes = f"rb:in:{flow.guild}:mentor met {pairing['id']} yes"
+        refused = await flow.answer_to(await flow.click(zed, yes, in_dm=False))
+        assert refused["data"]["flags"] & EPHEMERAL
+        (still,) = await flow.pairings()
+        assert still["met_at"] is None and await flow.sessions_held() == []

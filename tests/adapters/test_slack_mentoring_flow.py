@@ -57,6 +57,7 @@ async def test_signup_request_accept_introductions_and_a_yes_that_counts_once(
         for intro in (to_mia, to_alice):
             said = str(intro["blocks"])
             assert "America/New_York" in said and "Europe/Berlin" in said and "rebase" in said
+            assert "Git" in said  # the topic, by its name
             assert buttons(intro["blocks"]) == {}
         assert "Mon 18:00-20:00" in str(to_alice["blocks"])  # shared hours, Berlin time
         assert "Mon 12:00-14:00" in str(to_mia["blocks"])  # the same hours, New York time
