@@ -21,7 +21,7 @@ from bot.core.messages import Button, Field, Reply
 # The child makes the pty its controlling terminal, so \x03 in it is SIGINT to the bot.
 _IN_TERMINAL = (
     "import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
-    "os.execv(sys.executable, [sys.executable, '-m', 'bot', *sys.argv[1:]])"
+    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
 )
 PROMPT = b"you> "
 
@@ -29,7 +29,13 @@ PROMPT = b"you> "
 class Terminal:
     """The bot's CLI running in a pseudo-terminal, read and typed into like a person would."""
 
-    def __init__(self, tmp_path: Path, *args: str, extra_env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        tmp_path: Path,
+        *args: str,
+        extra_env: dict[str, str] | None = None,
+        program: tuple[str, ...] = ("-m", "bot"),
+    ):
         env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_") and k != "NO_COLOR"}
         env |= {
             "BOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
@@ -39,7 +45,7 @@ class Terminal:
         }
         self.master, slave = os.openpty()
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _IN_TERMINAL, *args],
+            [sys.executable, "-c", _IN_TERMINAL, *program, *args],
             stdin=slave,
             stdout=slave,
             stderr=slave,
@@ -110,6 +116,37 @@ def test_ctrl_c_and_ctrl_d_leave_at_once(chat: Terminal, key: bytes) -> None:
     assert chat.exit_code_within(LEAVE_SECONDS) == 0
     after = chat.text.split("you> ", 1)[1]
     assert "Goodbye" in after and "Traceback" not in chat.text
+
+
+# A SIGINT whose handler ran in another thread: Python only marks it pending, and readline's
+# select() on the main thread is not woken (the same as one that comes just before select()).
+_CTRL_C_ELSEWHERE = """
+import readline, signal, threading, time
+from bot.adapters.terminal_input import CtrlC
+
+def elsewhere():
+    time.sleep(0.3)
+    signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # caught in this thread
+
+with CtrlC() as ctrl_c:
+    threading.Thread(target=elsewhere).start()
+    try:
+        ctrl_c.read("you> ")
+    except KeyboardInterrupt:
+        print("interrupted")
+"""
+
+
+def test_a_ctrl_c_caught_outside_the_main_thread_still_interrupts_the_prompt(
+    tmp_path: Path,
+) -> None:
+    terminal = Terminal(tmp_path, program=("-c", _CTRL_C_ELSEWHERE))
+    try:
+        terminal.read_until(PROMPT)
+        assert terminal.exit_code_within(LEAVE_SECONDS) == 0  # no key is ever typed
+    finally:
+        terminal.close()
+    assert "interrupted" in terminal.text and "Traceback" not in terminal.text
 
 
 def test_ctrl_c_after_a_line_still_answers_it(chat: Terminal) -> None:

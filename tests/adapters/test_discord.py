@@ -262,7 +262,7 @@ def test_the_sync_digest_changes_with_the_shape_of_a_group() -> None:
     import discord
     from discord import app_commands
 
-    from bot.adapters.discord.client import tree_digest
+    from bot.adapters.discord.command_sync import tree_digest
     from bot.adapters.discord.commands import register
 
     async def run(interaction: Any, line: Any, share: bool) -> None:

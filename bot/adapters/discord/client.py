@@ -1,14 +1,16 @@
-"""The Discord adapter: turns slash commands, buttons, mentions and DMs into core calls."""
+"""The Discord adapter: discord.py's client, its lifecycle (run, drain, close) and wiring.
+
+What each kind of event does lives beside it: interactions.py (slash commands, buttons,
+forms), mentions.py (mentions, DMs, prompt-thread answers), followups.py (sending what was
+rendered), actors.py (who is talking), command_sync.py (syncing the command tree).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
-import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -16,6 +18,8 @@ import discord
 import yarl
 from discord import app_commands
 
+from bot.adapters.discord import command_sync, interactions, mentions
+from bot.adapters.discord.actors import discord_actor
 from bot.adapters.discord.commands import Completer, register
 from bot.adapters.discord.failures import explain, install_log_filters
 from bot.adapters.discord.forms import DiscordForms
@@ -23,26 +27,14 @@ from bot.adapters.discord.membership import DiscordMembership
 from bot.adapters.discord.notifier import DiscordNotifier
 from bot.adapters.discord.pacing import pace_requests
 from bot.adapters.discord.prompts import DiscordPromptPublisher
-from bot.adapters.discord.references import DISCORD_REFERENCES, DiscordReferences
-from bot.adapters.discord.render import (
-    Rendered,
-    button_view,
-    command_of,
-    render,
-    server_command_of,
-)
-from bot.adapters.discord.sync_state import SyncState, sync_target
-from bot.adapters.discord.threads import thread_name
 from bot.core.commands import CommandTable
 from bot.core.inflight import InFlight
 from bot.core.messages import Actor, Call, Incoming, Platform, Reply
 from bot.core.prompts.ports import PromptThreads
-from bot.core.prompts.threads import thread_answer
 
 log = logging.getLogger(__name__)
 
 Handle = Callable[[Incoming], Awaitable[Reply | None]]
-DM_SPACE = "dm"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,17 +89,8 @@ class RoadmapClient(discord.Client):
         await self.adapter.on_message(message)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        """Run the command behind a button (the tree handles slash commands itself)."""
-        if interaction.type is discord.InteractionType.component:
-            data: Mapping[str, Any] = interaction.data or {}
-            custom_id = str(data.get("custom_id", ""))
-            line = command_of(custom_id)
-            if line is not None:
-                await self.adapter.run_interaction(interaction, line, False)
-            elif (in_server := server_command_of(custom_id)) is not None:
-                await self.adapter.run_in_server(interaction, *in_server)
-        elif interaction.type is discord.InteractionType.modal_submit:
-            await self.adapter.submit_form(interaction)
+        """Run the command behind a button or a form (the tree handles slash commands itself)."""
+        await interactions.route_interaction(self.adapter, interaction)
 
 
 class DiscordAdapter:
@@ -184,26 +167,9 @@ class DiscordAdapter:
     def actor(self, user: discord.abc.User, channel_id: int | None, guild: discord.Guild | None,
               permissions: discord.Permissions | None = None) -> Actor:  # fmt: skip
         """Return the core's Actor for a Discord user in a guild or a DM."""
-        return Actor(
-            platform=Platform.DISCORD,
-            space_id=str(guild.id) if guild else DM_SPACE,
-            channel_id=str(channel_id or 0),
-            user_id=str(user.id),
-            display_name=getattr(user, "display_name", user.name),
-            is_moderator=guild is not None and self._is_moderator(user, permissions),
-            space_name=guild.name if guild else "Direct messages",
-        )
+        return discord_actor(user, channel_id, guild, permissions, self.options.moderator_role)
 
-    def _is_moderator(
-        self, user: discord.abc.User, permissions: discord.Permissions | None
-    ) -> bool:
-        if permissions is not None and (permissions.manage_guild or permissions.administrator):
-            return True
-        wanted = self.options.moderator_role
-        roles = getattr(user, "roles", [])
-        return wanted is not None and any(wanted in (r.name, str(r.id)) for r in roles)
-
-    # -- slash commands and buttons ------------------------------------------------------------
+    # -- what each event does (see the modules named) ------------------------------------------
 
     async def run_interaction(
         self,
@@ -213,239 +179,29 @@ class DiscordAdapter:
         actor: Actor | None = None,
     ) -> Reply | None:
         """Answer an interaction: quickly when the core is fast, deferring when it is not."""
-        if self.in_flight.closing:
-            return None
-        async with self.in_flight.track():
-            return await self._answer_interaction(interaction, what, share, actor)
+        return await interactions.run_interaction(self, interaction, what, share, actor)
 
     async def run_in_server(
         self, interaction: discord.Interaction[Any], server_id: int, line: str
     ) -> None:
-        """Run a button sent outside its server (a DM to the owner) as if clicked in it.
-
-        The clicker counts as a moderator there only if Discord says so now: the owner, or a
-        member with Manage Server (or the moderator role). A server the bot left refuses it.
-        """
-        guild = self.client.get_guild(server_id)
-        if guild is None:
-            await interaction.response.send_message(
-                "I am no longer in that server, so this button does nothing.", ephemeral=True
-            )
-            return
-        moderator = await self._moderates(guild, interaction.user)
-        actor = replace(
-            self.actor(interaction.user, interaction.channel_id, guild), is_moderator=moderator
-        )
-        await self.run_interaction(interaction, line, False, actor)
-
-    async def _moderates(self, guild: discord.Guild, user: discord.abc.User) -> bool:
-        if user.id == guild.owner_id:
-            return True
-        try:  # no members intent: ask Discord for this one member
-            member = guild.get_member(user.id) or await guild.fetch_member(user.id)
-        except discord.HTTPException:  # not (or no longer) a member of that server
-            return False
-        return self._is_moderator(member, member.guild_permissions)
+        """Run a button sent outside its server (a DM to the owner) as if clicked in it."""
+        await interactions.run_in_server(self, interaction, server_id, line)
 
     async def submit_form(self, interaction: discord.Interaction[Any]) -> None:
         """Run a submitted form's command, keeping its text when it is refused."""
-        call = self.forms.submission(interaction)
-        if call is not None:
-            reply = await self.run_interaction(interaction, call)
-            self.forms.settle(str(interaction.user.id), call, reply)
-
-    async def _answer_interaction(
-        self,
-        interaction: discord.Interaction[Any],
-        what: Call | str,
-        share: bool,
-        actor: Actor | None = None,
-    ) -> Reply | None:
-        actor = actor or self.actor(
-            interaction.user, interaction.channel_id, interaction.guild, interaction.permissions
-        )
-        if await self.forms.open_if_wanted(interaction, what, actor):
-            return None  # a modal must be the first answer, before any defer
-        event_id = f"interaction:{interaction.id}"
-        # An interaction can always be answered privately: held notices come as ephemeral
-        # follow-ups.
-        if isinstance(what, Call):
-            incoming = Incoming(
-                actor, what.command, event_id, DISCORD_REFERENCES, what, shows_notices=True
-            )
-        else:  # a button's command line
-            incoming = Incoming(actor, what, event_id, DISCORD_REFERENCES, shows_notices=True)
-        work = asyncio.ensure_future(self.handle(incoming))
-        try:
-            reply = await asyncio.wait_for(asyncio.shield(work), self.options.ack_window)
-        except TimeoutError:
-            # Acknowledge now (privately unless shared: we cannot know yet what the reply holds).
-            await interaction.response.defer(ephemeral=not share, thinking=True)
-            reply = await work
-            if reply is not None:
-                await self._send_followup(interaction, _shared(render(reply), share))
-                await self._send_notices(interaction, reply)
-            return reply
-        if reply is None:  # a redelivered interaction: already answered
-            return None
-        rendered = _shared(render(reply), share)
-        await interaction.response.send_message(**_message_kwargs(rendered, first=True))
-        await self._send_rest(interaction, rendered)
-        await self._send_notices(interaction, reply)
-        return reply
-
-    async def _send_followup(
-        self, interaction: discord.Interaction[Any], rendered: Rendered
-    ) -> None:
-        await interaction.followup.send(**_message_kwargs(rendered, first=True))
-        await self._send_rest(interaction, rendered)
-
-    async def _send_notices(self, interaction: discord.Interaction[Any], reply: Reply) -> None:
-        """Send the member's held notices as ephemeral follow-ups, one message each."""
-        for notice in reply.notices:
-            rendered = render(notice.reply, notice.space_id)  # its buttons act in its server
-            rendered.ephemeral = True
-            await self._send_followup(interaction, rendered)
-
-    async def _send_rest(self, interaction: discord.Interaction[Any], rendered: Rendered) -> None:
-        """Send the pages after the first (Discord allows 10 embeds, but 6,000 chars in all)."""
-        for page in rendered.pages[1:]:
-            await interaction.followup.send(embed=page, ephemeral=rendered.ephemeral)
-
-    # -- mentions and direct messages ------------------------------------------------------------
+        await interactions.submit_form(self, interaction)
 
     async def on_message(self, message: discord.Message) -> None:
         """Answer a DM, or a message that mentions the bot, in a thread on that message."""
-        if self.in_flight.closing:
-            return
-        async with self.in_flight.track():
-            await self._answer_message(message)
-
-    async def _answer_message(self, message: discord.Message) -> None:
-        me = self.client.user
-        if me is None or message.author.bot:
-            return
-        if await self._is_prompt_thread(message):
-            await self._record_answer(message, me)
-            return
-        in_dm = message.guild is None
-        if not in_dm and me not in message.mentions:
-            return
-        text = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
-        actor = self.actor(message.author, message.channel.id, message.guild)
-        references = DiscordReferences.of_message(message)
-        # Only a DM is private: a mention in a channel leaves held notices for later.
-        incoming = Incoming(actor, text, f"message:{message.id}", references, shows_notices=in_dm)
-        reply = await self.handle(incoming)
-        if reply is None:
-            return
-        rendered = render(reply)
-        destination = await self._thread_for(message, text) if not in_dm else None
-        for index, page in enumerate(rendered.pages):
-            kwargs: dict[str, Any] = {"embed": page}
-            if index == 0 and rendered.file is not None:
-                kwargs["file"] = rendered.file
-            if index == 0 and rendered.buttons:
-                kwargs["view"] = button_view(rendered)
-            if destination is not None:
-                await destination.send(**kwargs)
-            else:
-                await message.reply(mention_author=False, **kwargs)
-        for notice in reply.notices:  # in the DM the member wrote in: they read it alone
-            await _send_messages(message.channel, render(notice.reply, notice.space_id))
-
-    async def _is_prompt_thread(self, message: discord.Message) -> bool:
-        """Say whether message was written in a daily prompt's answers thread."""
-        channel = message.channel
-        # A thread, or a channel discord.py has not cached (a thread it was not told about);
-        # a known text channel is never one, so most messages cost no look-up.
-        if self.threads is None or message.guild is None:
-            return False
-        if not isinstance(channel, discord.Thread | discord.PartialMessageable):
-            return False
-        return await self.threads.is_prompt_thread(Platform.DISCORD, str(channel.id))
-
-    async def _record_answer(self, message: discord.Message, me: discord.ClientUser) -> None:
-        """Run a thread reply as `prompt answer`, and answer in the thread."""
-        text = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
-        if not text:
-            # Without the Message Content intent Discord blanks replies that do not mention
-            # the bot: nothing to record (`/prompt answer` works without it).
-            return
-        thread_id = str(message.channel.id)
-        parent = getattr(message.channel, "parent_id", None) or message.channel.id
-        actor = self.actor(message.author, parent, message.guild)
-        references = DiscordReferences.of_message(message)
-        incoming = thread_answer(
-            self.table, actor, text, f"message:{message.id}", thread_id, references
-        )
-        if incoming is None:
-            return  # this bot has no `prompt answer` command: replies are just chat
-        reply = await self.handle(incoming)
-        if reply is None:  # a redelivered message: already recorded
-            return
-        for page in render(reply).pages:
-            await message.reply(embed=page, mention_author=False)
-
-    async def _thread_for(self, message: discord.Message, question: str) -> discord.Thread | None:
-        """Open a thread on the question so the channel stays readable; None if not allowed."""
-        if isinstance(message.channel, discord.Thread):
-            return message.channel
-        try:
-            return await message.create_thread(name=thread_name(question, message))
-        except (discord.Forbidden, discord.HTTPException) as error:
-            log.info("cannot open a thread here (%s); replying inline", error)
-            return None
-
-    # -- command sync -------------------------------------------------------------------------
+        await mentions.answer_message(self, message)
 
     async def sync_if_changed(self, tree: app_commands.CommandTree[Any]) -> None:
         """Sync the command tree to Discord only when it differs from the last sync there."""
-        scope = f"guild:{self.options.sync_guild_id}" if self.options.sync_guild_id else "global"
-        digest = tree_digest(tree, scope)
-        target = sync_target(self.options.api_base, tree.client.application_id, scope)
-        state = SyncState(self.options.sync_state_file)
-        if state.is_current(target, digest):
-            log.info("slash commands unchanged since the last sync; not syncing")
-            return
-        guild = discord.Object(self.options.sync_guild_id) if self.options.sync_guild_id else None
-        if guild is not None:
-            tree.copy_global_to(guild=guild)
-        await tree.sync(guild=guild)
-        log.info("synced %d slash commands (%s)", len(tree.get_commands()), scope)
-        state.remember(target, digest)
-
-
-def tree_digest(tree: app_commands.CommandTree[Any], scope: str) -> str:
-    """Return a digest of the tree as Discord receives it: groups with their subcommands too."""
-    payload = [command.to_dict(tree) for command in tree.get_commands()]
-    return hashlib.sha256(json.dumps([scope, payload], sort_keys=True).encode()).hexdigest()
+        options = self.options
+        await command_sync.sync_if_changed(
+            tree, options.api_base, options.sync_guild_id, options.sync_state_file
+        )
 
 
 async def _not_running(incoming: Incoming) -> Reply | None:
     raise RuntimeError("the Discord adapter was not started with run()")
-
-
-def _shared(rendered: Rendered, share: bool) -> Rendered:
-    """Make a private answer public when the person asked to share it."""
-    if share:
-        rendered.ephemeral = False
-    return rendered
-
-
-async def _send_messages(channel: discord.abc.Messageable, rendered: Rendered) -> None:
-    """Send rendered as messages of a channel: one per page, the buttons on the first."""
-    for index, page in enumerate(rendered.pages):
-        kwargs: dict[str, Any] = {"embed": page}
-        if index == 0 and rendered.buttons:
-            kwargs["view"] = button_view(rendered)
-        await channel.send(**kwargs)
-
-
-def _message_kwargs(rendered: Rendered, *, first: bool) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"embed": rendered.pages[0], "ephemeral": rendered.ephemeral}
-    if first and rendered.file is not None:
-        kwargs["file"] = rendered.file
-    if first and rendered.buttons:
-        kwargs["view"] = button_view(rendered)
-    return kwargs
