@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import inspect
 import random
 import statistics
@@ -43,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import bot.core.mentoring.matchmaker as matchmaker_module
 from bench.mentor_matching import ZONES, hours, percentile, stages
 from bot.answering import content_dir
+from bot.app import freeze_startup_heap
 from bot.config import Settings
 from bot.core.clock import FixedClock
 from bot.core.knowledge import KnowledgeBase
@@ -87,6 +89,7 @@ class Book:
 
     def __init__(self) -> None:
         self.spent: defaultdict[str, float] = defaultdict(float)
+        self.rows: defaultdict[str, list[int]] = defaultdict(list)  # list lengths returned
 
     def wrap(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         """Return function timed under name (awaited when it is a coroutine function)."""
@@ -95,9 +98,12 @@ class Book:
             async def timed_async(*args: Any, **kwargs: Any) -> Any:
                 began = time.perf_counter()
                 try:
-                    return await function(*args, **kwargs)
+                    found = await function(*args, **kwargs)
                 finally:
                     self.spent[name] += time.perf_counter() - began
+                if isinstance(found, list):
+                    self.rows[name].append(len(found))
+                return found
 
             return timed_async
 
@@ -109,6 +115,23 @@ class Book:
                 self.spent[name] += time.perf_counter() - began
 
         return timed
+
+
+class Collections:
+    """Time spent in the garbage collector (gc.callbacks), by generation."""
+
+    def __init__(self) -> None:
+        self.spent = 0.0
+        self.full = 0  # generation-2 collections
+        self._began = 0.0
+        gc.callbacks.append(self._note)
+
+    def _note(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+            return
+        self.spent += time.perf_counter() - self._began
+        self.full += info["generation"] == 2
 
 
 class Timed:
@@ -190,8 +213,9 @@ async def main(seed: int, mentors: int, count: int, reset: bool, url: str | None
         key = MemberKey(Platform.DISCORD, f"learner{number}")
         await members.set_timezone(key, f"Learner {number}", rng.choice(ZONES))
     typed = [hours(rng) for _ in range(count)]
-    print(f"{url.split(':')[0]}: {mentors:,} mentors ({sum(p.capacity for p in team):,} places), "
-          f"500 blocks, {count:,} learners set up in {time.perf_counter() - began:.1f} s")  # fmt: skip
+    places = sum(p.capacity for p in team)
+    print(f"{url.split(':')[0]}: {mentors:,} mentors ({places:,} places), 500 blocks, "
+          f"{count:,} learners set up in {time.perf_counter() - began:.1f} s")  # fmt: skip
 
     private = CollectingMessenger()
     timed_store = Timed(store, "store", book)
@@ -216,11 +240,14 @@ async def main(seed: int, mentors: int, count: int, reset: bool, url: str | None
     )
     # The CPU parts: building the mentors (includes their queries, taken out below) and
     # best_mentor, timed where the matchmaker calls them.
-    mentors_of = matchmaker._mentors  # noqa: SLF001 - timing the step, not changing it
+    mentors_of, best = matchmaker._mentors, matchmaker_module.best_mentor
     matchmaker._mentors = book.wrap("mentors", mentors_of)  # type: ignore[method-assign]
-    matchmaker_module.best_mentor = book.wrap("best_mentor", matchmaker_module.best_mentor)  # type: ignore[assignment]
+    matchmaker_module.best_mentor = book.wrap("best_mentor", best)
 
+    freeze_startup_heap()  # as the bot does once it has started (bot/app.py)
     totals: list[float] = []
+    collector = Collections()
+    collected: list[float] = []
     parts: list[dict[str, float]] = []
     offered = 0
     for number, topic in enumerate(asked):
@@ -229,11 +256,12 @@ async def main(seed: int, mentors: int, count: int, reset: bool, url: str | None
                     False, "Bench")  # fmt: skip
         values = {"topic": knowledge.topic(topic), "context": CONTEXT.format(topic),
                   "hours": typed[number]}  # fmt: skip
-        book.spent.clear()
-        before = private.sent
+        book.spent.clear()  # the rows returned are kept for the whole run
+        before, gc_before = private.sent, collector.spent
         began = time.perf_counter()
         reply = await desk.request(Request(who, MENTOR_REQUEST, values))
         totals.append((time.perf_counter() - began) * 1000)
+        collected.append((collector.spent - gc_before) * 1000)
         offered += private.sent > before
         spent = dict(book.spent)
         nested = sum(spent.get(k, 0.0) for k in ("profiles.in_space", "profiles.for_topics",
@@ -262,6 +290,15 @@ async def main(seed: int, mentors: int, count: int, reset: bool, url: str | None
     rest = [t - a for t, a in zip(totals, accounted, strict=True)]
     print(f"    {'the rest (desk, checks, replies)':<44} {statistics.median(rest):6.2f} / "
           f"{percentile(rest, 0.99):6.2f} / {statistics.fmean(rest):6.2f}")  # fmt: skip
+    for name in ("profiles.in_space", "profiles.for_topics", "mentors"):
+        if book.rows[name]:
+            print(f"  {name}: {statistics.fmean(book.rows[name]):,.0f} on average")
+    slowest = sorted(range(len(totals)), key=totals.__getitem__)[-max(len(totals) // 100, 1) :]
+    print(f"  garbage collection inside the samples (any part): p50 "
+          f"{statistics.median(collected):.2f} / p99 {percentile(collected, 0.99):.2f} ms, "
+          f"{collector.full} full collections; in the slowest 1%: "
+          f"{statistics.fmean(collected[i] for i in slowest):.1f} of "
+          f"{statistics.fmean(totals[i] for i in slowest):.1f} ms on average")  # fmt: skip
 
 
 if __name__ == "__main__":
