@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, date, datetime
-from functools import partial
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.core.mentoring.ports import MentorKey, MentorProfile
 from bot.core.messages import Platform
-from bot.storage.db import engine_of, in_transaction
 from bot.storage.repositories import dialect_insert
 from bot.storage.tables import MentorProfileRow, MentorTopicRow
 
@@ -98,7 +96,11 @@ class SqlMentorProfiles:
     async def in_space(self, platform: Platform, space_id: str) -> list[MentorProfile]:
         """Return every mentor of a community, paused ones included, oldest first."""
         where = (PROFILES.c.platform == platform.value, PROFILES.c.space_id == space_id)
-        return await in_transaction(engine_of(self._sessions), partial(_read, where))
+        query = select(PROFILES).where(*where).order_by(PROFILES.c.joined_at, PROFILES.c.id)
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).mappings().all()
+            topics = await _topics_of(session, *where)
+        return [_profile(row, topics.get(row["id"], frozenset())) for row in rows]
 
     async def for_topics(
         self, platform: Platform, space_id: str, topic_ids: Collection[str]
@@ -114,9 +116,11 @@ class SqlMentorProfiles:
             PROFILES.c.space_id == space_id,
             PROFILES.c.id.in_(offering),
         )
-        # One trip to SQLite's worker thread for both queries and the rows (in_transaction):
-        # a new request's match reads these on every request.
-        return await in_transaction(engine_of(self._sessions), partial(_read, where))
+        query = select(PROFILES).where(*where).order_by(PROFILES.c.joined_at, PROFILES.c.id)
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).mappings().all()
+            topics = await _topics_of(session, *where)
+        return [_profile(row, topics.get(row["id"], frozenset())) for row in rows]
 
     async def count_expiry(self, key: MentorKey) -> int:
         """Add one offer let expire in a row and return the new count (0: no such mentor)."""
@@ -139,19 +143,6 @@ class SqlMentorProfiles:
                 .where(*_of(key), PROFILES.c.expired_in_row != 0)
                 .values(expired_in_row=0)
             )
-
-
-def _read(where: tuple[ColumnElement[bool], ...], connection: Connection) -> list[MentorProfile]:
-    """Return the profiles where selects, oldest first, each with its topics."""
-    query = select(PROFILES).where(*where).order_by(PROFILES.c.joined_at, PROFILES.c.id)
-    rows = connection.execute(query).mappings().all()
-    found: dict[int, set[str]] = {}
-    on = select(TOPICS.c.profile_id, TOPICS.c.topic_id).join(
-        PROFILES, PROFILES.c.id == TOPICS.c.profile_id
-    )
-    for profile_id, topic_id in connection.execute(on.where(*where)).all():
-        found.setdefault(profile_id, set()).add(topic_id)
-    return [_profile(row, found.get(row["id"], ())) for row in rows]
 
 
 def _of(key: MentorKey) -> tuple[ColumnElement[bool], ...]:
