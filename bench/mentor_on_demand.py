@@ -76,9 +76,10 @@ PARTS = {
     "learner's zone (members, spaces)": ("members.get", "spaces.get"),
     "store.add": ("store.add",),
     "profile load": ("profiles.in_space", "profiles.for_topics"),
-    "places taken (store.load / load_of)": ("store.load", "store.load_of"),
+    "places taken (store.load)": ("store.load",),
     "profiles -> mentors (hours parsed, cached)": ("mentors",),
-    "blocks + exclusions": ("blocks.pairs_among", "store.excluded"),
+    "blocks among them (blocks.pairs_among)": ("blocks.pairs_among",),
+    "exclusions (store.excluded)": ("store.excluded",),
     "match (best_mentor)": ("best_mentor",),
     "settings": ("store.settings",),
     "offer claim (store.offer)": ("store.offer",),
@@ -278,7 +279,7 @@ async def main(
         offered += private.sent > before
         spent = dict(book.spent)
         nested = sum(spent.get(k, 0.0) for k in ("profiles.in_space", "profiles.for_topics",
-                                                 "store.load", "store.load_of"))  # fmt: skip
+                                                 "store.load"))  # fmt: skip
         spent["mentors"] = spent.get("mentors", 0.0) - nested
         parts.append({k: v * 1000 for k, v in spent.items()})
         if reset:
