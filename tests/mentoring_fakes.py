@@ -51,6 +51,11 @@ class FakeMentorProfiles:
             p for k, p in self.profiles.items() if (k.platform, k.space_id) == (platform, space_id)
         ]
 
+    async def for_topics(
+        self, platform: Platform, space_id: str, topic_ids: Collection[str]
+    ) -> list[MentorProfile]:
+        return [p for p in await self.in_space(platform, space_id) if p.topics & set(topic_ids)]
+
     async def count_expiry(self, key: MentorKey) -> int:
         old = self.profiles[key]
         self.profiles[key] = replace(old, expired_in_row=old.expired_in_row + 1)

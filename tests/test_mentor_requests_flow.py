@@ -43,6 +43,24 @@ async def test_a_request_is_offered_at_once_to_the_best_mentor(engine: AsyncEngi
     assert stored.state is RequestState.OFFERED
 
 
+async def test_a_related_topic_mentor_is_found_and_an_unrelated_one_never(
+    engine: AsyncEngine,
+) -> None:
+    # match_new reads only mentors of the topic and its related ones (for_topics): the
+    # neighbour must still be asked, and one with only unrelated topics must not, however free.
+    unrelated = profile("far", ("git",), level=4, capacity=5)  # git is not next to databases
+    related = profile("related", ("http", "git"), level=1)
+    kit = await Kit.on(engine, unrelated, related)
+
+    await kit.ask("lea", f"databases {CONTEXT} hours:Mon 18:00-20:00")
+
+    assert kit.private.to("far") == []
+    assert kit.private.commands("related") == [
+        f"mentor accept {kit.offer_id('related')}",
+        f"mentor decline {kit.offer_id('related')}",
+    ]
+
+
 async def test_without_room_requests_wait_oldest_first(engine: AsyncEngine) -> None:
     kit = await Kit.on(engine)
     first = await kit.ask("ann", f"databases {CONTEXT}")

@@ -84,6 +84,28 @@ async def test_two_processes_claim_a_request_once(store: SqlMentorRequests) -> N
     assert await store.load(P, "g1") in ({"m1": 1}, {"m2": 1})
 
 
+async def test_places_taken_count_pending_offers_and_active_pairings(
+    store: SqlMentorRequests,
+) -> None:
+    await SqlMentorProfiles(store._sessions).save(profile("duo", capacity=2))
+    ann, bob, cy = [await store.add(new(learner)) for learner in ("ann", "bob", "cy")]
+    assert ann is not None and bob is not None and cy is not None
+    deadline = NOW + timedelta(hours=48)
+    accepted = await store.offer(ann.id, "duo", NOW, deadline)
+    assert accepted is not None
+    answer = await store.answer_offer(accepted.id, "duo", True, NOW, deadline)
+    assert answer.outcome is Answer.TAKEN and answer.pairing is not None
+    assert await store.offer(bob.id, "m1", NOW, deadline) is not None
+    assert await store.load(P, "g1") == {"duo": 1, "m1": 1}  # a pairing and an offer
+    assert await store.offer(bob.id, "duo", NOW, deadline) is None  # offered already
+    second = await store.add(new("dee"))
+    assert second is not None
+    assert await store.offer(second.id, "duo", NOW, deadline) is not None
+    assert await store.load(P, "g1") == {"duo": 2, "m1": 1}  # active + pending
+    assert await store.offer(cy.id, "duo", NOW, deadline) is None  # full: 1 active, 1 pending
+    assert [r.learner_id for r in await store.waiting(P, "g1")] == ["cy"]
+
+
 async def test_two_processes_never_fill_a_mentor_past_capacity(store: SqlMentorRequests) -> None:
     profiles = SqlMentorProfiles(store._sessions)
     await profiles.save(profile("solo", capacity=1))

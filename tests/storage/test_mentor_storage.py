@@ -111,6 +111,29 @@ async def test_in_space_lists_one_community_with_its_topics(sessions: Sessions) 
     }
 
 
+async def test_for_topics_reads_only_mentors_offering_one_in_joining_order(
+    sessions: Sessions,
+) -> None:
+    profiles = SqlMentorProfiles(sessions)
+    bob, cy = (MentorKey(Platform.DISCORD, "g1", user) for user in ("bob", "cy"))
+    elsewhere = MentorKey(Platform.DISCORD, "g2", "dee")
+    await profiles.save(profile(cy, topics=frozenset({"git"}), joined_at=JOINED))
+    await profiles.save(profile(ADA, joined_at=JOINED.replace(hour=13)))  # git, databases
+    await profiles.save(profile(bob, topics=frozenset({"docker"}), joined_at=JOINED))
+    await profiles.save(profile(elsewhere, topics=frozenset({"git"})))
+    await profiles.set_pause(cy, date.max, "away")
+
+    found = await profiles.for_topics(Platform.DISCORD, "g1", {"git", "linux"})
+
+    assert [p.key for p in found] == [cy, ADA]  # paused included; oldest first
+    assert found[1].topics == {"git", "databases"}  # every topic, not only those asked
+    assert found[0].paused_until == date.max
+    docker = await profiles.for_topics(Platform.DISCORD, "g1", ["docker"])
+    assert [p.key for p in docker] == [bob]
+    assert await profiles.for_topics(Platform.DISCORD, "g1", []) == []
+    assert await profiles.for_topics(Platform.SLACK, "g1", {"git"}) == []
+
+
 async def test_two_processes_counting_expiries_lose_none(database_url: str) -> None:
     engines = [create_engine(database_url) for _ in range(2)]
     try:

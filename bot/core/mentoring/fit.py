@@ -138,8 +138,8 @@ def stage_score(stage: int, level: int) -> float:
     return 1.0 if ahead <= 2 else max(0.5, 1.0 - 0.1 * (ahead - 2))
 
 
-def related_topics(knowledge: KnowledgeBase) -> TopicRelation:
-    """Return a relation: prerequisites, unlocks and neighbours on the canonical path."""
+def topic_links(knowledge: KnowledgeBase) -> dict[str, frozenset[str]]:
+    """Return each topic's related topics: prerequisites, unlocks and canonical neighbours."""
     links: dict[str, set[str]] = {}
 
     def link(first: str, second: str) -> None:
@@ -152,6 +152,12 @@ def related_topics(knowledge: KnowledgeBase) -> TopicRelation:
     order = knowledge.canonical_order()
     for before, after in itertools.pairwise(order):
         link(before, after)
+    return {topic: frozenset(others) for topic, others in links.items()}
+
+
+def related_topics(knowledge: KnowledgeBase) -> TopicRelation:
+    """Return a relation: prerequisites, unlocks and neighbours on the canonical path."""
+    links = topic_links(knowledge)
 
     def related(wanted: str, offered: str) -> bool:
         return wanted != offered and offered in links.get(wanted, ())

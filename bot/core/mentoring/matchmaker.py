@@ -26,6 +26,7 @@ from bot.core.mentoring.fit import (
     TopicRelation,
     pair_of,
     related_topics,
+    topic_links,
 )
 from bot.core.mentoring.notices import learner_news, offer_reply
 from bot.core.mentoring.ports import MentorBlocks, MentorKey, MentorProfile, MentorProfiles
@@ -65,6 +66,7 @@ class Matchmaker:
         self._matcher = matcher
         self._knowledge = knowledge
         self._related: TopicRelation = related_topics(knowledge)
+        self._links = topic_links(knowledge)
         self._clock = clock
 
     def topic_name(self, topic_id: str) -> str:
@@ -109,10 +111,12 @@ class Matchmaker:
 
         One request against the community's mentors is a few thousand cheap steps
         (queue.best_mentor), so it runs inline; the whole queue is matched by the timer.
+        Only mentors offering the topic or a related one are read: no other may take it.
         """
         platform, space_id = request.platform, request.space_id
         now = self._clock.now()
-        mentors = await self._mentors(platform, space_id, now.date(), ())
+        near = {request.topic, *self._links.get(request.topic, ())}
+        mentors = await self._mentors(platform, space_id, now.date(), (), near)
         if not mentors:
             return False
         context = await self._context(platform, [request], mentors, now.date())
@@ -177,12 +181,24 @@ class Matchmaker:
         return made
 
     async def _mentors(
-        self, platform: Platform, space_id: str, today: date, skip: Collection[str]
+        self,
+        platform: Platform,
+        space_id: str,
+        today: date,
+        skip: Collection[str],
+        topics: Collection[str] | None = None,
     ) -> list[Mentor]:
-        """Return the community's mentors who take offers today, with their places taken."""
+        """Return the community's mentors who take offers today, with their places taken.
+
+        With topics, only those offering one of them (in the same order).
+        """
         taken = await self._store.load(platform, space_id)
+        if topics is None:
+            profiles = await self._profiles.in_space(platform, space_id)
+        else:
+            profiles = await self._profiles.for_topics(platform, space_id, topics)
         mentors = []
-        for profile in await self._profiles.in_space(platform, space_id):
+        for profile in profiles:
             if profile.paused_on(today) or profile.key.user_id in skip:
                 continue
             mentor = _mentor(profile, taken.get(profile.key.user_id, 0))

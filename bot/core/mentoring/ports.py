@@ -78,6 +78,15 @@ class MentorProfiles(Protocol):
         """Return every mentor of a community, paused ones included."""
         ...
 
+    async def for_topics(
+        self, platform: Platform, space_id: str, topic_ids: Collection[str]
+    ) -> list[MentorProfile]:
+        """Return the community's mentors offering any of topic_ids (each with all its topics).
+
+        Paused ones are included, in in_space's order; no topics gives no mentors.
+        """
+        ...
+
     async def count_expiry(self, key: MentorKey) -> int:
         """Add one offer let expire in a row and return the new count."""
         ...

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.mentoring.records import (
@@ -65,10 +65,11 @@ class OfferQueries:
             .group_by(PAIRINGS.c.mentor_id)
         )
         taken: dict[str, int] = {}
+        # One statement for both: a new request's match reads this on every request.
+        query = union_all(offers, pairings)
         async with self._sessions() as session:
-            for query in (offers, pairings):
-                for mentor_id, count in (await session.execute(query)).all():
-                    taken[mentor_id] = taken.get(mentor_id, 0) + int(count)
+            for mentor_id, count in (await session.execute(query)).all():
+                taken[mentor_id] = taken.get(mentor_id, 0) + int(count)
         return taken
 
     async def offer(
@@ -333,5 +334,7 @@ async def _has_room(
         PAIRINGS.c.mentor_id == mentor_id,
         PAIRINGS.c.state == "active",
     )
-    taken = int(await session.scalar(offers) or 0) + int(await session.scalar(pairings) or 0)
-    return taken < int(profile.capacity)
+    # Both counts in one statement: one round trip less while the lock is held.
+    both = select(offers.scalar_subquery(), pairings.scalar_subquery())
+    pending, active = (await session.execute(both)).one()
+    return int(pending or 0) + int(active or 0) < int(profile.capacity)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
@@ -96,6 +96,26 @@ class SqlMentorProfiles:
     async def in_space(self, platform: Platform, space_id: str) -> list[MentorProfile]:
         """Return every mentor of a community, paused ones included, oldest first."""
         where = (PROFILES.c.platform == platform.value, PROFILES.c.space_id == space_id)
+        query = select(PROFILES).where(*where).order_by(PROFILES.c.joined_at, PROFILES.c.id)
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).mappings().all()
+            topics = await _topics_of(session, *where)
+        return [_profile(row, topics.get(row["id"], frozenset())) for row in rows]
+
+    async def for_topics(
+        self, platform: Platform, space_id: str, topic_ids: Collection[str]
+    ) -> list[MentorProfile]:
+        """Return the community's mentors offering any of topic_ids, paused ones included."""
+        if not topic_ids:
+            return []
+        # ix_mentor_topics_topic_id finds the few offering the topics; a new request's match
+        # needs only those, not the whole community (bench/mentor_on_demand.py).
+        offering = select(TOPICS.c.profile_id).where(TOPICS.c.topic_id.in_(sorted(topic_ids)))
+        where = (
+            PROFILES.c.platform == platform.value,
+            PROFILES.c.space_id == space_id,
+            PROFILES.c.id.in_(offering),
+        )
         query = select(PROFILES).where(*where).order_by(PROFILES.c.joined_at, PROFILES.c.id)
         async with self._sessions() as session:
             rows = (await session.execute(query)).mappings().all()
