@@ -1,0 +1,252 @@
+"""Two real bot processes on one database run mentoring and pairing rounds at once.
+
+Each test seeds the tables, starts two tests/processes/mentor_driver.py processes (the whole
+bot, on a clock the test sets), releases them together, and counts the outcome in the tables
+and in what the processes sent: what must happen once happens once, and no mentor is offered
+more than their capacity. On PostgreSQL and on SQLite (one file, two processes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.mentoring.ports import MentorKey, MentorProfile
+from bot.core.mentoring.records import NewRequest
+from bot.core.mentoring.rounds.ports import PairingSettings
+from bot.core.mentoring.rounds.schedule import RoundSchedule, due_at, first_day
+from bot.core.messages import Platform
+from bot.storage.db import create_engine, create_sessionmaker
+from bot.storage.mentoring.profiles import PROFILES, SqlMentorProfiles
+from bot.storage.mentoring.requests import SqlMentorRequests
+from bot.storage.mentoring.rows import OFFERS, PAIRINGS, REQUESTS
+from bot.storage.migrate import upgrade
+from bot.storage.rounds.channels import SqlPairingChannels
+from bot.storage.rounds.members import SqlPairingMembers
+from bot.storage.tables import HeldNoticeRow, PairingOutcomeRow, PairingRoundRow
+
+DRIVER = Path(__file__).with_name("mentor_driver.py")
+SPACE = "guild-1"
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+TOPICS = ("git", "http", "databases", "sql-databases")
+CONTEXT = "my branch history is a mess after a rebase and I do not know how to recover it"
+TIMEOUT = 120.0
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+class Driver:
+    """A running mentor_driver.py, spoken to one JSON line at a time."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+
+    @classmethod
+    async def start(cls, url: str, data_dir: Path, now: datetime, out: Path | None) -> Driver:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, str(DRIVER), url, str(data_dir), now.isoformat(),
+            "-" if out is None else str(out),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )  # fmt: skip
+        driver = cls(process)
+        assert await driver.read() == {"ready": True}
+        return driver
+
+    def send(self, command: dict[str, Any]) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write((json.dumps(command) + "\n").encode())
+
+    async def read(self) -> Any:
+        assert self.process.stdout is not None and self.process.stdin is not None
+        await self.process.stdin.drain()
+        line = await asyncio.wait_for(self.process.stdout.readline(), TIMEOUT)
+        assert line, f"the driver ended (exit code {self.process.returncode})"
+        return json.loads(line)
+
+    async def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        try:
+            await asyncio.wait_for(self.process.wait(), TIMEOUT)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+        assert self.process.returncode == 0
+
+
+@dataclass
+class Pair:
+    """Two bot processes on one database."""
+
+    drivers: tuple[Driver, Driver]
+
+    async def together(self, *commands: dict[str, Any]) -> list[list[Any]]:
+        """Give each process its command (one for both, or one each) at once; their results."""
+        per = commands if len(commands) == 2 else commands * 2
+        for driver, command in zip(self.drivers, per, strict=True):
+            driver.send(command)  # both are written before either is awaited
+        answers = await asyncio.gather(*(driver.read() for driver in self.drivers))
+        return [answer["results"] for answer in answers]
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def sessions(database_url: str) -> AsyncIterator[Sessions]:
+    """Return sessions on this test's migrated database."""
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine)
+        yield create_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def two_processes(
+    url: str, tmp_path: Path, now: datetime, out: Path | None
+) -> AsyncIterator[Pair]:
+    """Start two bot processes on url at now (DMs to out, or held without it); stop them."""
+    drivers = await asyncio.gather(
+        *(Driver.start(url, tmp_path / f"p{n}", now, out) for n in range(2))
+    )
+    try:
+        yield Pair((drivers[0], drivers[1]))
+    finally:
+        for driver in drivers:
+            await driver.close()
+
+
+def mentor(user: str, capacity: int) -> MentorProfile:
+    key = MentorKey(Platform.DISCORD, SPACE, user)
+    return MentorProfile(key, user.title(), frozenset(TOPICS), 20, "UTC", "daily 18:00-22:00",
+                         capacity)  # fmt: skip
+
+
+def new_request(learner: str, topic: str, at: datetime) -> NewRequest:
+    return NewRequest(Platform.DISCORD, SPACE, learner, learner.title(), "chan-1", topic,
+                      CONTEXT, "daily 18:00-22:00", "UTC", 0, at)  # fmt: skip
+
+
+async def seed(sessions: Sessions, mentors: dict[str, int], learners: Sequence[str]) -> list[int]:
+    """Store mentors (id -> capacity) and one waiting request per learner; the request ids."""
+    profiles, store = SqlMentorProfiles(sessions), SqlMentorRequests(sessions)
+    for user, capacity in mentors.items():
+        await profiles.save(mentor(user, capacity))
+    ids = []
+    for n, learner in enumerate(learners):
+        stored = await store.add(new_request(learner, TOPICS[n % len(TOPICS)], START))
+        assert stored is not None
+        ids.append(stored.id)
+    return ids
+
+
+async def rows(sessions: Sessions, query: Any) -> list[Any]:
+    async with sessions() as session:
+        return list((await session.execute(query)).all())
+
+
+async def assert_within_capacity(sessions: Sessions) -> Counter[str]:
+    """Assert no mentor holds more offers and pairings than capacity; return places taken."""
+    taken: Counter[str] = Counter()
+    pending = OFFERS.c.state == "pending"
+    for (user,) in await rows(sessions, select(OFFERS.c.mentor_id).where(pending)):
+        taken[user] += 1
+    active = PAIRINGS.c.state == "active"
+    for (user,) in await rows(sessions, select(PAIRINGS.c.mentor_id).where(active)):
+        taken[user] += 1
+    capacity = dict(await rows(sessions, select(PROFILES.c.user_id, PROFILES.c.capacity)))
+    over = {user: n for user, n in taken.items() if n > capacity[user]}
+    assert over == {}, f"mentors offered beyond capacity: {over}"
+    # One pending offer per request, and an offered request has exactly one.
+    per_request = Counter(r for (r,) in await rows(sessions, select(OFFERS.c.request_id)
+                                                      .where(pending)))  # fmt: skip
+    assert set(per_request.values()) <= {1}
+    offered = await rows(sessions, select(REQUESTS.c.id).where(REQUESTS.c.state == "offered"))
+    assert {r for (r,) in offered} == set(per_request)
+    return taken
+
+
+def sent(out: Path, tag: str, kind: str = "direct") -> list[dict[str, Any]]:
+    """Return what both processes sent under tag."""
+    if not out.exists():
+        return []
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    return [r for r in records if r["tag"] == tag and r["kind"] == kind]
+
+
+def accept_ids(replies: Sequence[dict[str, Any] | None]) -> Counter[int]:
+    """Return how many times each offer's Accept button was sent."""
+    return Counter(
+        int(button["command"].split()[-1])
+        for reply in replies
+        if reply is not None
+        for button in reply["buttons"]
+        if (button["command"] or "").startswith("mentor accept ")
+    )
+
+
+async def test_two_timers_expire_each_offer_once_and_rematch_within_capacity(
+    database_url: str, sessions: Sessions, tmp_path: Path
+) -> None:
+    # 24 mentors: capacity 1 (m00-m11), 2 (m12-m21), 3 (m22, m23); 60 learners waiting.
+    mentors = {f"m{n:02}": 1 if n < 12 else 2 if n < 22 else 3 for n in range(24)}
+    learners = [f"l{n:02}" for n in range(60)]
+    requests = await seed(sessions, mentors, learners)
+    store = SqlMentorRequests(sessions)
+    # 28 pending offers past their deadline: three each to m22 and m23 (they will be paused),
+    # one to each of the others.
+    targets = ["m22"] * 3 + ["m23"] * 3 + [f"m{n:02}" for n in range(22)]
+    for request_id, user in zip(requests, targets, strict=False):
+        assert await store.offer(request_id, user, START, START + timedelta(hours=1))
+    expired_per_mentor = Counter(targets)
+    expired_requests = set(requests[: len(targets)])
+    now = START + timedelta(hours=2)
+
+    async with two_processes(database_url, tmp_path, now, None) as pair:  # DMs held in the table
+        tick = {"tag": "tick", "steps": [{"timer": "mentoring"}, {"timer": "mentoring"}]}
+        await pair.together(tick)
+
+    old = await rows(sessions, select(OFFERS.c.state, OFFERS.c.mentor_id)
+                     .where(OFFERS.c.offered_at == START))  # fmt: skip
+    assert Counter(state for state, _ in old) == {"expired": len(targets)}
+    in_row = dict(await rows(sessions, select(PROFILES.c.user_id, PROFILES.c.expired_in_row)))
+    assert in_row == {user: expired_per_mentor[user] for user in mentors}  # once per expiry
+    paused = await rows(sessions, select(PROFILES.c.user_id, PROFILES.c.paused_until)
+                        .where(PROFILES.c.paused_until.is_not(None)))  # fmt: skip
+    assert dict(paused) == {"m22": date.max, "m23": date.max}
+
+    taken = await assert_within_capacity(sessions)
+    new = await rows(sessions, select(OFFERS.c.id, OFFERS.c.request_id, OFFERS.c.mentor_id)
+                     .where(OFFERS.c.offered_at == now))  # fmt: skip
+    # Every free place was filled (the paused mentors' places stay empty), each request once.
+    assert sum(taken.values()) == len(new) == 12 + 2 * 10
+    assert not {m for _, _, m in new} & {"m22", "m23"}
+    expired_pairs = {(r, m) for r, m in zip(requests, targets, strict=False)}
+    assert not {(r, m) for _, r, m in new} & expired_pairs  # not re-offered to who let it go
+
+    # Told once: each expiry and each new offer is one held notice to the mentor and one to
+    # the learner; the Accept button of each new offer is in exactly one notice.
+    held = await rows(sessions, select(HeldNoticeRow.user_id, HeldNoticeRow.body))
+    learner_of = dict(zip(requests, learners, strict=True))
+    expected = Counter(targets) + Counter(m for _, _, m in new)
+    expected += Counter(learner_of[r] for r in expired_requests)
+    expected += Counter(learner_of[r] for _, r, _ in new)
+    assert Counter(user for user, _ in held) == expected
+    buttons = accept_ids(
+        {"buttons": [{"command": b[1]} for b in json.loads(body)["buttons"]]} for _, body in held
+    )
+    assert buttons == Counter(offer_id for offer_id, _, _ in new)
