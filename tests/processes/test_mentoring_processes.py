@@ -250,3 +250,134 @@ async def test_two_timers_expire_each_offer_once_and_rematch_within_capacity(
         {"buttons": [{"command": b[1]} for b in json.loads(body)["buttons"]]} for _, body in held
     )
     assert buttons == Counter(offer_id for offer_id, _, _ in new)
+
+
+async def test_two_processes_taking_one_accept_make_one_pairing_and_one_introduction(
+    database_url: str, sessions: Sessions, tmp_path: Path
+) -> None:
+    mentors = {f"m{n}": 1 for n in range(8)}
+    learners = [f"l{n}" for n in range(8)]
+    requests = await seed(sessions, mentors, learners)
+    store = SqlMentorRequests(sessions)
+    offers = []
+    for request_id, user in zip(requests, mentors, strict=True):
+        offer = await store.offer(request_id, user, START, START + timedelta(days=1))
+        assert offer is not None
+        offers.append((offer.id, user))
+    out = tmp_path / "sent.jsonl"
+
+    def clicks(side: str) -> dict[str, Any]:
+        # Half the clicks are one event redelivered to both processes, half two clicks.
+        steps = [
+            {"say": {"user": user, "name": user.title(), "text": f"mentor accept {offer_id}",
+                     "id": f"click-{offer_id}" + (f"-{side}" if n % 2 else "")}}
+            for n, (offer_id, user) in enumerate(offers)
+        ]  # fmt: skip
+        return {"tag": "accept", "steps": steps}
+
+    async with two_processes(database_url, tmp_path, START + timedelta(hours=1), out) as pair:
+        replies = await pair.together(clicks("a"), clicks("b"))
+
+    # For each click exactly one process answers "taken"; the other refuses or drops it.
+    for first, second in zip(*replies, strict=True):
+        answered = [r for r in (first, second) if r is not None and r["error"] is None]
+        assert len(answered) == 1, (first, second)
+        assert all(r is None or r["error"] != "internal" for r in (first, second))
+    pairings = await rows(sessions, select(PAIRINGS.c.request_id, PAIRINGS.c.mentor_id))
+    assert sorted(pairings) == sorted(zip(requests, mentors, strict=True))
+    states = await rows(sessions, select(OFFERS.c.state))
+    assert Counter(state for (state,) in states) == {"accepted": len(offers)}
+    # One introduction each, to the mentor and to the learner.
+    introduced = Counter(record["user"] for record in sent(out, "accept"))
+    assert introduced == Counter([*mentors, *learners])
+    await assert_within_capacity(sessions)
+
+
+ROUNDS_START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # a Monday morning
+MONDAY_18 = RoundSchedule(1, 0, time(18, 0), "Europe/Berlin")  # due 16:00 UTC in summer
+
+
+async def test_two_processes_ticking_rounds_hold_each_round_once(
+    database_url: str, sessions: Sessions, tmp_path: Path
+) -> None:
+    channels, members = SqlPairingChannels(sessions), SqlPairingMembers(sessions)
+    people: dict[int, list[str]] = {}
+    day = first_day(MONDAY_18, ROUNDS_START)
+    due = due_at(MONDAY_18, day)
+    for n in range(10):
+        settings = PairingSettings(Platform.DISCORD, SPACE, f"c{n}", MONDAY_18,
+                                   "trio" if n % 2 else "sit_out")  # fmt: skip
+        channel = await channels.configure(settings, day, due, ROUNDS_START)
+        people[channel.id] = [f"c{n}u{k}" for k in range(5 + n % 3)]
+        for user in people[channel.id]:
+            await members.join(channel.id, user, user.title(), ROUNDS_START)
+    everyone = [user for users in people.values() for user in users]
+    out = tmp_path / "sent.jsonl"
+    ticks = [{"timer": "pairing-rounds"}, {"timer": "pairing-rounds"}]
+
+    async with two_processes(database_url, tmp_path, ROUNDS_START, out) as pair:
+        # A day before: the heads-ups; then at the due minute: the rounds.
+        await pair.together({"tag": "heads-up", "now": ROUNDS_START.isoformat(), "steps": ticks})
+        at_due = (due + timedelta(seconds=20)).isoformat()
+        await pair.together({"tag": "round", "now": at_due, "steps": ticks})
+
+    assert Counter(r["user"] for r in sent(out, "heads-up")) == Counter(everyone)
+    assert Counter(r["user"] for r in sent(out, "round")) == Counter(everyone)
+    rosters = Counter(r["channel"] for r in sent(out, "round", "moderators"))
+    assert rosters == Counter(f"c{n}" for n in range(10))
+    held = await rows(sessions, select(PairingRoundRow.id, PairingRoundRow.channel_id,
+                                       PairingRoundRow.number))  # fmt: skip
+    assert sorted((c, number) for _, c, number in held) == sorted((c, 1) for c in people)
+    round_of = {round_id: channel_id for round_id, channel_id, _ in held}
+    outcomes = await rows(sessions, select(PairingOutcomeRow.round_id, PairingOutcomeRow.user_id,
+                                           PairingOutcomeRow.told_at))  # fmt: skip
+    by_channel: dict[int, list[str]] = {}
+    for round_id, user, told_at in outcomes:
+        assert told_at is not None
+        by_channel.setdefault(round_of[round_id], []).append(user)
+    assert {c: sorted(users) for c, users in by_channel.items()} == {
+        c: sorted(users) for c, users in people.items()
+    }
+    for channel_id in people:
+        found = await channels.by_id(channel_id)
+        assert found is not None and found.next_number == 2
+
+
+async def test_two_processes_matching_one_queue_never_overfill_a_mentor(
+    database_url: str, sessions: Sessions, tmp_path: Path
+) -> None:
+    mentors = {f"k{n}": 1 + n % 2 for n in range(8)}  # 12 places
+    await seed(sessions, mentors, [])
+    out = tmp_path / "sent.jsonl"
+
+    def asks(side: str) -> dict[str, Any]:
+        # New requests arrive in both processes, each matched at once, the queue every 4.
+        steps: list[dict[str, Any]] = []
+        for n in range(20):
+            user, topic = f"{side}{n}", ("git", "http")[n % 2]
+            steps.append({"say": {"user": user, "name": user.title(), "id": f"ask-{user}",
+                                  "text": f"mentor request {topic} {CONTEXT}"}})  # fmt: skip
+            if n % 4 == 3:
+                steps.append({"timer": "mentoring"})
+        return {"tag": "ask", "steps": steps}
+
+    async with two_processes(database_url, tmp_path, START, out) as pair:
+        results = await pair.together(asks("a"), asks("b"))
+        for side in results:
+            assert all(r is None or isinstance(r, int) or r["error"] is None for r in side), side
+        during = await assert_within_capacity(sessions)
+        # One more run in one process fills any place a refused race left empty.
+        pair.drivers[0].send({"tag": "last", "steps": [{"timer": "mentoring"}]})
+        await pair.drivers[0].read()
+
+    assert sum(during.values()) <= 12
+    taken = await assert_within_capacity(sessions)
+    assert taken == Counter(mentors)  # every place filled, none beyond
+    states = Counter(s for (s,) in await rows(sessions, select(REQUESTS.c.state)))
+    assert states == {"offered": 12, "waiting": 40 - 12}
+    # Each offer was sent once, to its mentor, with its Accept button.
+    offers = await rows(sessions, select(OFFERS.c.id, OFFERS.c.mentor_id))
+    dms = [r for tag in ("ask", "last") for r in sent(out, tag)]
+    assert accept_ids([r["reply"] for r in dms]) == Counter(offer_id for offer_id, _ in offers)
+    to_mentors = Counter(r["user"] for r in dms if r["user"] in mentors)
+    assert to_mentors == Counter(mentor_id for _, mentor_id in offers)
