@@ -293,6 +293,7 @@ async def test_two_processes_taking_one_accept_make_one_pairing_and_one_introduc
     await assert_within_capacity(sessions)
 
 
+REQUESTS_EACH = 30
 ROUNDS_START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # a Monday morning
 MONDAY_18 = RoundSchedule(1, 0, time(18, 0), "Europe/Berlin")  # due 16:00 UTC in summer
 
@@ -346,18 +347,18 @@ async def test_two_processes_ticking_rounds_hold_each_round_once(
 async def test_two_processes_matching_one_queue_never_overfill_a_mentor(
     database_url: str, sessions: Sessions, tmp_path: Path
 ) -> None:
-    mentors = {f"k{n}": 1 + n % 2 for n in range(8)}  # 12 places
+    mentors = {f"k{n:02}": 1 + n % 2 for n in range(16)}  # 24 places
     await seed(sessions, mentors, [])
     out = tmp_path / "sent.jsonl"
 
     def asks(side: str) -> dict[str, Any]:
-        # New requests arrive in both processes, each matched at once, the queue every 4.
+        # New requests arrive in both processes, each matched at once, the queue every 3.
         steps: list[dict[str, Any]] = []
-        for n in range(20):
+        for n in range(REQUESTS_EACH):
             user, topic = f"{side}{n}", ("git", "http")[n % 2]
             steps.append({"say": {"user": user, "name": user.title(), "id": f"ask-{user}",
                                   "text": f"mentor request {topic} {CONTEXT}"}})  # fmt: skip
-            if n % 4 == 3:
+            if n % 3 == 2:
                 steps.append({"timer": "mentoring"})
         return {"tag": "ask", "steps": steps}
 
@@ -370,11 +371,11 @@ async def test_two_processes_matching_one_queue_never_overfill_a_mentor(
         pair.drivers[0].send({"tag": "last", "steps": [{"timer": "mentoring"}]})
         await pair.drivers[0].read()
 
-    assert sum(during.values()) <= 12
+    assert sum(during.values()) <= 24
     taken = await assert_within_capacity(sessions)
     assert taken == Counter(mentors)  # every place filled, none beyond
     states = Counter(s for (s,) in await rows(sessions, select(REQUESTS.c.state)))
-    assert states == {"offered": 12, "waiting": 40 - 12}
+    assert states == {"offered": 24, "waiting": 2 * REQUESTS_EACH - 24}
     # Each offer was sent once, to its mentor, with its Accept button.
     offers = await rows(sessions, select(OFFERS.c.id, OFFERS.c.mentor_id))
     dms = [r for tag in ("ask", "last") for r in sent(out, tag)]
