@@ -100,6 +100,4 @@ async def main(database_url: str, data_dir: str, now: datetime, out: str) -> Non
 
 
 if __name__ == "__main__":
-    asyncio.run(
-        main(sys.argv[1], sys.argv[2], datetime.fromisoformat(sys.argv[3]), sys.argv[4])
-    )
+    asyncio.run(main(sys.argv[1], sys.argv[2], datetime.fromisoformat(sys.argv[3]), sys.argv[4]))
