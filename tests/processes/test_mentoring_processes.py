@@ -297,6 +297,7 @@ async def test_two_processes_taking_one_accept_make_one_pairing_and_one_introduc
 
 
 REQUESTS_EACH = 30
+RACES = 20
 ROUNDS_START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # a Monday morning
 MONDAY_18 = RoundSchedule(1, 0, time(18, 0), "Europe/Berlin")  # due 16:00 UTC in summer
 
@@ -392,3 +393,46 @@ async def test_two_processes_matching_one_queue_never_overfill_a_mentor(
     assert accept_ids([r["reply"] for r in dms]) == Counter(offer_id for offer_id, _ in offers)
     to_mentors = Counter(r["user"] for r in dms if r["user"] in mentors)
     assert to_mentors == Counter(mentor_id for _, mentor_id in offers)
+
+
+async def test_a_learner_cancelling_while_the_mentor_accepts_ends_one_way(
+    database_url: str, sessions: Sessions, tmp_path: Path
+) -> None:
+    mentors = {f"m{n:02}": 1 for n in range(RACES)}
+    learners = [f"l{n:02}" for n in range(RACES)]
+    requests = await seed(sessions, mentors, learners)
+    store = SqlMentorRequests(sessions)
+    offers = []
+    for request_id, user in zip(requests, mentors, strict=True):
+        offer = await store.offer(request_id, user, START, START + timedelta(days=1))
+        assert offer is not None
+        offers.append((offer.id, user))
+    cancels = [
+        {"say": {"user": learner, "name": learner.title(), "text": "mentor cancel",
+                 "id": f"cancel-{learner}"}}
+        for learner in learners
+    ]  # fmt: skip
+    accepts = [
+        {"say": {"user": user, "name": user.title(), "text": f"mentor accept {offer_id}",
+                 "id": f"accept-{offer_id}"}}
+        for offer_id, user in offers
+    ]  # fmt: skip
+
+    async with two_processes(database_url, tmp_path, START + timedelta(hours=1), None) as pair:
+        cancelled, accepted = await pair.together(
+            {"tag": "race", "steps": cancels}, {"tag": "race", "steps": accepts}
+        )
+
+    # Each race ends one way: the learner cancelled (the offer withdrawn), or the mentor took
+    # it (a pairing); the other side is told so, and nobody sees an internal error.
+    for cancel, accept in zip(cancelled, accepted, strict=True):
+        assert cancel["error"] != "internal" and accept["error"] != "internal", (cancel, accept)
+        assert [cancel["error"], accept["error"]].count(None) == 1, (cancel, accept)
+    ended = dict(await rows(sessions, select(REQUESTS.c.id, REQUESTS.c.state)))
+    offer_states = dict(await rows(sessions, select(OFFERS.c.request_id, OFFERS.c.state)))
+    paired = {r for (r,) in await rows(sessions, select(PAIRINGS.c.request_id))}
+    for request_id in requests:
+        if request_id in paired:
+            assert (ended[request_id], offer_states[request_id]) == ("matched", "accepted")
+        else:
+            assert (ended[request_id], offer_states[request_id]) == ("cancelled", "withdrawn")
