@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.mentoring.ports import MentorKey, MentorProfile
-from bot.core.mentoring.records import NewRequest
+from bot.core.mentoring.records import DEFAULT_FOLLOWUP, NewRequest
 from bot.core.mentoring.rounds.engine import FOLLOW_UP_AFTER
 from bot.core.mentoring.rounds.ports import PairingSettings
 from bot.core.mentoring.rounds.schedule import RoundSchedule, due_at, first_day
@@ -33,11 +33,16 @@ from bot.core.messages import Platform
 from bot.storage.db import create_engine, create_sessionmaker
 from bot.storage.mentoring.profiles import PROFILES, SqlMentorProfiles
 from bot.storage.mentoring.requests import SqlMentorRequests
-from bot.storage.mentoring.rows import OFFERS, PAIRINGS, REQUESTS
+from bot.storage.mentoring.rows import FOLLOWUPS, OFFERS, PAIRINGS, REQUESTS
 from bot.storage.migrate import upgrade
 from bot.storage.rounds.channels import SqlPairingChannels
 from bot.storage.rounds.members import SqlPairingMembers
-from bot.storage.tables import HeldNoticeRow, PairingOutcomeRow, PairingRoundRow
+from bot.storage.tables import (
+    HeldNoticeRow,
+    LearningEventRow,
+    PairingOutcomeRow,
+    PairingRoundRow,
+)
 
 DRIVER = Path(__file__).with_name("mentor_driver.py")
 SPACE = "guild-1"
@@ -255,7 +260,7 @@ async def test_two_timers_expire_each_offer_once_and_rematch_within_capacity(
     assert buttons == Counter(offer_id for offer_id, _, _ in new)
 
 
-async def test_two_processes_taking_one_accept_make_one_pairing_and_one_introduction(
+async def test_two_processes_taking_one_accept_then_one_follow_up_act_once(
     database_url: str, sessions: Sessions, tmp_path: Path
 ) -> None:
     mentors = {f"m{n}": 1 for n in range(8)}
@@ -278,8 +283,25 @@ async def test_two_processes_taking_one_accept_make_one_pairing_and_one_introduc
         ]  # fmt: skip
         return {"tag": "accept", "steps": steps}
 
+    def met(side: str) -> dict[str, Any]:
+        # Both members answer "did you meet?" in both processes (two clicks each).
+        steps = [
+            {"say": {"user": user, "name": user.title(), "text": f"mentor met {pairing_id} yes",
+                     "id": f"met-{pairing_id}-{user}-{side}"}}
+            for pairing_id, mentor_id, learner_id in paired
+            for user in (mentor_id, learner_id)
+        ]  # fmt: skip
+        return {"tag": "met", "now": later.isoformat(), "steps": steps}
+
+    later = START + DEFAULT_FOLLOWUP + timedelta(days=1)
     async with two_processes(database_url, tmp_path, START + timedelta(hours=1), out) as pair:
         replies = await pair.together(clicks("a"), clicks("b"))
+        query = select(PAIRINGS.c.id, PAIRINGS.c.mentor_id, PAIRINGS.c.learner_id)
+        paired = await rows(sessions, query)
+        # A week on both timers ask the follow-up; then every answer is clicked twice.
+        ticks = [{"timer": "mentoring"}, {"timer": "mentoring"}]
+        await pair.together({"tag": "follow-up", "now": later.isoformat(), "steps": ticks})
+        answers = await pair.together(met("a"), met("b"))
 
     # For each click exactly one process answers "taken"; the other refuses or drops it.
     for first, second in zip(*replies, strict=True):
@@ -294,6 +316,20 @@ async def test_two_processes_taking_one_accept_make_one_pairing_and_one_introduc
     introduced = Counter(record["user"] for record in sent(out, "accept"))
     assert introduced == Counter([*mentors, *learners])
     await assert_within_capacity(sessions)
+
+    # The follow-up once to each; each member's answer counted once; one session per pairing.
+    asked = Counter(record["user"] for record in sent(out, "follow-up"))
+    assert asked == Counter([*mentors, *learners])
+    for first, second in zip(*answers, strict=True):
+        assert [first["error"], second["error"]].count(None) == 1, (first, second)
+    answered = await rows(sessions, select(FOLLOWUPS.c.pairing_id, FOLLOWUPS.c.member_id))
+    assert sorted(answered) == sorted((p, u) for p, m, lr in paired for u in (m, lr))
+    ended = await rows(sessions, select(PAIRINGS.c.state, PAIRINGS.c.met_at))
+    assert all(state == "ended" and met_at is not None for state, met_at in ended)
+    held = await rows(sessions, select(LearningEventRow.user_id, LearningEventRow.source))
+    assert sorted(held) == sorted(
+        (learner_id, f"mentoring:{SPACE}:{pairing_id}") for pairing_id, _, learner_id in paired
+    )
 
 
 REQUESTS_EACH = 30
