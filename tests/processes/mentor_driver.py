@@ -1,12 +1,12 @@
 """A whole bot process for the mentoring two-process tests, on a clock the test sets.
 
-Run: python tests/processes/mentor_driver.py DATABASE_URL DATA_DIR NOW_ISO OUT_FILE|-
+Run: python tests/processes/mentor_driver.py DATABASE_URL DATA_DIR NOW_ISO OUT_FILE [hold]
 Prints {"ready": true}, then answers one JSON line per stdin line. A line is
 {"now": ISO (optional), "tag": str, "steps": [{"timer": name} | {"say": {user, name, text, id}}]};
 the steps run in order and the answer is {"results": [...]}: a timer's count, a reply's dict.
-With OUT_FILE, every DM and moderators' notice is appended to it as one JSON line (the process
-id, the tag, to whom, the reply); with "-" there is no notifier, so the real DirectMessenger
-holds every DM in held_notices.
+Every DM and moderators' notice is appended to OUT_FILE as one JSON line (the process id, the
+tag, to whom, the reply); with "hold" there is no DM notifier, so the real DirectMessenger holds
+every DM in held_notices (moderators' notices still go to the file).
 """
 
 from __future__ import annotations
@@ -68,15 +68,12 @@ class FileOutbox:
         return True
 
 
-async def main(database_url: str, data_dir: str, now: datetime, out: str) -> None:
+async def main(database_url: str, data_dir: str, now: datetime, out: Path, *, hold: bool) -> None:
     settings = load_settings(database_url=database_url, data_dir=Path(data_dir))
     clock = SetClock(now)
-    outbox = FileOutbox(Path(out)) if out != "-" else None
-    reach = (
-        Reach()
-        if outbox is None
-        else Reach(notifiers={Platform.DISCORD: outbox}, moderators={Platform.DISCORD: outbox})
-    )
+    outbox = FileOutbox(out)
+    notifiers = {} if hold else {Platform.DISCORD: outbox}
+    reach = Reach(notifiers=notifiers, moderators={Platform.DISCORD: outbox})
     async with open_bot(settings, clock=clock, reach=reach) as bot:
         print(json.dumps({"ready": True}), flush=True)
         loop = asyncio.get_running_loop()
@@ -84,8 +81,7 @@ async def main(database_url: str, data_dir: str, now: datetime, out: str) -> Non
             command = json.loads(line)
             if "now" in command:
                 clock.at = datetime.fromisoformat(command["now"])
-            if outbox is not None:
-                outbox.tag = command.get("tag", "")
+            outbox.tag = command.get("tag", "")
             results: list[object] = []
             for step in command["steps"]:
                 if "timer" in step:
@@ -100,4 +96,5 @@ async def main(database_url: str, data_dir: str, now: datetime, out: str) -> Non
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2], datetime.fromisoformat(sys.argv[3]), sys.argv[4]))
+    now, out = datetime.fromisoformat(sys.argv[3]), Path(sys.argv[4])
+    asyncio.run(main(sys.argv[1], sys.argv[2], now, out, hold=sys.argv[5:] == ["hold"]))

@@ -61,10 +61,10 @@ class Driver:
         self.process = process
 
     @classmethod
-    async def start(cls, url: str, data_dir: Path, now: datetime, out: Path | None) -> Driver:
+    async def start(cls, url: str, data_dir: Path, now: datetime, out: Path, hold: bool) -> Driver:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, str(DRIVER), url, str(data_dir), now.isoformat(),
-            "-" if out is None else str(out),
+            sys.executable, str(DRIVER), url, str(data_dir), now.isoformat(), str(out),
+            *(["hold"] if hold else []),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )  # fmt: skip
@@ -122,11 +122,11 @@ async def sessions(database_url: str) -> AsyncIterator[Sessions]:
 
 @asynccontextmanager
 async def two_processes(
-    url: str, tmp_path: Path, now: datetime, out: Path | None
+    url: str, tmp_path: Path, now: datetime, out: Path, *, hold: bool = False
 ) -> AsyncIterator[Pair]:
-    """Start two bot processes on url at now (DMs to out, or held without it); stop them."""
+    """Start two bot processes on url at now (DMs to out, or held with hold); stop them."""
     drivers = await asyncio.gather(
-        *(Driver.start(url, tmp_path / f"p{n}", now, out) for n in range(2))
+        *(Driver.start(url, tmp_path / f"p{n}", now, out, hold) for n in range(2))
     )
     try:
         yield Pair((drivers[0], drivers[1]))
@@ -219,9 +219,10 @@ async def test_two_timers_expire_each_offer_once_and_rematch_within_capacity(
         assert await store.offer(request_id, user, START, START + timedelta(hours=1))
     expired_per_mentor = Counter(targets)
     expired_requests = set(requests[: len(targets)])
-    now = START + timedelta(hours=2)
+    now = START + timedelta(days=1, hours=2)  # the requests have waited more than a day
+    out = tmp_path / "sent.jsonl"
 
-    async with two_processes(database_url, tmp_path, now, None) as pair:  # DMs held in the table
+    async with two_processes(database_url, tmp_path, now, out, hold=True) as pair:
         tick = {"tag": "tick", "steps": [{"timer": "mentoring"}, {"timer": "mentoring"}]}
         await pair.together(tick)
         # One more run in one process fills any place a refused race left empty.
@@ -258,6 +259,13 @@ async def test_two_timers_expire_each_offer_once_and_rematch_within_capacity(
         {"buttons": [{"command": b[1]} for b in json.loads(body)["buttons"]]} for _, body in held
     )
     assert buttons == Counter(offer_id for offer_id, _, _ in new)
+    # The moderators hear of each request waiting over a day once (none is matched yet).
+    reminded = Counter(
+        int(field["name"].split()[0].lstrip("#"))
+        for record in sent(out, "tick", "moderators")
+        for field in record["reply"]["fields"]
+    )
+    assert reminded == Counter(requests)
 
 
 async def test_two_processes_taking_one_accept_then_one_follow_up_act_once(
@@ -454,7 +462,8 @@ async def test_a_learner_cancelling_while_the_mentor_accepts_ends_one_way(
         for offer_id, user in offers
     ]  # fmt: skip
 
-    async with two_processes(database_url, tmp_path, START + timedelta(hours=1), None) as pair:
+    out = tmp_path / "sent.jsonl"
+    async with two_processes(database_url, tmp_path, START + timedelta(hours=1), out) as pair:
         cancelled, accepted = await pair.together(
             {"tag": "race", "steps": cancels}, {"tag": "race", "steps": accepts}
         )
