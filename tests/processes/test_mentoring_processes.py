@@ -342,6 +342,7 @@ async def test_two_processes_taking_one_accept_then_one_follow_up_act_once(
 
 REQUESTS_EACH = 30
 RACES = 20
+LEAVERS = 6
 ROUNDS_START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # a Monday morning
 MONDAY_18 = RoundSchedule(1, 0, time(18, 0), "Europe/Berlin")  # due 16:00 UTC in summer
 
@@ -481,3 +482,35 @@ async def test_a_learner_cancelling_while_the_mentor_accepts_ends_one_way(
             assert (ended[request_id], offer_states[request_id]) == ("matched", "accepted")
         else:
             assert (ended[request_id], offer_states[request_id]) == ("cancelled", "withdrawn")
+
+
+async def test_a_mentor_leaving_while_another_process_matches_keeps_no_offer(
+    database_url: str, sessions: Sessions, tmp_path: Path
+) -> None:
+    leavers = [f"x{n}" for n in range(LEAVERS)]
+    mentors = {**dict.fromkeys(leavers, 2), **{f"s{n}": 1 for n in range(4)}}
+    await seed(sessions, mentors, [f"l{n:02}" for n in range(40)])
+    out = tmp_path / "sent.jsonl"
+    leave = [
+        {"say": {"user": user, "name": user.title(), "text": "mentor leave confirm",
+                 "id": f"leave-{user}"}}
+        for user in leavers
+    ]  # fmt: skip
+    tick = {"timer": "mentoring"}
+
+    async with two_processes(database_url, tmp_path, START, out) as pair:
+        await pair.together({"tag": "fill", "steps": [tick]})  # every place taken
+        # One process takes the leavers' clicks while the other matches the queue again and
+        # again: each leave frees places the other process sees.
+        left, _ = await pair.together(
+            {"tag": "leave", "steps": leave}, {"tag": "leave", "steps": [tick] * 6 * LEAVERS}
+        )
+        assert all(reply["error"] is None for reply in left), left
+
+    still = {user for (user,) in await rows(sessions, select(PROFILES.c.user_id))}
+    assert still == set(mentors) - set(leavers)
+    pending = await rows(sessions, select(OFFERS.c.mentor_id, OFFERS.c.request_id)
+                         .where(OFFERS.c.state == "pending"))  # fmt: skip
+    assert {user for user, _ in pending} <= still, "an offer to a mentor who left"
+    assert not await rows(sessions, select(PAIRINGS.c.id).where(PAIRINGS.c.state == "active"))
+    await assert_within_capacity(sessions)
