@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -53,11 +54,13 @@ def test_the_context_must_be_a_sentence() -> None:
 
 def test_an_offer_quotes_safely_and_never_shows_the_learner_s_hours() -> None:
     offer = Offer(7, 1, "mia", OfferState.PENDING, NOW, NOW + timedelta(hours=48))
-    reply = offer_reply(offer, stored(), "SQL")
+    reply = offer_reply(offer, stored(), "SQL", "Asia/Tokyo")
     shown = " ".join([reply.title or "", reply.text, *(f.value for f in reply.fields)])
     assert "@everyone" not in shown and "<@123>" not in shown
     assert "17:00" not in shown and "Europe/Berlin" not in shown
     assert [b.command for b in reply.buttons] == ["mentor accept 7", "mentor decline 7"]
+    deadline = (NOW + timedelta(hours=48)).astimezone(ZoneInfo("Asia/Tokyo"))
+    assert deadline.strftime("%H:%M") in reply.text and "Asia/Tokyo" in reply.text  # their clock
 
 
 def test_introductions_show_the_shared_hours_on_each_clock_across_midnight() -> None:

@@ -197,6 +197,17 @@ class World:
 
     # -- changes made by tests -------------------------------------------------------------
 
+    def add_member(self, username: str) -> JSON:
+        """Add a plain member (no roles) and return their user; before the bot connects.
+
+        GUILD_CREATE lists the members, so one added later is unknown to the bot's cache
+        (interactions still carry them, and DMs reach them).
+        """
+        user = make_user(100 + len(self.users), username)
+        self.users[int(user["id"])] = user
+        self.members[int(user["id"])] = self._member(user, [])
+        return user
+
     def add_role(self, name: str, position: int, permissions: int) -> JSON:
         """Create a role at `position` (the bot's own role is at 3) and return it."""
         role = make_role(self.new_id(), name, permissions, position)

@@ -100,7 +100,8 @@ class Matchmaker:
         learners = [_learner(r) for r in waiting]
         context = await self._context(platform, waiting, mentors, now.date())
         assignment = await asyncio.to_thread(self._matcher.match, learners, mentors, context)
-        pairs = [(by_key[(lr.member_id, lr.topic)], mentor) for lr, mentor in assignment.pairs]
+        by_id = {mentor.member_id: mentor for mentor in mentors}
+        pairs = [(by_key[(lr.member_id, lr.topic)], by_id[m]) for lr, m in assignment.pairs]
         return await self._offer(platform, space_id, pairs, quiet)
 
     async def match_new(self, request: MentorRequest) -> bool:
@@ -118,7 +119,7 @@ class Matchmaker:
         best = best_mentor(_learner(request), mentors, context)
         if best is None:
             return False
-        made = await self._offer(platform, space_id, [(request, best[0].member_id)], request.id)
+        made = await self._offer(platform, space_id, [(request, best[0])], request.id)
         return bool(made)
 
     async def _context(
@@ -142,20 +143,26 @@ class Matchmaker:
         self,
         platform: Platform,
         space_id: str,
-        pairs: Collection[tuple[MentorRequest, str]],
+        pairs: Collection[tuple[MentorRequest, Mentor]],
         quiet: int | None,
     ) -> list[Made]:
         """Claim and send an offer for each (request, mentor id); tell learners but quiet."""
         now = self._clock.now()
         deadline = now + (await self._store.settings(platform, space_id)).deadline
         made: list[Made] = []
-        for request, mentor_id in pairs:
+        for request, mentor in pairs:
+            mentor_id = mentor.member_id
             offer = await self._store.offer(request.id, mentor_id, now, deadline)
             if offer is None:
                 continue  # cancelled meanwhile, or another process offered it first
             made.append(Made(offer, request))
             name = self.topic_name(request.topic)
-            await self.tell(platform, space_id, mentor_id, offer_reply(offer, request, name))
+            await self.tell(
+                platform,
+                space_id,
+                mentor_id,
+                offer_reply(offer, request, name, mentor.availability.timezone),
+            )
             if request.id != quiet:
                 await self.tell(
                     platform,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from bot.core.mentoring.availability import Availability, LocalSpan, overlap_in_local
 from bot.core.mentoring.records import MentorRequest, Offer, Pairing
@@ -17,17 +18,24 @@ from bot.core.sanitize import quote_user_text
 CONTEXT_SHOWN = 500
 
 
+def local_when(moment: datetime, timezone: str) -> str:
+    """Return an instant on a member's clock, to the minute, naming the zone."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local.strftime('%a %d %b %H:%M')} ({timezone})"
+
+
 def when(moment: datetime) -> str:
     """Return an instant in UTC, to the minute."""
     return moment.strftime("%a %d %b %H:%M UTC")
 
 
-def offer_reply(offer: Offer, request: MentorRequest, topic_name: str) -> Reply:
-    """Return the offer a mentor gets: topic, context, deadline, Accept and Decline."""
+def offer_reply(offer: Offer, request: MentorRequest, topic_name: str, timezone: str) -> Reply:
+    """Return the offer a mentor gets: topic, context, deadline (their time), Accept, Decline."""
     return Reply(
         title=f"Mentoring request #{offer.id}: {topic_name}",
         text=f"**{quote_user_text(request.learner_name, 60)}** is stuck and asks for a mentor. "
-        f"Answer by {when(offer.deadline)}; without an answer it goes to another mentor.",
+        f"Answer by {local_when(offer.deadline, timezone)}; without an answer it goes to "
+        "another mentor.",
         fields=(Field("What they are stuck on", quote_user_text(request.context, CONTEXT_SHOWN)),),
         buttons=(
             Button("Accept", command=f"mentor accept {offer.id}"),
