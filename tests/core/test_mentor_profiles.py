@@ -248,6 +248,25 @@ async def test_leave_asks_first_then_hands_everything_back_and_removes_the_profi
     assert done.ephemeral
 
 
+async def test_leaving_pauses_the_mentor_before_handing_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Paused, no other process can offer them a request after the hand-back withdrew theirs.
+    kit = Kit()
+    await kit.say(SIGNUP)
+    paused_then: list[date | None] = []
+    release = kit.handback.release
+
+    async def checking(key: MentorKey, *, active_too: bool) -> int:
+        paused_then.append(kit.profiles.profiles[key].paused_until)
+        return await release(key, active_too=active_too)
+
+    monkeypatch.setattr(kit.handback, "release", checking)
+    await kit.say("mentor leave confirm")
+    assert paused_then == [FOREVER]
+    assert ADA not in kit.profiles.profiles
+
+
 async def test_leave_when_not_a_mentor_changes_nothing() -> None:
     kit = Kit()
     with pytest.raises(BotError) as refused:

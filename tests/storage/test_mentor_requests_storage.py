@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest_asyncio
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -24,7 +24,7 @@ from bot.core.study.recording import StudyRecorder
 from bot.storage.db import create_sessionmaker
 from bot.storage.mentoring.profiles import SqlMentorProfiles
 from bot.storage.mentoring.requests import SqlMentorRequests
-from bot.storage.mentoring.rows import OFFERS, PAIRINGS
+from bot.storage.mentoring.rows import OFFERS, PAIRINGS, REQUESTS
 from bot.storage.migrate import upgrade
 from bot.storage.study.streaks import SqlLearningEventRepository
 from tests.fakes import FakeMemberRepository, FakeSpaceRepository
@@ -132,6 +132,33 @@ async def test_no_offer_to_a_paused_or_unknown_mentor(store: SqlMentorRequests) 
     assert await store.offer(request.id, "gone", NOW, deadline) is None
     assert [r.id for r in await store.waiting(P, "g1")] == [request.id]
     assert await store.offer(request.id, "m1", NOW, deadline) is not None
+
+
+async def test_a_cancel_racing_an_offer_being_made_withdraws_it(
+    store: SqlMentorRequests, engine: AsyncEngine
+) -> None:
+    request = await store.add(new())
+    assert request is not None
+    # Another process is making an offer of the request (its transaction holds the request)
+    # when the learner cancels: the cancel waits, then finds the offer and withdraws it.
+    async with engine.connect() as other:
+        making = await other.begin()
+        await other.execute(
+            update(REQUESTS).where(REQUESTS.c.id == request.id).values(state="offered")
+        )
+        await other.execute(
+            OFFERS.insert().values(request_id=request.id, platform=P.value, space_id="g1",
+                                   mentor_id="m1", state="pending", offered_at=NOW,
+                                   deadline=NOW + timedelta(hours=48))
+        )  # fmt: skip
+        cancel = asyncio.create_task(store.cancel(request.id, NOW))
+        await asyncio.sleep(0.2)  # the cancel is under way; either order must end the same
+        await making.commit()
+    closed = await asyncio.wait_for(cancel, 30)
+    assert closed is not None and closed[1] is not None
+    assert closed[0].state is RequestState.CANCELLED and closed[1].mentor_id == "m1"
+    assert await count(store, OFFERS, OFFERS.c.state == "pending") == 0
+    assert await count(store, OFFERS, OFFERS.c.state == "withdrawn") == 1
 
 
 async def test_two_clicks_on_accept_make_one_pairing(store: SqlMentorRequests) -> None:

@@ -34,6 +34,7 @@ from bot.core.router import Handler
 log = logging.getLogger(__name__)
 
 FOREVER = date.max  # paused_until for a pause without an end
+LEAVING = "leaving"  # the pause reason while a leaving mentor's work is handed back
 
 
 class NotAMentor(BotError):
@@ -199,7 +200,10 @@ class MentorDesk:
                 buttons=(Button("Yes, leave", command=f"mentor leave {CONFIRM}"),),
                 ephemeral=True,
             )
-        # Hand back first: should that fail, the profile stays and leaving can be retried.
+        # Paused first: an offer is made only to a mentor not paused (checked under a lock on
+        # the profile row), so no process can offer them a request once the hand-back ran.
+        await self._profiles.set_pause(profile.key, FOREVER, LEAVING)
+        # Hand back next: should that fail, the profile stays and leaving can be retried.
         handed = await self._handback.release(profile.key, active_too=True)
         await self._profiles.remove(profile.key)
         moved = f" {_requests(handed)} went back to be matched again." if handed else ""

@@ -32,6 +32,7 @@ from bot.storage.mentoring_tables import CONTEXT_LENGTH, HOURS_LENGTH
 from bot.storage.repositories import dialect_insert
 
 UNMATCHED = (RequestState.WAITING.value, RequestState.OFFERED.value)
+CANCEL_TRIES = 5  # a try is lost only to an offer made in the same instant
 
 
 def in_space(platform: Platform, space_id: str) -> tuple[ColumnElement[bool], ...]:
@@ -133,21 +134,21 @@ class SqlMentorRequests(OfferQueries, PairingQueries):
         self, request_id: int, now: datetime
     ) -> tuple[MentorRequest, Offer | None] | None:
         """Close an unmatched request and withdraw its pending offer; None when not open."""
-        async with self._sessions.begin() as session:
-            closed = (
-                (
-                    await session.execute(
-                        update(REQUESTS)
-                        .where(REQUESTS.c.id == request_id, REQUESTS.c.state.in_(UNMATCHED))
-                        .values(state=RequestState.CANCELLED.value, closed_at=now)
-                        .returning(*REQUESTS.c)
-                    )
-                )
-                .mappings()
-                .one_or_none()
-            )
-            if closed is None:
+        for _ in range(CANCEL_TRIES):
+            try:
+                return await self._cancel_once(request_id, now)
+            except _NotOpen:
                 return None
+            except _OfferedMeanwhile:
+                continue  # the offer made meanwhile is seen (and withdrawn) by the next try
+        raise RuntimeError(f"request {request_id} kept being offered while it was cancelled")
+
+    async def _cancel_once(
+        self, request_id: int, now: datetime
+    ) -> tuple[MentorRequest, Offer | None] | None:
+        # The offer is locked before the request, as accepting, expiring and releasing do:
+        # the other order deadlocked on PostgreSQL against a mentor accepting at that moment.
+        async with self._sessions.begin() as session:
             withdrawn = (
                 (
                     await session.execute(
@@ -163,6 +164,28 @@ class SqlMentorRequests(OfferQueries, PairingQueries):
                 .mappings()
                 .one_or_none()
             )
+            # With its offer withdrawn the request is offered; without one it must be waiting
+            # (one offered now got its offer after this transaction looked: try again).
+            state = RequestState.WAITING if withdrawn is None else RequestState.OFFERED
+            closed = (
+                (
+                    await session.execute(
+                        update(REQUESTS)
+                        .where(REQUESTS.c.id == request_id, REQUESTS.c.state == state.value)
+                        .values(state=RequestState.CANCELLED.value, closed_at=now)
+                        .returning(*REQUESTS.c)
+                    )
+                )
+                .mappings()
+                .one_or_none()
+            )
+            if closed is None:
+                current = await session.scalar(
+                    select(REQUESTS.c.state).where(REQUESTS.c.id == request_id)
+                )
+                if withdrawn is None and current == RequestState.OFFERED.value:
+                    raise _OfferedMeanwhile
+                raise _NotOpen  # matched, closed or gone: roll back, change nothing
         return request_of(closed), None if withdrawn is None else offer_of(withdrawn)
 
     async def remind_due(self, now: datetime, today: date) -> list[MentorRequest]:
@@ -262,3 +285,11 @@ class SqlMentorRequests(OfferQueries, PairingQueries):
                 )
             )
         return wanted
+
+
+class _NotOpen(Exception):
+    """The request to cancel is matched, closed or gone: undo."""
+
+
+class _OfferedMeanwhile(Exception):
+    """A cancel found its request offered after it looked for the offer: undo, try again."""
