@@ -52,7 +52,12 @@ class FakeMentorProfiles:
         ]
 
     async def for_topics(
-        self, platform: Platform, space_id: str, topic_ids: Collection[str]
+        self,
+        platform: Platform,
+        space_id: str,
+        topic_ids: Collection[str],
+        *,
+        fresh: bool = False,
     ) -> list[MentorProfile]:
         return [p for p in await self.in_space(platform, space_id) if p.topics & set(topic_ids)]
 

@@ -17,6 +17,7 @@ from bot.core.mentoring.records import RequestState
 from bot.core.messages import Platform
 from bot.core.ports import MemberKey
 from bot.core.topics import UnknownTopicError
+from bot.storage.mentoring.profiles import SqlMentorProfiles
 from tests.mentoring_requests_kit import SPACE, Kit, profile
 
 CONTEXT = "my joins return every row twice and I cannot see why"
@@ -58,6 +59,28 @@ async def test_a_related_topic_mentor_is_found_and_an_unrelated_one_never(
     assert kit.private.commands("related") == [
         f"mentor accept {kit.offer_id('related')}",
         f"mentor decline {kit.offer_id('related')}",
+    ]
+
+
+async def test_a_stale_cached_mentor_is_passed_over_for_the_next_best(
+    engine: AsyncEngine,
+) -> None:
+    # A new request reads mentors from a short cache; another process pausing the best one
+    # meanwhile makes the offer's locked re-check refuse, and the next best is asked at once.
+    best = profile("best", ("databases",), level=1, capacity=2)
+    second = profile("second", ("http",), level=1, capacity=2)  # a related topic: lower fit
+    kit = await Kit.on(engine, best, second)
+    await kit.ask("ann", f"databases {CONTEXT}")  # fills the cache, offers to "best"
+    assert kit.private.commands("best")
+
+    other_process = SqlMentorProfiles(kit.sessions)
+    await other_process.set_pause(best.key, date.max, "away")  # unseen by kit's cache
+    await kit.ask("bob", f"databases {CONTEXT}")
+
+    assert len(kit.private.commands("best")) == 2  # still only ann's offer: accept, decline
+    assert kit.private.commands("second") == [
+        f"mentor accept {kit.offer_id('second')}",
+        f"mentor decline {kit.offer_id('second')}",
     ]
 
 

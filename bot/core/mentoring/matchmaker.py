@@ -116,15 +116,21 @@ class Matchmaker:
         platform, space_id = request.platform, request.space_id
         now = self._clock.now()
         near = {request.topic, *self._links.get(request.topic, ())}
-        mentors = await self._mentors(platform, space_id, now.date(), (), near)
-        if not mentors:
-            return False
-        context = await self._context(platform, [request], mentors, now.date())
-        best = best_mentor(_learner(request), mentors, context)
-        if best is None:
-            return False
-        made = await self._offer(platform, space_id, [(request, best[0])], request.id)
-        return bool(made)
+        passed: set[str] = set()
+        # Profiles are read from a short cache; an offer re-checks its mentor under a lock.
+        # When that finds the cache stale (paused, left or full meanwhile), read afresh.
+        for fresh in (False, True, True):
+            mentors = await self._mentors(platform, space_id, now.date(), passed, near, fresh)
+            if not mentors:
+                return False
+            context = await self._context(platform, [request], mentors, now.date(), new=True)
+            best = best_mentor(_learner(request), mentors, context)
+            if best is None:
+                return False
+            if await self._offer(platform, space_id, [(request, best[0])], request.id):
+                return True
+            passed.add(best[0].member_id)
+        return False
 
     async def _context(
         self,
@@ -132,10 +138,17 @@ class Matchmaker:
         requests: Collection[MentorRequest],
         mentors: Collection[Mentor],
         today: date,
+        *,
+        new: bool = False,
     ) -> FitContext:
-        """Return the fit context: members' blocks, and mentors who passed on a request."""
+        """Return the fit context: members' blocks, and mentors who passed on a request.
+
+        new: the requests were just made, so no mentor can have passed on them yet.
+        """
         people = {r.learner_id for r in requests} | {m.member_id for m in mentors}
         blocked: set[Pair] = set(await self._blocks.pairs_among(platform, people))
+        if new:
+            return FitContext(self._related, week=today, blocked=frozenset(blocked))
         # A mentor who declined a learner's request, or let it expire, is not asked again
         # about that learner's open requests: the next best mentor gets them.
         excluded = await self._store.excluded([r.id for r in requests])
@@ -187,16 +200,17 @@ class Matchmaker:
         today: date,
         skip: Collection[str],
         topics: Collection[str] | None = None,
+        fresh: bool = False,
     ) -> list[Mentor]:
         """Return the community's mentors who take offers today, with their places taken.
 
-        With topics, only those offering one of them (in the same order).
+        With topics, only those offering one of them (in the same order; fresh: uncached).
         """
         taken = await self._store.load(platform, space_id)
         if topics is None:
             profiles = await self._profiles.in_space(platform, space_id)
         else:
-            profiles = await self._profiles.for_topics(platform, space_id, topics)
+            profiles = await self._profiles.for_topics(platform, space_id, topics, fresh=fresh)
         mentors = []
         for profile in profiles:
             if profile.paused_on(today) or profile.key.user_id in skip:

@@ -79,11 +79,17 @@ class MentorProfiles(Protocol):
         ...
 
     async def for_topics(
-        self, platform: Platform, space_id: str, topic_ids: Collection[str]
+        self,
+        platform: Platform,
+        space_id: str,
+        topic_ids: Collection[str],
+        *,
+        fresh: bool = False,
     ) -> list[MentorProfile]:
         """Return the community's mentors offering any of topic_ids (each with all its topics).
 
-        Paused ones are included, in in_space's order; no topics gives no mentors.
+        Paused ones are included, in in_space's order; no topics gives no mentors. The answer
+        may be a few seconds old (a cache; an offer re-checks the mentor) unless fresh.
         """
         ...
 

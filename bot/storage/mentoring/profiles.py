@@ -13,19 +13,36 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from bot.core.mentoring.ports import MentorKey, MentorProfile
 from bot.core.messages import Platform
+from bot.storage.cache import RecentCache
 from bot.storage.repositories import dialect_insert
 from bot.storage.tables import MentorProfileRow, MentorTopicRow
 
 PROFILES = cast(Table, MentorProfileRow.__table__)
 TOPICS = cast(Table, MentorTopicRow.__table__)
 NAME_LENGTH = 100  # mentor_profiles.display_name
+CACHE_SECONDS = 10.0  # how late a new request may see another process's profile change
 
 
 class SqlMentorProfiles:
-    """The MentorProfiles port: every read goes to the tables, nothing is cached."""
+    """The MentorProfiles port on the tables; for_topics (a new request's match) is cached.
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    The cache may show a change another process made up to CACHE_SECONDS late; that is safe
+    because an offer re-checks the mentor (there, not paused, room left) under a lock on
+    their row. A write through this process forgets its community's entries at once.
+    """
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], cache_seconds: float = CACHE_SECONDS
+    ) -> None:
         self._sessions = sessions
+        self._cache: RecentCache[tuple[str, str, int, frozenset[str]], list[MentorProfile]]
+        self._cache = RecentCache(ttl=cache_seconds, size=1_000)
+        self._generation: dict[tuple[str, str], int] = {}  # bumped by this process's writes
+
+    def forget(self, platform: Platform, space_id: str) -> None:
+        """Drop the community's cached reads (after a write, or an offer found one stale)."""
+        key = (platform.value, space_id)
+        self._generation[key] = self._generation.get(key, 0) + 1
 
     async def get(self, key: MentorKey) -> MentorProfile | None:
         """Return the mentor's profile, or None when they have not signed up (or left)."""
@@ -39,6 +56,7 @@ class SqlMentorProfiles:
     async def save(self, profile: MentorProfile) -> MentorProfile:
         """Create or replace a profile and its topics; pause state and counters are kept."""
         key = profile.key
+        self.forget(key.platform, key.space_id)
         chosen: dict[str, Any] = {
             "display_name": profile.display_name[:NAME_LENGTH],
             "level": profile.level,
@@ -77,6 +95,7 @@ class SqlMentorProfiles:
 
     async def set_pause(self, key: MentorKey, until: date | None, reason: str | None) -> bool:
         """Pause through until (None resumes and clears the expiry count); False if unknown."""
+        self.forget(key.platform, key.space_id)
         values: dict[str, Any] = {"paused_until": until, "paused_reason": reason}
         if until is None:
             values["expired_in_row"] = 0
@@ -86,6 +105,7 @@ class SqlMentorProfiles:
 
     async def remove(self, key: MentorKey) -> bool:
         """Delete the profile and its topics (every personal field); False if unknown."""
+        self.forget(key.platform, key.space_id)
         mine = select(PROFILES.c.id).where(*_of(key)).scalar_subquery()
         async with self._sessions.begin() as session:
             # Explicit, not only ON DELETE CASCADE: no topic row may outlive its profile.
@@ -103,11 +123,24 @@ class SqlMentorProfiles:
         return [_profile(row, topics.get(row["id"], frozenset())) for row in rows]
 
     async def for_topics(
-        self, platform: Platform, space_id: str, topic_ids: Collection[str]
+        self,
+        platform: Platform,
+        space_id: str,
+        topic_ids: Collection[str],
+        *,
+        fresh: bool = False,
     ) -> list[MentorProfile]:
-        """Return the community's mentors offering any of topic_ids, paused ones included."""
+        """Return the community's mentors offering any of topic_ids, paused ones included.
+
+        Cached up to CACHE_SECONDS unless fresh (a fresh read refreshes the cache).
+        """
         if not topic_ids:
             return []
+        generation = self._generation.get((platform.value, space_id), 0)
+        cache_key = (platform.value, space_id, generation, frozenset(topic_ids))
+        found, cached = self._cache.get(cache_key)
+        if found and cached is not None and not fresh:
+            return list(cached)
         # ix_mentor_topics_topic_id finds the few offering the topics; a new request's match
         # needs only those, not the whole community (bench/mentor_on_demand.py).
         offering = select(TOPICS.c.profile_id).where(TOPICS.c.topic_id.in_(sorted(topic_ids)))
@@ -120,7 +153,9 @@ class SqlMentorProfiles:
         async with self._sessions() as session:
             rows = (await session.execute(query)).mappings().all()
             topics = await _topics_of(session, *where)
-        return [_profile(row, topics.get(row["id"], frozenset())) for row in rows]
+        profiles = [_profile(row, topics.get(row["id"], frozenset())) for row in rows]
+        self._cache.put(cache_key, profiles)
+        return list(profiles)
 
     async def count_expiry(self, key: MentorKey) -> int:
         """Add one offer let expire in a row and return the new count (0: no such mentor)."""
