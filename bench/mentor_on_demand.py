@@ -78,7 +78,7 @@ PARTS = {
     "profile load": ("profiles.in_space", "profiles.for_topics"),
     "places taken (store.load)": ("store.load",),
     "profiles -> mentors (hours parsed, cached)": ("mentors",),
-    "blocks among them (blocks.pairs_among)": ("blocks.pairs_among",),
+    "blocks with the learner (blocks.blocked_with)": ("blocks.blocked_with",),
     "exclusions (store.excluded)": ("store.excluded",),
     "match (best_mentor)": ("best_mentor",),
     "settings": ("store.settings",),

@@ -95,6 +95,10 @@ class FakeMentorBlocks:
             if p == platform and a in wanted and b in wanted
         }
 
+    async def blocked_with(self, platform: Platform, member_id: str) -> set[str]:
+        return {b if a == member_id else a for p, a, b in self.blocks
+                if p == platform and member_id in (a, b) and a != b}  # fmt: skip
+
 
 class FakeHandback:
     """Records what was handed back."""

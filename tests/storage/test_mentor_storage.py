@@ -158,6 +158,11 @@ async def test_blocks_are_kept_once_and_read_either_way(sessions: Sessions) -> N
     among = await blocks.pairs_among(Platform.DISCORD, ["ada", "bob", "cy", "dee"])
     assert among == {pair_of("ada", "bob"), pair_of("ada", "cy")}
     assert await blocks.pairs_among(Platform.DISCORD, []) == set()
+    # Either direction keeps two apart; other platforms' blocks do not count.
+    assert await blocks.blocked_with(Platform.DISCORD, "ada") == {"bob", "cy", "zed"}
+    assert await blocks.blocked_with(Platform.DISCORD, "cy") == {"ada"}
+    assert await blocks.blocked_with(Platform.SLACK, "cy") == {"bob"}
+    assert await blocks.blocked_with(Platform.DISCORD, "dee") == set()
     assert await blocks.unblock(Platform.DISCORD, "ada", "bob")
     assert not await blocks.unblock(Platform.DISCORD, "ada", "bob")
     assert await blocks.pairs_among(Platform.DISCORD, ["ada", "bob"]) == set()

@@ -145,6 +145,12 @@ class Matchmaker:
 
         new: the requests were just made, so no mentor can have passed on them yet.
         """
+        if new and len(requests) == 1:
+            # Only blocks with the learner matter to one request (not those among mentors).
+            (learner,) = (r.learner_id for r in requests)
+            kept = await self._blocks.blocked_with(platform, learner)
+            pairs = frozenset(pair_of(learner, other) for other in kept)
+            return FitContext(self._related, week=today, blocked=pairs)
         people = {r.learner_id for r in requests} | {m.member_id for m in mentors}
         blocked: set[Pair] = set(await self._blocks.pairs_among(platform, people))
         if new:

@@ -121,6 +121,10 @@ class MentorBlocks(Protocol):
         """Return the unordered pairs of these members that a block forbids (either way)."""
         ...
 
+    async def blocked_with(self, platform: Platform, member_id: str) -> set[str]:
+        """Return everyone a block keeps from member_id (blocked by them, or blocking them)."""
+        ...
+
 
 class Handback(Protocol):
     """Takes a mentor's work back for rematching when they leave or pause (requests side)."""

@@ -62,3 +62,17 @@ class SqlMentorBlocks:
                     if blocked in members and blocked != blocker:
                         pairs.add(pair_of(blocker, blocked))
         return pairs
+
+    async def blocked_with(self, platform: Platform, member_id: str) -> set[str]:
+        """Return everyone a block keeps from member_id (blocked by them, or blocking them)."""
+        # Two small look-ups, not pairs_among over a new request's hundreds of mentors.
+        mine = select(BLOCKS.c.blocked_id).where(
+            BLOCKS.c.platform == platform.value, BLOCKS.c.blocker_id == member_id
+        )
+        theirs = select(BLOCKS.c.blocker_id).where(
+            BLOCKS.c.platform == platform.value, BLOCKS.c.blocked_id == member_id
+        )
+        async with self._sessions() as session:
+            found = set((await session.execute(mine.union(theirs))).scalars().all())
+        found.discard(member_id)
+        return found

@@ -35,7 +35,7 @@ class SqlMentorProfiles:
         self, sessions: async_sessionmaker[AsyncSession], cache_seconds: float = CACHE_SECONDS
     ) -> None:
         self._sessions = sessions
-        self._cache: RecentCache[tuple[str, str, int, frozenset[str]], list[MentorProfile]]
+        self._cache: RecentCache[tuple[str, str, int], list[MentorProfile]]
         self._cache = RecentCache(ttl=cache_seconds, size=1_000)
         self._generation: dict[tuple[str, str], int] = {}  # bumped by this process's writes
 
@@ -132,18 +132,23 @@ class SqlMentorProfiles:
     ) -> list[MentorProfile]:
         """Return the community's mentors offering any of topic_ids, paused ones included.
 
-        Cached up to CACHE_SECONDS unless fresh (a fresh read refreshes the cache).
+        Read from the community's cached list (up to CACHE_SECONDS old) unless fresh.
         """
         if not topic_ids:
             return []
-        generation = self._generation.get((platform.value, space_id), 0)
-        cache_key = (platform.value, space_id, generation, frozenset(topic_ids))
-        found, cached = self._cache.get(cache_key)
-        if found and cached is not None and not fresh:
-            return list(cached)
-        # ix_mentor_topics_topic_id finds the few offering the topics; a new request's match
-        # needs only those, not the whole community (bench/mentor_on_demand.py).
-        offering = select(TOPICS.c.profile_id).where(TOPICS.c.topic_id.in_(sorted(topic_ids)))
+        wanted = set(topic_ids)
+        if not fresh:
+            # One cached list per community, filtered here: a miss (one a few seconds per
+            # community) costs a whole read, every other new request none.
+            generation = self._generation.get((platform.value, space_id), 0)
+            cache_key = (platform.value, space_id, generation)
+            found, cached = self._cache.get(cache_key)
+            if not found or cached is None:
+                cached = await self.in_space(platform, space_id)
+                self._cache.put(cache_key, cached)
+            return [profile for profile in cached if profile.topics & wanted]
+        # ix_mentor_topics_topic_id finds the few offering the topics.
+        offering = select(TOPICS.c.profile_id).where(TOPICS.c.topic_id.in_(sorted(wanted)))
         where = (
             PROFILES.c.platform == platform.value,
             PROFILES.c.space_id == space_id,
@@ -153,9 +158,7 @@ class SqlMentorProfiles:
         async with self._sessions() as session:
             rows = (await session.execute(query)).mappings().all()
             topics = await _topics_of(session, *where)
-        profiles = [_profile(row, topics.get(row["id"], frozenset())) for row in rows]
-        self._cache.put(cache_key, profiles)
-        return list(profiles)
+        return [_profile(row, topics.get(row["id"], frozenset())) for row in rows]
 
     async def count_expiry(self, key: MentorKey) -> int:
         """Add one offer let expire in a row and return the new count (0: no such mentor)."""
