@@ -51,6 +51,16 @@ class Fact:
     sources: tuple[str, ...]
     asks: tuple[str, ...] = ()  # ways a learner might ask for it
     keywords: tuple[str, ...] = ()
+    section: str = ""  # id of the section of its first source's article it comes from
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading of an article (or its untitled introduction) that facts come from."""
+
+    source: str
+    id: str
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +120,7 @@ class KnowledgeBase:
     resources: tuple[Resource, ...]
     facts: tuple[Fact, ...]
     disagreements: tuple[Disagreement, ...] = ()
+    sections: tuple[Section, ...] = ()  # every article's headings, in each article's order
     # Lookup tables built in __post_init__: never passed in, compared or copied by replace().
     _topics: dict[str, Topic] = field(default_factory=dict, init=False, repr=False)
     _sources: dict[str, Source] = field(default_factory=dict, init=False, repr=False)
