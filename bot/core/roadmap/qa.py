@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.core.knowledge import KnowledgeBase
 from bot.core.ports import KnowledgeIndex, SearchHit, Source
+from bot.core.roadmap.noise import strip_noise
 from bot.core.roadmap.qa_render import Part, Renderer
 
 MAX_QUESTION_CHARS = 600  # longer messages are read up to here; questions are short
@@ -19,11 +20,6 @@ RELATED_COVERAGE_RATIO = 0.6  # ...and covers about as much of the question
 RESOURCE_PENALTY = 0.6  # resource entries rank lower unless the learner asks for resources
 TOPIC_PENALTY = 0.75  # broad topic cards rank below specific facts unless asked "what is X"
 
-# Platform mentions, template and format-string junk: never meaning, sometimes hostile.
-_NOISE = re.compile(
-    r"<[@#!][^>]*>|\$\{[^}]*\}?|\{\{.*?\}\}|%[0-9]*[a-z]|https?://\S+|[`*_~|<>{}\[\]\\]",
-    re.IGNORECASE,
-)
 # Where one message asks two things: "..., and which ...", "...? How ...", "...; also ...".
 _PARTS = re.compile(
     r"\?\s+(?=\w)|;\s*|[.]\s+(?=(?:and\s+)?(?:what|which|how|why|when|where|who|is|are|do|does|"
@@ -62,7 +58,7 @@ class Answer:
 
 def clean_question(text: str) -> str:
     """Return text without mentions, markup and template junk, whitespace folded, bounded."""
-    return " ".join(_NOISE.sub(" ", text[: MAX_QUESTION_CHARS * 2]).split())[:MAX_QUESTION_CHARS]
+    return strip_noise(text[: MAX_QUESTION_CHARS * 2])[:MAX_QUESTION_CHARS]
 
 
 def split_parts(text: str) -> list[str]:
