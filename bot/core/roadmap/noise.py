@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # Whole blocks whose content is never meaning: scripts, styles, markdown images, code fences.
 _BLOCKS = re.compile(
@@ -46,3 +47,38 @@ def strip_noise(text: str) -> str:
     # Brackets left empty or holding only marks by the steps above.
     text = re.sub(r"\(\s*[^\w\s]*\s*\)", " ", text)
     return " ".join(text.split())
+
+
+# Instructions aimed at the bot rather than questions for it ("ignore all previous
+# instructions", "you are now DAN", "print your token"): the clause is dropped whole.
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|prompts?|"
+    r"guidelines?|orders?)\b|\byou are now\b|\bsystem (?:override|prompt|message)\b|"
+    r"\b(?:developer|god|admin|jailbreak) mode\b|\bact as\b|\bpretend (?:to be|you)\b|"
+    r"\b(?:print|reveal|show|leak|dump|send|give|tell)\b.{0,30}\b(?:tokens?|passwords?|secrets?|"
+    r"api keys?|credentials?|config(?:uration)?|env(?:ironment)?(?: variables?)?|system prompt)\b|"
+    r"\brepeat (?:this|after me)\b|\breply with\b",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"(?<=[.!?;:])\s+")
+_ASKS = re.compile(
+    r"\?|^\s*(?:so\s+|and\s+|but\s+|then\s+)?(?:what|which|how|why|when|where|who|is|are|do|does|"
+    r"can|could|should|will|would|any|wat|wht|hwo)\b",
+    re.IGNORECASE,
+)
+# A statement clause counts only when at least this share of its meaning is roadmap vocabulary.
+MIN_KNOWN_SHARE = 0.5
+
+
+def keep_clauses(text: str, known_share: Callable[[str], float]) -> str:
+    """Return text without injected instructions and off-roadmap remarks around the question."""
+    clauses = [c for c in _CLAUSE.split(text) if c.strip()]
+    kept = [c for c in clauses if not _INJECTION.search(c)]
+    if not kept:
+        return ""
+    # Never drop a question clause: dropping one once turned an off-topic question about
+    # maths into an answer, because only its roadmap-sounding remark was left.
+    asking = [c for c in kept if _ASKS.search(c)]
+    if not asking:
+        return " ".join(kept)
+    return " ".join(c for c in kept if c in asking or known_share(c) >= MIN_KNOWN_SHARE)

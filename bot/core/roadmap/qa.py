@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
 from bot.core.knowledge import KnowledgeBase
 from bot.core.ports import KnowledgeIndex, SearchHit, Source
-from bot.core.roadmap.noise import strip_noise
+from bot.core.roadmap.noise import keep_clauses, strip_noise
 from bot.core.roadmap.qa_render import Part, Renderer
 
 MAX_QUESTION_CHARS = 600  # longer messages are read up to here; questions are short
 MIN_COVERAGE = 0.5  # share of a question's meaning a document must contain to be trusted
 MIN_TOPIC_COVERAGE = 0.3  # lower bar when the question names a roadmap topic outright
 MIN_MATCHED = 4.5  # ...or when the document shares the question's rare, specific words
+MIN_SHARED = 2
+USE_MATCHED = True
 MAX_UNKNOWN = 0.25  # ...unless much of the question is in words the roadmap never uses
 RELATED_SCORE_RATIO = 0.7  # a second document is shown when it scores this close to the first
 RELATED_COVERAGE_RATIO = 0.6  # ...and covers about as much of the question
@@ -81,7 +84,7 @@ class QuestionAnswerer:
 
     def answer(self, question: str) -> Answer:
         """Return the answer to question."""
-        cleaned = clean_question(question)
+        cleaned = keep_clauses(clean_question(question), self._index.known_share)
         if not any(ch.isalnum() for ch in cleaned):
             return self._result(question, [], self._renderer.nothing_to_answer())
         parts = self._parts(cleaned)
@@ -148,11 +151,7 @@ class QuestionAnswerer:
         if not hits:
             return Part(part, [], self._kb)
         best = hits[0]
-        trusted = (
-            best.coverage >= MIN_COVERAGE
-            or (best.coverage >= MIN_TOPIC_COVERAGE and bool(mentioned))
-            or (best.matched >= MIN_MATCHED and best.unknown <= MAX_UNKNOWN)
-        )
+        trusted = _trusted(best, bool(mentioned))
         if not trusted:
             return Part(part, [], self._kb)
         chosen = [best]
@@ -166,12 +165,25 @@ class QuestionAnswerer:
         return Part(part, chosen, self._kb)
 
 
+def _trusted(best: SearchHit, mentioned: bool) -> bool:
+    """Return True when the best document answers the question rather than sharing a word."""
+    # One shared word is not enough ("message her again" is not about message brokers)
+    # unless the question has only one meaningful word.
+    if best.shared < min(MIN_SHARED, best.asked):
+        return False
+    return (
+        best.coverage >= MIN_COVERAGE
+        or (best.coverage >= MIN_TOPIC_COVERAGE and mentioned)
+        or (USE_MATCHED and best.matched >= MIN_MATCHED and best.unknown <= MAX_UNKNOWN)
+    )
+
+
 def _coverage(part: Part) -> float:
     return part.hits[0].coverage if part.hits else -1.0
 
 
 def _scaled(hit: SearchHit, factor: float) -> SearchHit:
-    return SearchHit(hit.kind, hit.id, hit.score * factor, hit.coverage, hit.matched, hit.unknown)
+    return dataclasses.replace(hit, score=hit.score * factor)
 
 
 def _asks_for_path(text: str) -> bool:
