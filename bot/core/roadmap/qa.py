@@ -36,7 +36,9 @@ _LEAD_IN = re.compile(
     rf"^(?!\s*{_QUESTION_WORD})[^?]*?,\s*(?P<question>{_QUESTION_WORD}.*)$", re.IGNORECASE
 )
 _DEFINITION = re.compile(
-    r"^\s*(?:so\s+|but\s+)?(?:what|wat|wht)(?:'s|\u2019s|s)?\s+(?:exactly\s+|really\s+|even\s+)?"
+    # "what does X do for me" asks what X does, not what X is: the card is no answer.
+    r"^\s*(?:so\s+|but\s+)?(?:what|wat|wht)(?:'s|\u2019s|s)?\s+(?!(?:do|does|did|can|could|should|"
+    r"would|will)\b)(?:exactly\s+|really\s+|even\s+)?"
     r"(?:is|are|r)?\s*(?:an?\s+|the\s+)?(?P<subject>.+?)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
@@ -109,9 +111,14 @@ class QuestionAnswerer:
             single = self._answer_part(pieces[0], cleaned)
             return [single if _coverage(single) >= _coverage(whole) else whole]
         parts = [self._answer_part(piece, cleaned) for piece in pieces]
+        if not _distinct(parts):
+            # The whole message may pull two parts onto one document; each part on its own
+            # says what it asks.
+            alone = [self._answer_part(piece, piece) for piece in pieces]
+            if _distinct(alone):
+                return alone
         answered = [p for p in parts if p.hits]
-        distinct = {p.hits[0].id for p in answered}
-        if len(answered) == len(parts) and len(distinct) == len(parts):
+        if _distinct(parts):
             return parts
         best_part = max((p.hits[0].coverage for p in answered), default=0.0)
         if whole.hits and whole.hits[0].coverage >= best_part:
@@ -131,12 +138,32 @@ class QuestionAnswerer:
         sources = tuple(s for s in (self._kb.source(i) for i in source_ids) if s is not None)
         return Answer(question, text, tuple(topics), sources, confident=bool(parts))
 
+    def _fact_beats_card(self, part: str, whole: str, topic_id: str, named: str) -> bool:
+        """Return True when a fact matches "what is X" better than X's topic card does."""
+        # "What is the Apache HTTP Server?" names the web-servers topic through an alias,
+        # but the fact about Apache is the answer; "what is caching?" keeps the card.
+        topic = self._kb.topic(topic_id)
+        asked = set(self._index.terms(named))
+        if topic is None or any(
+            asked == set(self._index.terms(name)) for name in (topic.name, topic.id)
+        ):
+            return False
+        hits = self._index.search(part, context=whole, limit=5)
+        card = next((h for h in hits if h.kind == "topic" and h.id == topic_id), None)
+        fact = next((h for h in hits if h.kind == "fact"), None)
+        if fact is None:
+            return False
+        if card is None:
+            return True
+        return fact.score > card.score and fact.coverage >= card.coverage
+
     def _answer_part(self, part: str, whole: str) -> Part:
         mentioned = self._index.topics_mentioned(part)
         definition = _DEFINITION.match(part)
         if definition:
             subject = self._index.topic_named(definition.group("subject"))
-            if subject:
+            named = definition.group("subject")
+            if subject and not self._fact_beats_card(part, whole, subject, named):
                 return Part(part, [SearchHit("topic", subject, 1.0, 1.0)], self._kb)
         if _AFTER.search(part) and mentioned and _asks_for_path(part):
             return Part(part, [SearchHit("next", mentioned[-1], 1.0, 1.0)], self._kb)
@@ -168,14 +195,20 @@ class QuestionAnswerer:
 def _trusted(best: SearchHit, mentioned: bool) -> bool:
     """Return True when the best document answers the question rather than sharing a word."""
     # One shared word is not enough ("message her again" is not about message brokers)
-    # unless the question has only one meaningful word.
-    if best.shared < min(MIN_SHARED, best.asked):
+    # unless the question has only one meaningful word or names a roadmap topic outright.
+    if best.shared < min(MIN_SHARED, best.asked) and not mentioned:
         return False
     return (
         best.coverage >= MIN_COVERAGE
         or (best.coverage >= MIN_TOPIC_COVERAGE and mentioned)
         or (USE_MATCHED and best.matched >= MIN_MATCHED and best.unknown <= MAX_UNKNOWN)
     )
+
+
+def _distinct(parts: list[Part]) -> bool:
+    """Return True when every part is answered, each by a different first document."""
+    firsts = {p.hits[0].id for p in parts if p.hits}
+    return len(firsts) == len(parts)
 
 
 def _coverage(part: Part) -> float:
