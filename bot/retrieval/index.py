@@ -95,6 +95,11 @@ class BM25KnowledgeIndex:
                 self._phrases_by_first.setdefault(words[0] + "s", []).append((words, topic_id))
         self._everywhere = frozenset(self._analyzer.terms(DOMAIN_WORDS))
         self._score_cache: dict[str, np.ndarray] = {}
+        # Synonyms by stem, so "bugs" finds what "bug" is listed with.
+        self._also_stems: dict[str, set[str]] = {}
+        for word, more in self._also_search.items():
+            stems = self._analyzer.stem([word, *more])
+            self._also_stems.setdefault(stems[0], set()).update(s for s in stems[1:] if s)
 
     def _words(self, kb: KnowledgeBase) -> set[str]:
         texts = [f.answer + " " + " ".join(f.asks + f.keywords) for f in kb.facts]
@@ -134,7 +139,7 @@ class BM25KnowledgeIndex:
         for word, stem in zip(words, stems, strict=True):
             if stem in concepts or (stem in self._everywhere and len(set(stems)) > 1):
                 continue
-            group = frozenset([stem, *self._analyzer.stem(self._also_search.get(word, ()))])
+            group = frozenset([stem, *self._also_stems.get(stem, ())])
             known = [self._idf[t] for t in group if t in self._idf]
             concepts[stem] = (group, max(known) if known else self._unknown_weight(word))
         return list(concepts.values())

@@ -19,7 +19,8 @@ MIN_SHARED = 2
 USE_MATCHED = True
 MAX_UNKNOWN = 0.25  # ...unless much of the question is in words the roadmap never uses
 RELATED_SCORE_RATIO = 0.7  # a second document is shown when it scores this close to the first
-RELATED_COVERAGE_RATIO = 0.6  # ...and covers about as much of the question
+RELATED_COVERAGE_RATIO = 0.6
+REQUIRE_AGREEMENT = True  # ...and covers about as much of the question
 RESOURCE_PENALTY = 0.6  # resource entries rank lower unless the learner asks for resources
 TOPIC_PENALTY = 0.75  # broad topic cards rank below specific facts unless asked "what is X"
 
