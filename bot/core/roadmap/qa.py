@@ -16,7 +16,8 @@ MIN_COVERAGE = 0.5  # share of a question's meaning a document must contain to b
 MIN_TOPIC_COVERAGE = 0.3  # lower bar when the question names a roadmap topic outright
 MIN_MATCHED = 4.5  # ...or when the document shares the question's rare, specific words
 MIN_SHARED = 2
-USE_MATCHED = True
+STRONG_SHARED = 3
+STRONG_MATCHED = 9.0
 MAX_UNKNOWN = 0.25  # ...unless much of the question is in words the roadmap never uses
 RELATED_SCORE_RATIO = 0.7  # a second document is shown when it scores this close to the first
 RELATED_COVERAGE_RATIO = 0.6
@@ -202,7 +203,10 @@ def _trusted(best: SearchHit, mentioned: bool) -> bool:
     return (
         best.coverage >= MIN_COVERAGE
         or (best.coverage >= MIN_TOPIC_COVERAGE and mentioned)
-        or (USE_MATCHED and best.matched >= MIN_MATCHED and best.unknown <= MAX_UNKNOWN)
+        or (best.matched >= MIN_MATCHED and best.unknown <= MAX_UNKNOWN)
+        # Casual wording leaves much of a question unmatched, yet a document sharing several
+        # of its specific words is about it.
+        or (best.shared >= STRONG_SHARED and best.matched >= STRONG_MATCHED)
     )
 
 
