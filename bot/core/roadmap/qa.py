@@ -39,7 +39,9 @@ _LEAD_IN = re.compile(
 )
 _DEFINITION = re.compile(
     # "what does X do for me" asks what X does, not what X is: the card is no answer.
-    r"^\s*(?:so\s+|but\s+)?(?:what|wat|wht)(?:'s|\u2019s|s)?\s+(?!(?:do|does|did|can|could|should|"
+    # A short greeting or filler before it ("ok so", "anyway", "quick q") does not change that.
+    r"^\s*(?:(?:ok|okay|so|but|and|anyway|hey|hi|hello|um|well|quick|q|question|also)\W+){0,3}"
+    r"(?:what|wat|wht)(?:'s|\u2019s|s)?\s+(?!(?:do|does|did|can|could|should|"
     r"would|will)\b)(?:exactly\s+|really\s+|even\s+)?"
     r"(?:is|are|r)?\s*(?:an?\s+|the\s+)?(?P<subject>.+?)\s*[?.!]*\s*$",
     re.IGNORECASE,
@@ -146,7 +148,8 @@ class QuestionAnswerer:
         # but the fact about Apache is the answer; "what is caching?" keeps the card.
         topic = self._kb.topic(topic_id)
         asked = set(self._index.terms(named))
-        if topic is None or any(
+        # One word ("docker") is what the card is about; a longer name is something specific.
+        if topic is None or len(asked) < 2 or any(
             asked == set(self._index.terms(name)) for name in (topic.name, topic.id)
         ):
             return False
