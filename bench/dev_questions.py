@@ -22,8 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.answering import build_answerer
 from bot.config import load_settings
@@ -31,6 +30,7 @@ from bot.core.messages import Actor
 from bot.core.roadmap.ask import AskService
 from tests.devset import Question, Verdict, evaluate, load_questions, pass_rates
 
+ROOT = Path(__file__).resolve().parents[1]
 KINDS = ("direct", "paraphrase", "typo", "multi", "offtopic", "hostile")
 STALL_MS = 5.0
 

@@ -165,7 +165,7 @@ class BM25KnowledgeIndex:
         return total
 
     def _term_scores(self, term: str) -> np.ndarray:
-        """Return every document's BM25 score for one known term (cached: the vocabulary is small)."""
+        """Return every document's BM25 score for one known term (cached per term)."""
         scores = self._score_cache.get(term)
         if scores is None:
             scores = self._bm25.get_scores([term]).astype(np.float32)

@@ -25,10 +25,11 @@ _JUNK_VALUE = re.compile(r"\[object \w+\]|\b(?:nan|undefined|null)\b(?!-)", re.I
 _REPEATED_LETTERS = re.compile(r"\b([a-z])\1{3,}\b", re.IGNORECASE)
 _REPEATED_MARKS = re.compile(r"([!?.,])\1+")
 # Chat slang that only sets a tone; removed whole-word, never inside other words.
-CHAT_SLANG = frozenset(
-    "lol lolz lmao lmfao rofl tbh ngl smh omg omfg bruh btw fwiw imo imho idk idc jk xd "
-    "haha hahaha hehe fml ikr af asap pls plz thx ty tysm yall ya yo".split()
-)
+_SLANG_TEXT = """
+    lol lolz lmao lmfao rofl tbh ngl smh omg omfg bruh btw fwiw imo imho idk idc jk xd
+    haha hahaha hehe fml ikr af asap pls plz thx ty tysm yall ya yo
+"""
+CHAT_SLANG = frozenset(_SLANG_TEXT.split())
 _SLANG = re.compile(r"\b(?:" + "|".join(sorted(CHAT_SLANG)) + r")\b", re.IGNORECASE)
 # Markup characters that are never words; the apostrophe, hyphen and '#', '+', '.' stay
 # (they spell "c#", "c++", "node.js").

@@ -149,8 +149,10 @@ class QuestionAnswerer:
         topic = self._kb.topic(topic_id)
         asked = set(self._index.terms(named))
         # One word ("docker") is what the card is about; a longer name is something specific.
-        if topic is None or len(asked) < 2 or any(
-            asked == set(self._index.terms(name)) for name in (topic.name, topic.id)
+        if (
+            topic is None
+            or len(asked) < 2
+            or any(asked == set(self._index.terms(name)) for name in (topic.name, topic.id))
         ):
             return False
         hits = self._index.search(part, context=whole, limit=5)
