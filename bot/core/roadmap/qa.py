@@ -23,7 +23,7 @@ RELATED_SCORE_RATIO = 0.7  # a second document is shown when it scores this clos
 RELATED_COVERAGE_RATIO = 0.6
 REQUIRE_AGREEMENT = True  # ...and covers about as much of the question
 RESOURCE_PENALTY = 0.6  # resource entries rank lower unless the learner asks for resources
-TOPIC_PENALTY = 0.75  # broad topic cards rank below specific facts unless asked "what is X"
+TOPIC_PENALTY = 0.6  # broad topic cards rank below specific facts unless asked "what is X"
 
 # Where one message asks two things: "..., and which ...", "...? How ...", "...; also ...".
 _PARTS = re.compile(
