@@ -152,6 +152,9 @@ class FakeKnowledgeIndex:
     def terms(self, text: str) -> list[str]:
         return text.casefold().split()
 
+    def known_share(self, text: str) -> float:
+        return 1.0
+
 
 def request(
     actor: Actor,

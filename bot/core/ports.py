@@ -72,6 +72,8 @@ class SearchHit:
     coverage: float  # share of the question's meaning (IDF-weighted terms) the document has
     matched: float = 0.0  # IDF weight of the question's terms found in the document
     unknown: float = 0.0  # share of the question's weight in words the knowledge base never uses
+    shared: int = 0  # how many distinct words of the question the document contains
+    asked: int = 0  # how many distinct meaningful words the question has
 
 
 class KnowledgeIndex(Protocol):
@@ -95,6 +97,10 @@ class KnowledgeIndex(Protocol):
 
     def terms(self, text: str) -> list[str]:
         """Return the meaningful search terms of text."""
+        ...
+
+    def known_share(self, text: str) -> float:
+        """Return the share of text's meaningful words the knowledge base uses."""
         ...
 
 

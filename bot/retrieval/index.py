@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
 
 from bot.core.knowledge import KnowledgeBase
 from bot.core.ports import SearchHit
@@ -23,6 +24,10 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 DOMAIN_WORDS = "backend developer developers development become becoming"
 CONTEXT_WEIGHT = 0.35  # how much the whole message counts when ranking one part of it
+# An English word this common (wordfreq Zipf scale) that the roadmap never uses weighs only
+# this share of a rare unknown word when deciding how much of a question a document covers.
+COMMON_WORD_ZIPF = 3.5
+COMMON_UNKNOWN_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +94,12 @@ class BM25KnowledgeIndex:
             if len(words) == 1:
                 self._phrases_by_first.setdefault(words[0] + "s", []).append((words, topic_id))
         self._everywhere = frozenset(self._analyzer.terms(DOMAIN_WORDS))
+        self._score_cache: dict[str, np.ndarray] = {}
+        # Synonyms by stem, so "bugs" finds what "bug" is listed with.
+        self._also_stems: dict[str, set[str]] = {}
+        for word, more in self._also_search.items():
+            stems = self._analyzer.stem([word, *more])
+            self._also_stems.setdefault(stems[0], set()).update(s for s in stems[1:] if s)
 
     def _words(self, kb: KnowledgeBase) -> set[str]:
         texts = [f.answer + " " + " ".join(f.asks + f.keywords) for f in kb.facts]
@@ -120,36 +131,82 @@ class BM25KnowledgeIndex:
         specific = [t for t in terms if t not in self._everywhere]
         return specific or terms
 
+    def _concepts(self, text: str) -> list[tuple[frozenset[str], float]]:
+        """Return each distinct word of text as (its stem and its synonyms' stems, weight)."""
+        words = self.repair(self._analyzer.words(text))
+        stems = self._analyzer.stem(words)
+        concepts: dict[str, tuple[frozenset[str], float]] = {}
+        for word, stem in zip(words, stems, strict=True):
+            if stem in concepts or (stem in self._everywhere and len(set(stems)) > 1):
+                continue
+            group = frozenset([stem, *self._also_stems.get(stem, ())])
+            known = [self._idf[t] for t in group if t in self._idf]
+            concepts[stem] = (group, max(known) if known else self._unknown_weight(word))
+        return list(concepts.values())
+
+    def _unknown_weight(self, word: str) -> float:
+        """Weigh a word the knowledge base never uses: rare words weigh most."""
+        # A word the roadmap never uses is either a specific term it does not cover
+        # ("lasagna", "visa") or plain English a beginner words things with ("chopping",
+        # "giant", "toolkit"). Only the first kind says the question is off the roadmap.
+        if zipf_frequency(word, "en") >= COMMON_WORD_ZIPF:
+            return self._unknown_idf * COMMON_UNKNOWN_SHARE
+        return self._unknown_idf
+
+    def _scores(self, concepts: list[tuple[frozenset[str], float]]) -> np.ndarray:
+        """Return each document's BM25 score: per concept, its best-scoring spelling."""
+        # A word and its synonyms are one concept: summing them would count "money" four
+        # times (money, salary, income, compensation) and drown the rest of the question.
+        total = np.zeros(len(self._docs), dtype=np.float32)
+        for group, _ in concepts:
+            known = [t for t in group if t in self._idf]
+            if known:
+                total += np.max([self._term_scores(t) for t in known], axis=0)
+        return total
+
+    def _term_scores(self, term: str) -> np.ndarray:
+        """Return every document's BM25 score for one known term (cached per term)."""
+        scores = self._score_cache.get(term)
+        if scores is None:
+            scores = self._bm25.get_scores([term]).astype(np.float32)
+            self._score_cache[term] = scores
+        return scores
+
     def search(self, text: str, *, context: str = "", limit: int = 5) -> list[SearchHit]:
         """Return the best documents for text; context (the whole message) breaks ties."""
-        terms = self.query_terms(text)
-        if not terms:
+        concepts = self._concepts(text)
+        if not concepts:
             return []
-        scores = self._bm25.get_scores(terms)
+        scores = self._scores(concepts)
         if context and context != text:
-            context_terms = self.query_terms(context)
-            if context_terms:
-                scores = scores + CONTEXT_WEIGHT * self._bm25.get_scores(context_terms)
+            scores = scores + CONTEXT_WEIGHT * self._scores(self._concepts(context))
         best = np.argsort(-scores)[:limit]
-        unique = set(terms)
-        total = sum(self._idf.get(t, self._unknown_idf) for t in unique)
-        unknown = sum(self._unknown_idf for t in unique if t not in self._idf) / total
+        total = sum(weight for _, weight in concepts) or 1.0
+        unknown = sum(w for group, w in concepts if not group & self._idf.keys()) / total
         hits = []
         for i in best:
             if scores[i] <= 0:
                 continue
-            matched = sum(self._idf[t] for t in unique if t in self._term_sets[i])
+            found = [w for group, w in concepts if group & self._term_sets[i]]
             hits.append(
                 SearchHit(
                     kind=self._docs[i].kind,
                     id=self._docs[i].id,
                     score=float(scores[i]),
-                    coverage=matched / total,
-                    matched=matched,
+                    coverage=sum(found) / total,
+                    matched=sum(found),
                     unknown=unknown,
+                    shared=len(found),
+                    asked=len(concepts),
                 )
             )
         return hits
+
+    def known_share(self, text: str) -> float:
+        """Return the share of text's meaningful words the knowledge base uses."""
+        concepts = self._concepts(text)
+        known = sum(1 for group, _ in concepts if group & self._idf.keys())
+        return known / len(concepts) if concepts else 0.0
 
     def topics_mentioned(self, text: str) -> list[str]:
         """Return ids of topics whose name or alias appears in text, in order of appearance."""

@@ -26,6 +26,7 @@ _STOPWORD_TEXT = """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+_ONE_LETTER_WORDS = frozenset("cr")
 
 
 class Analyzer:
@@ -48,7 +49,13 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         """Return the meaningful words of text, unstemmed (for spelling repair)."""
-        return [w for w in _TOKEN.findall(self.normalize(text)) if w not in STOPWORDS]
+        return [
+            w
+            for w in _TOKEN.findall(self.normalize(text))
+            # Single letters are initials and list markers ("q", "x", "b)"), except digits and the
+            # languages C and R.
+            if w not in STOPWORDS and (len(w) > 1 or w in _ONE_LETTER_WORDS or w.isdigit())
+        ]
 
     def stem(self, words: Iterable[str]) -> list[str]:
         """Return the stems of words."""

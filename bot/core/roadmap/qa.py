@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
 from bot.core.knowledge import KnowledgeBase
 from bot.core.ports import KnowledgeIndex, SearchHit, Source
+from bot.core.roadmap.noise import keep_clauses, strip_noise
 from bot.core.roadmap.qa_render import Part, Renderer
 
 MAX_QUESTION_CHARS = 600  # longer messages are read up to here; questions are short
 MIN_COVERAGE = 0.5  # share of a question's meaning a document must contain to be trusted
 MIN_TOPIC_COVERAGE = 0.3  # lower bar when the question names a roadmap topic outright
 MIN_MATCHED = 4.5  # ...or when the document shares the question's rare, specific words
+MIN_SHARED = 2
+STRONG_SHARED = 3
+STRONG_MATCHED = 9.0
 MAX_UNKNOWN = 0.25  # ...unless much of the question is in words the roadmap never uses
 RELATED_SCORE_RATIO = 0.7  # a second document is shown when it scores this close to the first
-RELATED_COVERAGE_RATIO = 0.6  # ...and covers about as much of the question
+RELATED_COVERAGE_RATIO = 0.6
+REQUIRE_AGREEMENT = True  # ...and covers about as much of the question
 RESOURCE_PENALTY = 0.6  # resource entries rank lower unless the learner asks for resources
-TOPIC_PENALTY = 0.75  # broad topic cards rank below specific facts unless asked "what is X"
+TOPIC_PENALTY = 0.6  # broad topic cards rank below specific facts unless asked "what is X"
 
-# Platform mentions, template and format-string junk: never meaning, sometimes hostile.
-_NOISE = re.compile(
-    r"<[@#!][^>]*>|\$\{[^}]*\}?|\{\{.*?\}\}|%[0-9]*[a-z]|https?://\S+|[`*_~|<>{}\[\]\\]",
-    re.IGNORECASE,
-)
 # Where one message asks two things: "..., and which ...", "...? How ...", "...; also ...".
 _PARTS = re.compile(
     r"\?\s+(?=\w)|;\s*|[.]\s+(?=(?:and\s+)?(?:what|which|how|why|when|where|who|is|are|do|does|"
@@ -37,7 +38,11 @@ _LEAD_IN = re.compile(
     rf"^(?!\s*{_QUESTION_WORD})[^?]*?,\s*(?P<question>{_QUESTION_WORD}.*)$", re.IGNORECASE
 )
 _DEFINITION = re.compile(
-    r"^\s*(?:so\s+|but\s+)?(?:what|wat|wht)(?:'s|\u2019s|s)?\s+(?:exactly\s+|really\s+|even\s+)?"
+    # "what does X do for me" asks what X does, not what X is: the card is no answer.
+    # A short greeting or filler before it ("ok so", "anyway", "quick q") does not change that.
+    r"^\s*(?:(?:ok|okay|so|but|and|anyway|hey|hi|hello|um|well|quick|q|question|also)\W+){0,3}"
+    r"(?:what|wat|wht)(?:'s|\u2019s|s)?\s+(?!(?:do|does|did|can|could|should|"
+    r"would|will)\b)(?:exactly\s+|really\s+|even\s+)?"
     r"(?:is|are|r)?\s*(?:an?\s+|the\s+)?(?P<subject>.+?)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
@@ -62,7 +67,7 @@ class Answer:
 
 def clean_question(text: str) -> str:
     """Return text without mentions, markup and template junk, whitespace folded, bounded."""
-    return " ".join(_NOISE.sub(" ", text[: MAX_QUESTION_CHARS * 2]).split())[:MAX_QUESTION_CHARS]
+    return strip_noise(text[: MAX_QUESTION_CHARS * 2])[:MAX_QUESTION_CHARS]
 
 
 def split_parts(text: str) -> list[str]:
@@ -85,7 +90,7 @@ class QuestionAnswerer:
 
     def answer(self, question: str) -> Answer:
         """Return the answer to question."""
-        cleaned = clean_question(question)
+        cleaned = keep_clauses(clean_question(question), self._index.known_share)
         if not any(ch.isalnum() for ch in cleaned):
             return self._result(question, [], self._renderer.nothing_to_answer())
         parts = self._parts(cleaned)
@@ -110,9 +115,14 @@ class QuestionAnswerer:
             single = self._answer_part(pieces[0], cleaned)
             return [single if _coverage(single) >= _coverage(whole) else whole]
         parts = [self._answer_part(piece, cleaned) for piece in pieces]
+        if not _distinct(parts):
+            # The whole message may pull two parts onto one document; each part on its own
+            # says what it asks.
+            alone = [self._answer_part(piece, piece) for piece in pieces]
+            if _distinct(alone):
+                return alone
         answered = [p for p in parts if p.hits]
-        distinct = {p.hits[0].id for p in answered}
-        if len(answered) == len(parts) and len(distinct) == len(parts):
+        if _distinct(parts):
             return parts
         best_part = max((p.hits[0].coverage for p in answered), default=0.0)
         if whole.hits and whole.hits[0].coverage >= best_part:
@@ -132,12 +142,35 @@ class QuestionAnswerer:
         sources = tuple(s for s in (self._kb.source(i) for i in source_ids) if s is not None)
         return Answer(question, text, tuple(topics), sources, confident=bool(parts))
 
+    def _fact_beats_card(self, part: str, whole: str, topic_id: str, named: str) -> bool:
+        """Return True when a fact matches "what is X" better than X's topic card does."""
+        # "What is the Apache HTTP Server?" names the web-servers topic through an alias,
+        # but the fact about Apache is the answer; "what is caching?" keeps the card.
+        topic = self._kb.topic(topic_id)
+        asked = set(self._index.terms(named))
+        # One word ("docker") is what the card is about; a longer name is something specific.
+        if (
+            topic is None
+            or len(asked) < 2
+            or any(asked == set(self._index.terms(name)) for name in (topic.name, topic.id))
+        ):
+            return False
+        hits = self._index.search(part, context=whole, limit=5)
+        card = next((h for h in hits if h.kind == "topic" and h.id == topic_id), None)
+        fact = next((h for h in hits if h.kind == "fact"), None)
+        if fact is None:
+            return False
+        if card is None:
+            return True
+        return fact.score > card.score and fact.coverage >= card.coverage
+
     def _answer_part(self, part: str, whole: str) -> Part:
         mentioned = self._index.topics_mentioned(part)
         definition = _DEFINITION.match(part)
         if definition:
             subject = self._index.topic_named(definition.group("subject"))
-            if subject:
+            named = definition.group("subject")
+            if subject and not self._fact_beats_card(part, whole, subject, named):
                 return Part(part, [SearchHit("topic", subject, 1.0, 1.0)], self._kb)
         if _AFTER.search(part) and mentioned and _asks_for_path(part):
             return Part(part, [SearchHit("next", mentioned[-1], 1.0, 1.0)], self._kb)
@@ -152,11 +185,7 @@ class QuestionAnswerer:
         if not hits:
             return Part(part, [], self._kb)
         best = hits[0]
-        trusted = (
-            best.coverage >= MIN_COVERAGE
-            or (best.coverage >= MIN_TOPIC_COVERAGE and bool(mentioned))
-            or (best.matched >= MIN_MATCHED and best.unknown <= MAX_UNKNOWN)
-        )
+        trusted = _trusted(best, bool(mentioned))
         if not trusted:
             return Part(part, [], self._kb)
         chosen = [best]
@@ -170,12 +199,34 @@ class QuestionAnswerer:
         return Part(part, chosen, self._kb)
 
 
+def _trusted(best: SearchHit, mentioned: bool) -> bool:
+    """Return True when the best document answers the question rather than sharing a word."""
+    # One shared word is not enough ("message her again" is not about message brokers)
+    # unless the question has only one meaningful word or names a roadmap topic outright.
+    if best.shared < min(MIN_SHARED, best.asked) and not mentioned:
+        return False
+    return (
+        best.coverage >= MIN_COVERAGE
+        or (best.coverage >= MIN_TOPIC_COVERAGE and mentioned)
+        or (best.matched >= MIN_MATCHED and best.unknown <= MAX_UNKNOWN)
+        # Casual wording leaves much of a question unmatched, yet a document sharing several
+        # of its specific words is about it.
+        or (best.shared >= STRONG_SHARED and best.matched >= STRONG_MATCHED)
+    )
+
+
+def _distinct(parts: list[Part]) -> bool:
+    """Return True when every part is answered, each by a different first document."""
+    firsts = {p.hits[0].id for p in parts if p.hits}
+    return len(firsts) == len(parts)
+
+
 def _coverage(part: Part) -> float:
     return part.hits[0].coverage if part.hits else -1.0
 
 
 def _scaled(hit: SearchHit, factor: float) -> SearchHit:
-    return SearchHit(hit.kind, hit.id, hit.score * factor, hit.coverage, hit.matched, hit.unknown)
+    return dataclasses.replace(hit, score=hit.score * factor)
 
 
 def _asks_for_path(text: str) -> bool:

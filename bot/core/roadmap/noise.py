@@ -1,0 +1,85 @@
+"""Strip what is never part of a learner's question: markup, links, mentions, junk and slang."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Whole blocks whose content is never meaning: scripts, styles, markdown images, code fences.
+_BLOCKS = re.compile(
+    r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)|!\[[^\]]*\]\([^)]*\)?|```.*?(?:```|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+# A markdown link keeps its text: "[Docker docs](https://...)" -> "Docker docs".
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)?")
+_TAG = re.compile(r"</?[a-z][^>]*>?", re.IGNORECASE)
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# Platform mentions (<@123>, <#42>, <!here>), @names, template and format-string junk.
+_MENTION = re.compile(r"<[@#!][^>]*>?|(?<!\w)@[\w.-]+|\$\{[^}]*\}?|\{\{.*?\}\}|%[0-9]*[a-z]\b")
+# Mail and chat headers at the start of a line: "Subject: ...", "From: ...", "## ...".
+_HEADER = re.compile(r"^\s*(?:#{1,6}\s+|(?:re|fwd?|subject|from|to|cc|date)\s*:\s*)", re.I | re.M)
+# Values leaked from programs: "NaN", "undefined", "null", "[object Object]".
+_JUNK_VALUE = re.compile(r"\[object \w+\]|\b(?:nan|undefined|null)\b(?!-)", re.I)
+# One character repeated: "AAAAAAA", "zzzz", "!!!!!!" (kept as one "!").
+_REPEATED_LETTERS = re.compile(r"\b([a-z])\1{3,}\b", re.IGNORECASE)
+_REPEATED_MARKS = re.compile(r"([!?.,])\1+")
+# Chat slang that only sets a tone; removed whole-word, never inside other words.
+_SLANG_TEXT = """
+    lol lolz lmao lmfao rofl tbh ngl smh omg omfg bruh btw fwiw imo imho idk idc jk xd
+    haha hahaha hehe fml ikr af asap pls plz thx ty tysm yall ya yo
+"""
+CHAT_SLANG = frozenset(_SLANG_TEXT.split())
+_SLANG = re.compile(r"\b(?:" + "|".join(sorted(CHAT_SLANG)) + r")\b", re.IGNORECASE)
+# Markup characters that are never words; the apostrophe, hyphen and '#', '+', '.' stay
+# (they spell "c#", "c++", "node.js").
+_SYMBOLS = re.compile(r"[`*_~|<>{}\[\]\\^=]|[^\w\s'\u2019#+.,;:!?&/()$%-]")
+
+
+def strip_noise(text: str) -> str:
+    """Return text with markup, links, mentions, headers, junk values and slang removed."""
+    text = _BLOCKS.sub(" ", text)
+    text = _LINK.sub(r" \1 ", text)
+    for pattern in (_TAG, _URL, _EMAIL, _MENTION, _HEADER, _JUNK_VALUE, _REPEATED_LETTERS):
+        text = pattern.sub(" ", text)
+    text = _SLANG.sub(" ", text)
+    text = _SYMBOLS.sub(" ", text)
+    text = _REPEATED_MARKS.sub(r"\1", text)
+    # Brackets left empty or holding only marks by the steps above.
+    text = re.sub(r"\(\s*[^\w\s]*\s*\)", " ", text)
+    return " ".join(text.split())
+
+
+# Instructions aimed at the bot rather than questions for it ("ignore all previous
+# instructions", "you are now DAN", "print your token"): the clause is dropped whole.
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|prompts?|"
+    r"guidelines?|orders?)\b|\byou are now\b|\bsystem (?:override|prompt|message)\b|"
+    r"\b(?:developer|god|admin|jailbreak) mode\b|\bact as\b|\bpretend (?:to be|you)\b|"
+    r"\b(?:print|reveal|show|leak|dump|send|give|tell)\b.{0,30}\b(?:tokens?|passwords?|secrets?|"
+    r"api keys?|credentials?|config(?:uration)?|env(?:ironment)?(?: variables?)?|system prompt)\b|"
+    r"\brepeat (?:this|after me)\b|\breply with\b",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"(?<=[.!?;:])\s+")
+_ASKS = re.compile(
+    r"\?|^\s*(?:so\s+|and\s+|but\s+|then\s+)?(?:what|which|how|why|when|where|who|is|are|do|does|"
+    r"can|could|should|will|would|any|wat|wht|hwo)\b",
+    re.IGNORECASE,
+)
+# A statement clause counts only when at least this share of its meaning is roadmap vocabulary.
+MIN_KNOWN_SHARE = 0.5
+
+
+def keep_clauses(text: str, known_share: Callable[[str], float]) -> str:
+    """Return text without injected instructions and off-roadmap remarks around the question."""
+    clauses = [c for c in _CLAUSE.split(text) if c.strip()]
+    kept = [c for c in clauses if not _INJECTION.search(c)]
+    if not kept:
+        return ""
+    # Never drop a question clause: dropping one once turned an off-topic question about
+    # maths into an answer, because only its roadmap-sounding remark was left.
+    asking = [c for c in kept if _ASKS.search(c)]
+    if not asking:
+        return " ".join(kept)
+    return " ".join(c for c in kept if c in asking or known_share(c) >= MIN_KNOWN_SHARE)
