@@ -58,6 +58,9 @@ class Answer:
     topics: tuple[str, ...]
     sources: tuple[Source, ...]
     confident: bool
+    # The knowledge-base entries chosen, as `kind:id` (`fact:sql-joins`, `topic:docker`):
+    # what a Helpful / Not helpful rating is about.
+    documents: tuple[str, ...] = ()
 
 
 def clean_question(text: str) -> str:
@@ -130,7 +133,8 @@ class QuestionAnswerer:
                 if source_id not in source_ids:
                     source_ids.append(source_id)
         sources = tuple(s for s in (self._kb.source(i) for i in source_ids) if s is not None)
-        return Answer(question, text, tuple(topics), sources, confident=bool(parts))
+        documents = tuple(dict.fromkeys(f"{h.kind}:{h.id}" for part in parts for h in part.hits))
+        return Answer(question, text, tuple(topics), sources, bool(parts), documents)
 
     def _answer_part(self, part: str, whole: str) -> Part:
         mentioned = self._index.topics_mentioned(part)
