@@ -130,7 +130,7 @@ async def test_an_answered_question_never_keeps_a_text(log: SqlAskLog, sessions:
                     asked_at=NOW,
                     answered=True,
                     kept_text="no",
-                )  # fmt: skip
+                )
             )
 
 

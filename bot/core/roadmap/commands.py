@@ -69,9 +69,10 @@ CONFIG_ASK = Command(
     summary="Keep the text of questions the bot could not answer (off by default), or not.",
     arguments=(
         Argument(
-            "keep-declined",
+            "keep_declined",  # a key Discord's options and Python names both accept
             "Keep declined questions' text for 30 days, for `ask stats`.",
             Choice(("on", "off")),
+            label="keep-declined",
         ),
     ),
     access=Access.MODERATOR,

@@ -85,7 +85,7 @@ class AskFeedback:
     async def configure(self, request: Request) -> Reply:
         """Turn keeping declined questions' text on or off; alone, say which it is."""
         actor = request.actor
-        wanted = request.text("keep-declined")
+        wanted = request.text("keep_declined")
         if wanted is None:
             keeps = await self._records.keeps_declined(actor.platform, actor.space_id)
             return Reply(title="Ask settings", text=_setting_text(keeps), ephemeral=True)
