@@ -144,7 +144,8 @@ async def open_bot(
             pairing_job(shared, LibrarySolver()),
         )
         sections = [section for job in jobs for section in job.settings]
-        jobs += (general_job(shared, COMMANDS, sections),)
+        notes = [note for job in jobs for note in job.privacy]
+        jobs += (general_job(shared, COMMANDS, sections, notes),)
         retention = timedelta(days=settings.event_retention_days)
 
         async def prune_events() -> int:

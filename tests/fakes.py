@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from bot.core.catalog import COMMANDS
@@ -12,7 +14,14 @@ from bot.core.knowledge import KnowledgeBase
 from bot.core.messages import NO_REFERENCES, Actor, Notice, Platform, References, Reply
 from bot.core.ports import Member, MemberKey, SearchHit, Space
 from bot.core.requests import Request, parse_text
-from bot.core.roadmap.ports import Feedback
+from bot.core.roadmap.ports import (
+    AskedQuestion,
+    AskStats,
+    DocumentRatings,
+    Feedback,
+    KeptQuestion,
+    Rated,
+)
 
 
 class FakeMemberRepository:
@@ -170,3 +179,87 @@ def request(
     assert command is not None, name
     parsed = parse_text(command, rest, ConvertContext(references, topic))
     return Request(actor, parsed.path.leaf, parsed.values, event_id, parsed.path.names)
+
+
+class FakeAskLog:
+    """Questions' outcomes and ratings in lists and dicts, with the SQL store's rules."""
+
+    def __init__(self) -> None:
+        self.questions: dict[int, AskedQuestion] = {}
+        self.ratings: dict[tuple[int, MemberKey], bool] = {}
+        self.keeping: set[tuple[Platform, str]] = set()
+
+    async def record(self, question: AskedQuestion) -> int:
+        kept = not question.answered and (question.platform, question.space_id) in self.keeping
+        stored = replace(question, declined_text=question.declined_text if kept else None)
+        answer_id = len(self.questions) + 1
+        self.questions[answer_id] = stored
+        return answer_id
+
+    async def rate(
+        self, answer_id: int, member: MemberKey, space_id: str, helpful: bool, at: datetime
+    ) -> Rated:
+        question = self.questions.get(answer_id)
+        if question is None or not question.answered or (question.platform, question.space_id) != (
+            member.platform, space_id
+        ):  # fmt: skip
+            return Rated.UNKNOWN
+        before = self.ratings.get((answer_id, member))
+        self.ratings[(answer_id, member)] = helpful
+        if before is None:
+            return Rated.NEW
+        return Rated.SAME if before == helpful else Rated.CHANGED
+
+    async def stats(
+        self, platform: Platform, space_id: str, since: datetime, top: int, kept: int
+    ) -> AskStats:
+        ids = {
+            i
+            for i, q in self.questions.items()
+            if (q.platform, q.space_id) == (platform, space_id) and q.asked_at >= since
+        }
+        mine = [self.questions[i] for i in sorted(ids)]
+        rated = {k: v for k, v in self.ratings.items() if k[0] in ids}
+        topics = Counter(t for q in mine for t in q.topics)
+        votes: dict[str, list[int]] = {}
+        for (answer_id, _), helpful in rated.items():
+            for document in self.questions[answer_id].documents:
+                votes.setdefault(document, [0, 0])[0 if helpful else 1] += 1
+        documents = sorted(
+            (DocumentRatings(d, h, u) for d, (h, u) in votes.items() if u),
+            key=lambda d: (-d.unhelpful, d.document),
+        )
+        texts = [
+            KeptQuestion(q.asked_at, q.declined_text) for q in reversed(mine) if q.declined_text
+        ]
+        return AskStats(
+            answered=sum(q.answered for q in mine),
+            declined=sum(not q.answered for q in mine),
+            helpful=sum(rated.values()),
+            rated=len(rated),
+            topics=tuple(sorted(topics.items(), key=lambda t: (-t[1], t[0]))[:top]),
+            documents=tuple(documents[:top]),
+            kept=tuple(texts[:kept]),
+        )
+
+    async def keeps_declined(self, platform: Platform, space_id: str) -> bool:
+        return (platform, space_id) in self.keeping
+
+    async def set_keeps_declined(self, platform: Platform, space_id: str, keep: bool) -> int:
+        if keep:
+            self.keeping.add((platform, space_id))
+            return 0
+        self.keeping.discard((platform, space_id))
+        cleared = 0
+        for answer_id, q in self.questions.items():
+            if (q.platform, q.space_id) == (platform, space_id) and q.declined_text:
+                self.questions[answer_id] = replace(q, declined_text=None)
+                cleared += 1
+        return cleared
+
+    async def prune(self, records_before: datetime, texts_before: datetime) -> int:
+        old = [i for i, q in self.questions.items() if q.asked_at < records_before]
+        for answer_id in old:
+            del self.questions[answer_id]
+        self.ratings = {k: v for k, v in self.ratings.items() if k[0] in self.questions}
+        return len(old)

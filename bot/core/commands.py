@@ -135,6 +135,14 @@ class Command:
         """Return the subcommand text platforms run when the next word names none."""
         return self.subcommand(self.default) if self.default else None
 
+    @property
+    def reads_prose(self) -> bool:
+        """Say whether the group's default reads free text, so any word may start it (`ask`)."""
+        default = self.default_subcommand
+        return default is not None and any(
+            a.rest and isinstance(a.kind, Text) for a in default.arguments
+        )
+
     def suggest_subcommand(self, word: str) -> tuple[str, ...]:
         """Return subcommand names that look like word, closest first."""
         names = [s.name for s in self.subcommands]

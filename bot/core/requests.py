@@ -84,7 +84,9 @@ def walk(command: Command, words: list[str]) -> tuple[CommandPath, list[str]]:
         if chosen is not None:
             path, words = path.then(chosen), words[1:]
             continue
-        near = group.suggest_subcommand(word) if word and ":" not in word else ()
+        # After `ask`, "status codes?" is a question, not a near miss of `stats`.
+        guess = word and ":" not in word and not group.reads_prose
+        near = group.suggest_subcommand(word) if guess else ()
         if near:
             meant = " or ".join(f"`{path.key} {n}`" for n in near)
             raise UsageError(

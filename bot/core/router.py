@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from bot.core.arguments import TooManyWords, convert_options, parse_arguments
 from bot.core.commands import Access, CommandPath, CommandTable
 from bot.core.converters import ConvertContext
-from bot.core.errors import PermissionDeniedError, UnknownCommandError
+from bot.core.errors import PermissionDeniedError, UnknownCommandError, UsageError
 from bot.core.messages import NO_REFERENCES, Actor, Call, Incoming, References, Reply
 from bot.core.requests import Invocation, Request, walk
 from bot.core.sanitize import quote_user_text
@@ -66,6 +66,7 @@ class Router:
             return None
         if actor is not None:
             _check_access(CommandPath((command,)), actor)
+        path: CommandPath | None = None
         try:
             path, words = walk(command, rest.split())
             if actor is not None:
@@ -75,6 +76,12 @@ class Router:
             if explicit:
                 raise
             return None  # "about docker?" reads as a question, not as a broken command
+        except UsageError:
+            # "ask feedback loops?": unslashed, words after `ask` that do not make one of its
+            # other subcommands are the question its default reads.
+            if explicit or path is None or not _beside_prose(path):
+                raise
+            return None
 
     def invocation(
         self, call: Call, references: References = NO_REFERENCES, actor: Actor | None = None
@@ -133,6 +140,12 @@ def check_handlers(table: CommandTable, handlers: Mapping[str, Handler]) -> None
     ]
     if unanswered:
         raise ValueError(f"commands without a handler: {unanswered}")
+
+
+def _beside_prose(path: CommandPath) -> bool:
+    """Say whether path is a subcommand other than the free-text default of its group."""
+    group = path.commands[-2] if len(path.commands) > 1 else None
+    return group is not None and group.reads_prose and group.default_subcommand is not path.leaf
 
 
 def _check_access(path: CommandPath, actor: Actor) -> None:

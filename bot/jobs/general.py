@@ -10,16 +10,19 @@ from bot.core.general.about import AboutService
 from bot.core.general.help import HelpService
 from bot.core.general.settings import SettingsOverview
 from bot.core.general.timezone import TimezoneService
-from bot.core.sections import SettingsSection
+from bot.core.sections import PrivacyNote, SettingsSection
 from bot.jobs.kit import Job, Shared
 
 
 def general_job(
-    shared: Shared, table: CommandTable, sections: Sequence[SettingsSection] = ()
+    shared: Shared,
+    table: CommandTable,
+    sections: Sequence[SettingsSection] = (),
+    notes: Sequence[PrivacyNote] = (),
 ) -> Job:
-    """Wire help (over the whole table), timezone, about, and `config show` over sections."""
+    """Wire help (the whole table), timezone, about (with notes), `config show` (sections)."""
     settings = shared.settings
-    about = AboutService(version(), shared.knowledge.sources, settings.event_retention_days)
+    about = AboutService(version(), shared.knowledge.sources, settings.event_retention_days, notes)
     timezone = TimezoneService(shared.members, shared.clock, settings.default_timezone)
     return Job(
         "general",

@@ -12,7 +12,7 @@ from bot.core.knowledge import KnowledgeBase
 from bot.core.ports import Clock, MemberRepository, PrivateMessenger, Reach, SpaceRepository
 from bot.core.roadmap.qa import QuestionAnswerer
 from bot.core.router import ChatHandler, Handler
-from bot.core.sections import SettingsSection
+from bot.core.sections import PrivacyNote, SettingsSection
 from bot.core.topics import TopicResolver
 
 Step = Callable[[], Awaitable[object]]
@@ -55,6 +55,7 @@ class Job:
     name: str
     handlers: Mapping[str, Handler]
     settings: tuple[SettingsSection, ...] = ()  # this job's part of `config show`
+    privacy: tuple[PrivacyNote, ...] = ()  # this job's part of `about`'s privacy text
     chat: ChatHandler | None = None  # plain messages (one job answers them)
     timers: tuple[TimerSpec, ...] = ()
     start: tuple[Step, ...] = ()  # before any message is taken (e.g. a backfill)

@@ -703,6 +703,8 @@ class PairingHeadsUpRow(Base):
     sent_at: Mapped[datetime]
 
 
-# The mentoring job's request tables live in their own module on this metadata; importing it
-# here makes every user of `metadata` (Alembic, drift) see them.
+# The mentoring job's request tables and the Q&A's outcome and rating tables live in their
+# own modules on this metadata; importing them here makes every user of `metadata` (Alembic,
+# drift) see them.
+from bot.storage import ask_tables as _ask_tables  # noqa: E402, F401
 from bot.storage import mentoring_tables as _mentoring_tables  # noqa: E402, F401

@@ -205,7 +205,7 @@ def test_checkin_streak_and_leaderboard_through_the_console(tmp_path: Path) -> N
 
 def test_tab_completes_command_and_subcommand_names() -> None:
     assert tab_choices(COMMANDS.complete, "con") == ["config "]
-    configs = ["show ", "streaks ", "prompts ", "mentoring ", "pairing "]
+    configs = ["show ", "streaks ", "prompts ", "mentoring ", "pairing ", "ask "]
     assert tab_choices(COMMANDS.complete, "config ") == configs
     assert tab_choices(COMMANDS.complete, "config st") == ["streaks "]
     assert tab_choices(COMMANDS.complete, "checkin 3") == []  # arguments are not names

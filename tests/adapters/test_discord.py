@@ -35,7 +35,10 @@ MENTOR = {"topics": "git, databases", "experience": "web", "hours": "Mon-Thu 18:
           "timezone": "Europe/Berlin"}  # fmt: skip
 # A valid invocation of every command of the table: (options, must it be private?)
 INVOCATIONS: dict[str, tuple[dict[str, Any], bool]] = {
-    "ask": ({"question": "what is docker?"}, False),
+    "ask question": ({"question": "what is docker?"}, False),
+    "ask feedback": ({"answer": 1, "helpful": "yes"}, True),
+    "ask stats": ({"period": "week"}, True),
+    "config ask": ({"keep_declined": "on"}, True),
     "roadmap": ({"topic": "databases"}, False),
     "next": ({}, True),
     "progress": ({"topic": "git", "status": "done"}, True),
@@ -113,11 +116,14 @@ BEFORE: dict[str, tuple[str, dict[str, Any]]] = {
     "prompt restore": ("prompt retire", {"id": "sql-top-customers"}),
     "mentor resume": ("mentor pause", {}),
     "mentor cancel": ("mentor request", INVOCATIONS["mentor request"][0]),
+    "ask feedback": ("ask question", INVOCATIONS["ask question"][0]),  # answer number 1
 }
 
 
 def prompt_setup(key: str) -> list[tuple[str, dict[str, Any]]]:
     """Return what a path needs first: a prompt's channel and post, a mentor's signup."""
+    if key == "ask feedback":
+        return [BEFORE[key]]
     if key in MENTOR_SIDE:
         signup = ("mentor signup", MENTOR)
         first = {"mentor unblock": ("mentor block", {"member": "@moderator"})}.get(key, signup)
@@ -236,10 +242,12 @@ async def test_config_is_synced_as_a_group_of_slash_subcommands(running: Running
     synced = running.fake.requests_matching("PUT", r"/applications/\d+/commands")[0].json
     config = next(c for c in synced if c["name"] == "config")
     subcommands = {o["name"]: o for o in config["options"]}
-    assert set(subcommands) == {"show", "streaks", "prompts", "mentoring", "pairing"}
+    assert set(subcommands) == {"show", "streaks", "prompts", "mentoring", "pairing", "ask"}
     types = {name: o["type"] for name, o in subcommands.items()}
     # SUB_COMMAND 1, SUB_COMMAND_GROUP 2
-    assert types == {"show": 1, "streaks": 1, "prompts": 2, "mentoring": 1, "pairing": 2}
+    assert types == {
+        "show": 1, "streaks": 1, "prompts": 2, "mentoring": 1, "pairing": 2, "ask": 1
+    }  # fmt: skip
     streaks = {o["name"]: o for o in subcommands["streaks"]["options"]}
     assert set(streaks) == {"setting", "value"}
     assert {c["value"] for c in streaks["setting"]["choices"]} >= {"freeze-every", "timezone"}

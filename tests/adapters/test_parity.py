@@ -96,7 +96,16 @@ class Sample:
 
 # Written the way people type on each surface; the values must come out the same.
 SAMPLES: dict[str, Sample] = {
-    "ask": Sample("ask what is docker", "ask what is docker", {"question": "what is docker"}),
+    "ask question": Sample(
+        "ask what is docker", "ask question what is docker", {"question": "what is docker"}
+    ),
+    "ask feedback": Sample(
+        "ask feedback 12 yes",
+        "ask feedback answer:12 helpful:Yes",
+        {"answer": 12, "helpful": "yes"},
+    ),
+    "ask stats": Sample("ask stats month", "ask stats period:month", {"period": "month"}),
+    "config ask": Sample("config ask keep-declined:on", "config ask on", {"keep_declined": "on"}),
     "roadmap": Sample("roadmap Databases", "roadmap Databases", {"topic": "Databases"}),
     "next": Sample("next", "next", {}),
     "progress": Sample(
@@ -370,7 +379,10 @@ _DRAFT = {
 # What every surface must hand the service, with references left out (they name the same
 # person, channel or role in each platform's own ids, checked separately).
 EXPECTED: dict[str, dict[str, object]] = {
-    "ask": {"question": "what is docker"},
+    "ask question": {"question": "what is docker"},
+    "ask feedback": {"answer": 12, "helpful": "yes"},
+    "ask stats": {"period": "month"},
+    "config ask": {"keep_declined": "on"},
     "roadmap": {"topic": "databases"},
     "next": {},
     "progress": {"topic": "git", "status": "done"},

@@ -1,12 +1,16 @@
-"""Commands of the roadmap job: ask, roadmap, next, progress and resources."""
+"""Commands of the roadmap job: ask (and its feedback), roadmap, next, progress, resources."""
 
 from __future__ import annotations
 
-from bot.core.commands import Argument, Command
-from bot.core.converters import Choice, Text, Topic
+from typing import Final
 
-ASK = Command(
-    name="ask",
+from bot.core.commands import Access, Argument, Command
+from bot.core.converters import Choice, Integer, Text, Topic
+
+ANSWER_ID_HIGHEST: Final = 2_147_483_647  # the answers table's integer key
+
+ASK_QUESTION = Command(
+    name="question",
     summary="Ask a question about becoming a backend developer.",
     arguments=(
         Argument(
@@ -18,8 +22,64 @@ ASK = Command(
         ),
     ),
     examples=("ask what should I learn after databases?", "ask how long does it take?"),
+    details="`question` may be left out: `ask <question>`. You can also just type the "
+    "question, or mention the bot with it.",
+)
+
+ASK_FEEDBACK = Command(
+    name="feedback",
+    summary="Say whether an answer helped (its Helpful / Not helpful buttons run this).",
+    arguments=(
+        Argument(
+            "answer",
+            "The answer's number, as its buttons carry it.",
+            Integer(1, ANSWER_ID_HIGHEST),
+            required=True,
+        ),
+        Argument("helpful", "Did it help?", Choice(("yes", "no")), required=True),
+    ),
+    examples=("ask feedback 12 yes", "ask feedback 12 no"),
+    details="One rating per member and answer; clicking again changes it.",
+)
+
+ASK_STATS = Command(
+    name="stats",
+    summary="Moderators: questions answered and declined, the helpful rate, the top topics.",
+    arguments=(
+        Argument("period", "The last 7 days (week) or 30 days (month).", Choice(("week", "month"))),
+    ),
+    access=Access.MODERATOR,
+    examples=("ask stats", "ask stats month"),
+    details="Declined questions' texts are listed only when `config ask keep-declined:on`.",
+)
+
+ASK = Command(
+    name="ask",
+    summary="Ask a question about becoming a backend developer.",
+    subcommands=(ASK_QUESTION, ASK_FEEDBACK, ASK_STATS),
+    default="question",
+    examples=("ask what should I learn after databases?", "ask how long does it take?"),
     details="You can also just type the question, or mention the bot with it.",
+    usage_line="ask <question> | ask feedback <answer> yes|no | ask stats [week|month]",
     group="Roadmap",
+)
+
+CONFIG_ASK = Command(
+    name="ask",
+    summary="Keep the text of questions the bot could not answer (off by default), or not.",
+    arguments=(
+        Argument(
+            "keep_declined",  # a key Discord's options and Python names both accept
+            "Keep declined questions' text for 30 days, for `ask stats`.",
+            Choice(("on", "off")),
+            label="keep-declined",
+        ),
+    ),
+    access=Access.MODERATOR,
+    examples=("config ask", "config ask keep-declined:on", "config ask keep-declined:off"),
+    details="Off by default. Only declined questions are kept, without mentions or links, "
+    "for 30 days; turning it off deletes those kept so far. `about` says which it is.",
+    usage_line="config ask [keep-declined:on|off]",
 )
 
 ROADMAP = Command(

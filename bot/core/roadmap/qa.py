@@ -63,6 +63,9 @@ class Answer:
     topics: tuple[str, ...]
     sources: tuple[Source, ...]
     confident: bool
+    # The knowledge-base entries chosen, as `kind:id` (`fact:sql-joins`, `topic:docker`):
+    # what a Helpful / Not helpful rating is about.
+    documents: tuple[str, ...] = ()
 
 
 def clean_question(text: str) -> str:
@@ -140,7 +143,8 @@ class QuestionAnswerer:
                 if source_id not in source_ids:
                     source_ids.append(source_id)
         sources = tuple(s for s in (self._kb.source(i) for i in source_ids) if s is not None)
-        return Answer(question, text, tuple(topics), sources, confident=bool(parts))
+        documents = tuple(dict.fromkeys(f"{h.kind}:{h.id}" for part in parts for h in part.hits))
+        return Answer(question, text, tuple(topics), sources, bool(parts), documents)
 
     def _fact_beats_card(self, part: str, whole: str, topic_id: str, named: str) -> bool:
         """Return True when a fact matches "what is X" better than X's topic card does."""
