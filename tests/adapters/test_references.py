@@ -30,7 +30,7 @@ def test_slack_mentions_are_qualified_and_plain_text_has_no_markup() -> None:
     text = refs.plain("hi <@U2|ada> <@U5> <#C3|general> <!subteam^S4|@devs> <!here> "
                       "<https://example.com|docs> <mailto:a@b.c>")  # fmt: skip
     assert "<" not in text and ">" not in text
-    assert text.startswith("hi @ada @member #general @devs here docs")
+    assert text.startswith("hi @ada @member #general @devs @here docs")
 
 
 def test_console_names_members_by_plain_words_but_never_everyone() -> None:

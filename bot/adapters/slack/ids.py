@@ -56,5 +56,7 @@ class SlackReferences:
         text = _USER_MENTION.sub(lambda m: f"@{m.group(2) or 'member'}", text)
         text = _CHANNEL_MENTION.sub(lambda m: f"#{m.group(2) or 'channel'}", text)
         text = _GROUP_MENTION.sub(lambda m: f"@{(m.group(2) or 'group').lstrip('@')}", text)
-        text = _SPECIAL.sub(lambda m: m.group(1), text)  # <!here> -> here: no ping when echoed
+        # <!here> -> @here, as people saw it: the Q&A drops it as a mention, and render.py's
+        # neutralising turns any echo into plain "here", so it never pings.
+        text = _SPECIAL.sub(lambda m: m.group(1) if "^" in m.group(1) else "@" + m.group(1), text)
         return _LINK.sub(lambda m: m.group(2) or m.group(1), text)
