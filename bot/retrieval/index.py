@@ -44,9 +44,10 @@ def _documents(kb: KnowledgeBase, analyzer: Analyzer) -> list[_Document]:
     articles = {s.id: f"{s.site} {s.title} {s.author} author article" for s in kb.sources}
     docs = []
     for fact in kb.facts:
-        # Ways of asking and keywords count twice: they are how learners phrase things.
+        # Keywords count twice and each way of asking once: with about eight casual asks per fact,
+        # counting them twice let their everyday words outweigh the answer itself.
         text = " ".join(
-            [fact.answer, *fact.asks, *fact.asks, *fact.keywords, *fact.keywords]
+            [fact.answer, *fact.asks, *fact.keywords, *fact.keywords]
             + [names[t] for t in fact.topics]
             + [articles[s] for s in fact.sources[:1]]
         )

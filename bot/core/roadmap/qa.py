@@ -27,8 +27,10 @@ TOPIC_PENALTY = 0.6  # broad topic cards rank below specific facts unless asked 
 
 # Where one message asks two things: "..., and which ...", "...? How ...", "...; also ...".
 _PARTS = re.compile(
-    r"\?\s+(?=\w)|;\s*|[.]\s+(?=(?:and\s+)?(?:what|which|how|why|when|where|who|is|are|do|does|"
-    r"can|should)\b)|,?\s+(?:and|also|plus)\s+(?=(?:what|which|how|why|when|where|who|is|are|do|"
+    # A filler word may open the next sentence: "My cat spilled coffee. Anyway, what is git?"
+    r"\?\s+(?=\w)|;\s*|[.!]\s+(?=(?:(?:and|anyway|so|ok|okay|but|also|well)\W+)?"
+    r"(?:what|which|how|why|when|where|who|is|are|do|does|can|should)\b)|"
+    r",?\s+(?:and|also|plus)\s+(?=(?:what|which|how|why|when|where|who|is|are|do|"
     r"does|can|should|name|list)\b)",
     re.IGNORECASE,
 )
