@@ -48,6 +48,12 @@ def test_casual_on_topic_wording_is_answered(
         "what is the best brand of running shoes?",
         "how do I fix a flat tire on my bike?",
         "which song should I play at my wedding?",
+        # Words the roadmap uses ("java", "cloud", "document", "business") around an
+        # everyday-English subject it never mentions ("coffee", "weather", "pdf", "register").
+        "how do I brew java coffee in a french press?",
+        "what is the weather going to be like in the cloud forest of costa rica?",
+        "how do I convert a word document to pdf?",
+        "how do I register a small business name?",
     ],
 )
 def test_off_topic_sharing_one_word_is_declined(answerer: QuestionAnswerer, question: str) -> None:

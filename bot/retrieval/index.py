@@ -26,8 +26,11 @@ DOMAIN_WORDS = "backend developer developers development become becoming"
 CONTEXT_WEIGHT = 0.35  # how much the whole message counts when ranking one part of it
 # An English word this common (wordfreq Zipf scale) that the roadmap never uses weighs only
 # this share of a rare unknown word when deciding how much of a question a document covers.
-COMMON_WORD_ZIPF = 3.5
-COMMON_UNKNOWN_SHARE = 0.5
+# Only everyday words ("giant", "guys") get the discount: since every fact carries casual ways
+# of asking, most casual words are known, and an unknown word like "iphone", "taxes" or
+# "formula" is usually the very thing an off-topic question asks about.
+COMMON_WORD_ZIPF = 4.5
+COMMON_UNKNOWN_SHARE = 0.75
 
 
 @dataclass(frozen=True, slots=True)
