@@ -54,6 +54,10 @@ def test_casual_on_topic_wording_is_answered(
         "what is the weather going to be like in the cloud forest of costa rica?",
         "how do I convert a word document to pdf?",
         "how do I register a small business name?",
+        # A roadmap topic named ("python"), but the subject is English the roadmap never uses.
+        "which python species is the longest snake?",
+        # Every word known, but what matches is a small share of the question.
+        "how do I submit my android game to the play store?",
     ],
 )
 def test_off_topic_sharing_one_word_is_declined(answerer: QuestionAnswerer, question: str) -> None:
@@ -130,3 +134,13 @@ def test_synonyms_count_once(built: tuple[BM25KnowledgeIndex, QuestionAnswerer])
     # "money" also searches salary, income and compensation, but is one word of the question.
     hit = index.search("money docker")[0]
     assert hit.asked == 2
+
+
+def test_unfamiliar_counts_real_english_words_only(
+    built: tuple[BM25KnowledgeIndex, QuestionAnswerer],
+) -> None:
+    index = built[0]
+    # "taxes" is English the roadmap never uses; "xqzv" is junk, most likely a typo.
+    assert index.search("taxes docker")[0].unfamiliar > 0.3
+    assert index.search("xqzv docker")[0].unfamiliar == 0.0
+    assert index.search("docker containers")[0].unfamiliar == 0.0

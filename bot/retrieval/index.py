@@ -7,6 +7,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import bm25s
 import numpy as np
@@ -31,6 +32,14 @@ CONTEXT_WEIGHT = 0.35  # how much the whole message counts when ranking one part
 # "formula" is usually the very thing an off-topic question asks about.
 COMMON_WORD_ZIPF = 4.5
 COMMON_UNKNOWN_SHARE = 0.75
+# Below this an unknown word is more likely a typo or junk ("ded", "companys") than English.
+REAL_WORD_ZIPF = 3.0
+
+
+class _Concept(NamedTuple):
+    group: frozenset[str]  # a word's stem and its synonyms' stems
+    weight: float
+    english: bool = False  # a real English word the knowledge base never uses ("taxes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,17 +144,21 @@ class BM25KnowledgeIndex:
         specific = [t for t in terms if t not in self._everywhere]
         return specific or terms
 
-    def _concepts(self, text: str) -> list[tuple[frozenset[str], float]]:
-        """Return each distinct word of text as (its stem and its synonyms' stems, weight)."""
+    def _concepts(self, text: str) -> list[_Concept]:
+        """Return each distinct word of text as its stem and its synonyms' stems, weighted."""
         words = self.repair(self._analyzer.words(text))
         stems = self._analyzer.stem(words)
-        concepts: dict[str, tuple[frozenset[str], float]] = {}
+        concepts: dict[str, _Concept] = {}
         for word, stem in zip(words, stems, strict=True):
             if stem in concepts or (stem in self._everywhere and len(set(stems)) > 1):
                 continue
             group = frozenset([stem, *self._also_stems.get(stem, ())])
             known = [self._idf[t] for t in group if t in self._idf]
-            concepts[stem] = (group, max(known) if known else self._unknown_weight(word))
+            if known:
+                concepts[stem] = _Concept(group, max(known))
+            else:
+                english = zipf_frequency(word, "en") >= REAL_WORD_ZIPF
+                concepts[stem] = _Concept(group, self._unknown_weight(word), english)
         return list(concepts.values())
 
     def _unknown_weight(self, word: str) -> float:
@@ -157,12 +170,12 @@ class BM25KnowledgeIndex:
             return self._unknown_idf * COMMON_UNKNOWN_SHARE
         return self._unknown_idf
 
-    def _scores(self, concepts: list[tuple[frozenset[str], float]]) -> np.ndarray:
+    def _scores(self, concepts: list[_Concept]) -> np.ndarray:
         """Return each document's BM25 score: per concept, its best-scoring spelling."""
         # A word and its synonyms are one concept: summing them would count "money" four
         # times (money, salary, income, compensation) and drown the rest of the question.
         total = np.zeros(len(self._docs), dtype=np.float32)
-        for group, _ in concepts:
+        for group, *_ in concepts:
             known = [t for t in group if t in self._idf]
             if known:
                 total += np.max([self._term_scores(t) for t in known], axis=0)
@@ -185,13 +198,14 @@ class BM25KnowledgeIndex:
         if context and context != text:
             scores = scores + CONTEXT_WEIGHT * self._scores(self._concepts(context))
         best = np.argsort(-scores)[:limit]
-        total = sum(weight for _, weight in concepts) or 1.0
-        unknown = sum(w for group, w in concepts if not group & self._idf.keys()) / total
+        total = sum(c.weight for c in concepts) or 1.0
+        unknown = sum(c.weight for c in concepts if not c.group & self._idf.keys()) / total
+        unfamiliar = sum(c.weight for c in concepts if c.english) / total
         hits = []
         for i in best:
             if scores[i] <= 0:
                 continue
-            found = [w for group, w in concepts if group & self._term_sets[i]]
+            found = [c.weight for c in concepts if c.group & self._term_sets[i]]
             hits.append(
                 SearchHit(
                     kind=self._docs[i].kind,
@@ -202,6 +216,7 @@ class BM25KnowledgeIndex:
                     unknown=unknown,
                     shared=len(found),
                     asked=len(concepts),
+                    unfamiliar=unfamiliar,
                 )
             )
         return hits
@@ -209,7 +224,7 @@ class BM25KnowledgeIndex:
     def known_share(self, text: str) -> float:
         """Return the share of text's meaningful words the knowledge base uses."""
         concepts = self._concepts(text)
-        known = sum(1 for group, _ in concepts if group & self._idf.keys())
+        known = sum(1 for c in concepts if c.group & self._idf.keys())
         return known / len(concepts) if concepts else 0.0
 
     def topics_mentioned(self, text: str) -> list[str]:

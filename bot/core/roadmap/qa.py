@@ -211,10 +211,18 @@ def _trusted(best: SearchHit, mentioned: bool) -> bool:
     # unless the question has only one meaningful word or names a roadmap topic outright.
     if best.shared < min(MIN_SHARED, best.asked) and not mentioned:
         return False
+    # Naming a topic lowers the bar, but not when the rest is a real subject the roadmap
+    # never mentions ("taxes as a freelancer"); typos and junk words do not count as one.
+    named = mentioned and best.unfamiliar <= MAX_UNKNOWN
     return (
         best.coverage >= MIN_COVERAGE
-        or (best.coverage >= MIN_TOPIC_COVERAGE and mentioned)
-        or (best.matched >= MIN_MATCHED and best.unknown <= MAX_UNKNOWN)
+        or (best.coverage >= MIN_TOPIC_COVERAGE and named)
+        # A few rare shared words still need a fair share of the question behind them.
+        or (
+            best.matched >= MIN_MATCHED
+            and best.unknown <= MAX_UNKNOWN
+            and best.coverage >= MIN_TOPIC_COVERAGE
+        )
         # Casual wording leaves much of a question unmatched, yet a document sharing several
         # of its specific words is about it.
         or (best.shared >= STRONG_SHARED and best.matched >= STRONG_MATCHED)
