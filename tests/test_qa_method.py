@@ -144,3 +144,15 @@ def test_unfamiliar_counts_real_english_words_only(
     assert index.search("taxes docker")[0].unfamiliar > 0.3
     assert index.search("xqzv docker")[0].unfamiliar == 0.0
     assert index.search("docker containers")[0].unfamiliar == 0.0
+
+
+def test_a_choice_between_two_options_gets_both_sides(answerer: QuestionAnswerer) -> None:
+    # "A or B?": the fact about the other option is part of the answer, not padding.
+    answer = answerer.answer(
+        "should my framework come with everything included or should I start bare and add "
+        "plugins myself?"
+    )
+    assert set(answer.documents) == {
+        "fact:wonderdevelop-batteries-included",
+        "fact:wonderdevelop-non-batteries-included",
+    }

@@ -21,6 +21,7 @@ STRONG_MATCHED = 9.0
 MAX_UNKNOWN = 0.25  # ...unless much of the question is in words the roadmap never uses
 RELATED_SCORE_RATIO = 0.7  # a second document is shown when it scores this close to the first
 RELATED_COVERAGE_RATIO = 0.6
+CHOICE_SCORE_RATIO = 0.5  # ...or this close when it is the other option of an "A or B?" question
 REQUIRE_AGREEMENT = True  # ...and covers about as much of the question
 RESOURCE_PENALTY = 0.6  # resource entries rank lower unless the learner asks for resources
 TOPIC_PENALTY = 0.6  # broad topic cards rank below specific facts unless asked "what is X"
@@ -53,6 +54,8 @@ _WANTS_RESOURCES = re.compile(
     r"websites?|platforms?|reading|read|watch|links?|materials?|list)\b",
     re.IGNORECASE,
 )
+# "Framework with everything, or a bare one?": a choice between options ("or not" is none).
+_CHOICE = re.compile(r"\w,?\s+or\s+(?!not\b|nah\b|what\b|so\b)\w", re.IGNORECASE)
 _AFTER = re.compile(r"\b(?:after|next|once i(?:'ve| have)?\s+(?:learn|know|finish)\w*)\b", re.I)
 
 
@@ -148,6 +151,11 @@ class QuestionAnswerer:
         documents = tuple(dict.fromkeys(f"{h.kind}:{h.id}" for part in parts for h in part.hits))
         return Answer(question, text, tuple(topics), sources, bool(parts), documents)
 
+    def _agree(self, best: SearchHit, hit: SearchHit) -> bool:
+        """Return True when both documents are about a same topic."""
+        first, second = Part("", [best], self._kb), Part("", [hit], self._kb)
+        return bool(set(first.topics) & set(second.topics))
+
     def _fact_beats_card(self, part: str, whole: str, topic_id: str, named: str) -> bool:
         """Return True when a fact matches "what is X" better than X's topic card does."""
         # "What is the Apache HTTP Server?" names the web-servers topic through an alias,
@@ -195,10 +203,16 @@ class QuestionAnswerer:
         if not trusted:
             return Part(part, [], self._kb)
         chosen = [best]
+        choice = bool(_CHOICE.search(part))
         for hit in hits[1:]:
             close = hit.score >= RELATED_SCORE_RATIO * best.score
+            # "A or B?": the other option's fact is part of the answer, on the same topic.
+            other = (
+                choice and hit.score >= CHOICE_SCORE_RATIO * best.score and self._agree(best, hit)
+            )
             relevant = hit.coverage >= min(MIN_COVERAGE, RELATED_COVERAGE_RATIO * best.coverage)
-            if close and relevant and hit.kind == best.kind:
+            relevant = relevant or (other and hit.coverage >= MIN_TOPIC_COVERAGE)
+            if (close or other) and relevant and hit.kind == best.kind:
                 chosen.append(hit)
             if len(chosen) == (4 if best.kind == "resource" else 2):
                 break
