@@ -31,6 +31,9 @@ def answerer(built: tuple[BM25KnowledgeIndex, QuestionAnswerer]) -> QuestionAnsw
         ("my app gets really slow when lots of people visit, what can speed it up?", "caching"),
         ("quick q: what is docker?", "containers"),
         ("ugh my cat knocked my coffee over. anyway what is git?", "git"),
+        # The tone of a plea is no subject: "urgent" and "anyone" do not make it off-topic.
+        ("URGENT need help which database should i learn first", "databases"),
+        ("guys urgent: which framework should I use for python", "frameworks"),
     ],
 )
 def test_casual_on_topic_wording_is_answered(

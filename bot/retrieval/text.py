@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping
 import Stemmer
 
 # Filler words carry no meaning for retrieval. Kept short on purpose: words like "how long",
-# "free" or "first" are meaningful in this domain and stay.
+# "free" or "first" are meaningful in this domain and stay. The last line is the tone of a
+# plea ("URGENT, anyone?"), never its subject.
 _STOPWORD_TEXT = """
     a about above actually after again all also am an and any anyway are aren arent as at
     basically be because been before being below between both bother but by can cannot cant
@@ -22,6 +23,7 @@ _STOPWORD_TEXT = """
     u under until up ur very wanna was wat we were what whatever whats when where wheres
     which while who whom whos wht why whys wich will with wont would yeah yes you youll your
     youre yours yourself
+    anybody anyone desperate desperately everybody folks guys somebody someone urgent urgently
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
