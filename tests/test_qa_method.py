@@ -61,6 +61,8 @@ def test_casual_on_topic_wording_is_answered(
         "which python species is the longest snake?",
         # Every word known, but what matches is a small share of the question.
         "how do I submit my android game to the play store?",
+        # Three shared words ("recommend", "good", "movie"), but half of it is other English.
+        "can you recommend a good horror movie for tonight?",
     ],
 )
 def test_off_topic_sharing_one_word_is_declined(answerer: QuestionAnswerer, question: str) -> None:

@@ -18,6 +18,7 @@ MIN_MATCHED = 4.5  # ...or when the document shares the question's rare, specifi
 MIN_SHARED = 2
 STRONG_SHARED = 3
 STRONG_MATCHED = 9.0
+MAX_UNFAMILIAR_STRONG = 0.5
 MAX_UNKNOWN = 0.25  # ...unless much of the question is in words the roadmap never uses
 RELATED_SCORE_RATIO = 0.7  # a second document is shown when it scores this close to the first
 RELATED_COVERAGE_RATIO = 0.6
@@ -238,8 +239,13 @@ def _trusted(best: SearchHit, mentioned: bool) -> bool:
             and best.coverage >= MIN_TOPIC_COVERAGE
         )
         # Casual wording leaves much of a question unmatched, yet a document sharing several
-        # of its specific words is about it.
-        or (best.shared >= STRONG_SHARED and best.matched >= STRONG_MATCHED)
+        # of its specific words is about it, unless half the question is English the roadmap
+        # never uses ("recommend a good horror movie for tonight").
+        or (
+            best.shared >= STRONG_SHARED
+            and best.matched >= STRONG_MATCHED
+            and best.unfamiliar <= MAX_UNFAMILIAR_STRONG
+        )
     )
 
 
