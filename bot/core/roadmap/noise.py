@@ -31,7 +31,7 @@ _CODE_CALL = re.compile(r"[\w.]*\w\((?:[^()]|\([^()]*\))*\)")
 # Chat slang that only sets a tone; removed whole-word, never inside other words.
 _SLANG_TEXT = """
     lol lolz lmao lmfao rofl tbh ngl smh omg omfg bruh btw fwiw imo imho idk idc jk xd
-    haha hahaha hehe fml ikr af asap pls plz thx ty tysm yall ya yo
+    haha hahaha hehe fml ikr af asap pls plz thx ty tysm yall ya yo tho irl fr rn tbf istg b4
 """
 CHAT_SLANG = frozenset(_SLANG_TEXT.split())
 _SLANG = re.compile(r"\b(?:" + "|".join(sorted(CHAT_SLANG)) + r")\b", re.IGNORECASE)
