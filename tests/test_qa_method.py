@@ -34,6 +34,8 @@ def answerer(built: tuple[BM25KnowledgeIndex, QuestionAnswerer]) -> QuestionAnsw
         # The tone of a plea is no subject: "urgent" and "anyone" do not make it off-topic.
         ("URGENT need help which database should i learn first", "databases"),
         ("guys urgent: which framework should I use for python", "frameworks"),
+        # Only domain words: they are the question, not noise around it.
+        ("What does a backend developer do?", "backend-role"),
     ],
 )
 def test_casual_on_topic_wording_is_answered(

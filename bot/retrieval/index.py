@@ -148,9 +148,11 @@ class BM25KnowledgeIndex:
         """Return each distinct word of text as its stem and its synonyms' stems, weighted."""
         words = self.repair(self._analyzer.words(text))
         stems = self._analyzer.stem(words)
+        # "What does a backend developer do?" has only domain words: then they are the question.
+        specific = any(stem not in self._everywhere for stem in stems)
         concepts: dict[str, _Concept] = {}
         for word, stem in zip(words, stems, strict=True):
-            if stem in concepts or (stem in self._everywhere and len(set(stems)) > 1):
+            if stem in concepts or (stem in self._everywhere and specific):
                 continue
             group = frozenset([stem, *self._also_stems.get(stem, ())])
             known = [self._idf[t] for t in group if t in self._idf]

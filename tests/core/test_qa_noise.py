@@ -83,6 +83,8 @@ def test_pasted_code_calls_go_but_prose_brackets_stay() -> None:
     cleaned = strip_noise("print(open('/etc/passwd').read()) what is a cache (like Redis)?")
     assert "passwd" not in cleaned and "print" not in cleaned
     assert cleaned.endswith("what is a cache (like Redis)?")
+    # Short notation is a question's subject, not code.
+    assert strip_noise("what does O(n) mean?") == "what does O(n) mean?"
 
 
 def test_a_remark_after_an_injection_is_not_a_question() -> None:

@@ -27,7 +27,8 @@ _REPEATED_LETTERS = re.compile(r"\b([a-z])\1{3,}\b", re.IGNORECASE)
 _REPEATED_MARKS = re.compile(r"([!?.,])\1+")
 # Code pasted as a message: "print(open('/etc/passwd').read())", "os.system('ls')". A call
 # has no space before its bracket; prose does ("a cache (like Redis)").
-_CODE_CALL = re.compile(r"[\w.]*\w\((?:[^()]|\([^()]*\))*\)")
+# Three letters at least: "O(n)" and "f(x)" are notation a learner asks about.
+_CODE_CALL = re.compile(r"(?:[\w.]*\.)?[a-z_]\w{2,}\((?:[^()]|\([^()]*\))*\)", re.IGNORECASE)
 # Chat slang that only sets a tone; removed whole-word, never inside other words.
 _SLANG_TEXT = """
     lol lolz lmao lmfao rofl tbh ngl smh omg omfg bruh btw fwiw imo imho idk idc jk xd
