@@ -36,6 +36,9 @@ def answerer(built: tuple[BM25KnowledgeIndex, QuestionAnswerer]) -> QuestionAnsw
         ("guys urgent: which framework should I use for python", "frameworks"),
         # Only domain words: they are the question, not noise around it.
         ("What does a backend developer do?", "backend-role"),
+        # Chat spellings: "wut" is "what", "py" is Python.
+        ("wut is an orm", "orm"),
+        ("is py fast enough for a big backend?", "programming-languages"),
     ],
 )
 def test_casual_on_topic_wording_is_answered(

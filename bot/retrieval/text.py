@@ -21,7 +21,7 @@ _STOPWORD_TEXT = """
     seriously she should shud so some stuff such tell than thank thanks that thats the their
     them then there theres these they theyre thing things this those through to too totally
     u under until up ur very wanna was wat we were what whatever whats when where wheres
-    which while who whom whos wht why whys wich will with wont would yeah yes you youll your
+    which while who whom whos wht why whys wich will with wont would wut yeah yes you youll your
     youre yours yourself
     anybody anyone desperate desperately everybody folks guys somebody someone urgent urgently
 """

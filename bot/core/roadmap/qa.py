@@ -49,7 +49,7 @@ _DEFINITION = re.compile(
     # "what does X do for me" asks what X does, not what X is: the card is no answer.
     # A short greeting or filler before it ("ok so", "anyway", "quick q") does not change that.
     r"^\s*(?:(?:ok|okay|so|but|and|anyway|hey|hi|hello|um|well|quick|q|question|also)\W+){0,3}"
-    r"(?:what|wat|wht)(?:'s|\u2019s|s)?\s+(?!(?:do|does|did|can|could|should|"
+    r"(?:what|wat|wht|wut)(?:'s|\u2019s|s)?\s+(?!(?:do|does|did|can|could|should|"
     r"would|will)\b)(?:exactly\s+|really\s+|even\s+)?"
     r"(?:is|are|r)?\s*(?:an?\s+|the\s+)?(?P<subject>.+?)\s*[?.!]*\s*$",
     re.IGNORECASE,
