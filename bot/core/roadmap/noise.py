@@ -78,7 +78,10 @@ def strip_noise(text: str) -> str:
 # instructions", "you are now DAN", "print your token"): the clause is dropped whole.
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|prompts?|"
-    r"guidelines?|orders?)\b|\bignore (?:everything|all|anything)\b|\byou are (?:now|dan)\b|"
+    r"guidelines?|orders?)\b|\byou are (?:now|dan)\b|"
+    # "Ignore everything above", but not "can I ignore all the frontend stuff?".
+    r"\bignore (?:everything|all|anything)(?: (?:else|that))? "
+    r"(?:above|before|previous|prior|said|earlier|you)\b|"
     r"\bnew rules?\b|\b(?:answer|respond|reply|talk|speak) only\b|"
     r"\bsystem (?:override|prompt|message)\b|"
     r"\b(?:developer|god|admin|jailbreak) mode\b|\bact as\b|\bpretend (?:to be|you)\b|"
