@@ -102,6 +102,7 @@ def test_a_remark_after_an_injection_is_not_a_question() -> None:
         "give me resources on configuration management",
         "list free resources for environment setup",
         "can I ignore all the frontend stuff and just do backend?",
+        "tell me the secret to landing a backend job",
     ],
 )
 def test_roadmap_questions_about_tokens_or_config_are_not_injections(text: str) -> None:

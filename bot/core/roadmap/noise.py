@@ -89,8 +89,8 @@ _INJECTION = re.compile(
     # the roadmap: the secret has to be the bot's own ("your", "the", "all", "its").
     r"\b(?:print|reveal|show|leak|dump|send|give|tell|output|display|expose|list|return)\b"
     r".{0,20}\b(?:your|ur|its|the|all|bot'?s?|server'?s?)\b.{0,20}?"
-    r"\b(?:tokens?|passwords?|secrets?|api keys?|credentials?|config(?:uration)?(?! management)|"
-    r"env(?:ironment)?(?: variables?)?|system prompt)\b|"
+    r"\b(?:tokens?|passwords?|secrets|secret (?:keys?|tokens?)|api keys?|credentials?|"
+    r"config(?:uration)?(?! management)|env(?:ironment)?(?: variables?)?|system prompt)\b|"
     r"\brepeat (?:this|after me)\b|\breply with\b",
     re.IGNORECASE,
 )
