@@ -31,6 +31,14 @@ def answerer(built: tuple[BM25KnowledgeIndex, QuestionAnswerer]) -> QuestionAnsw
         ("my app gets really slow when lots of people visit, what can speed it up?", "caching"),
         ("quick q: what is docker?", "containers"),
         ("ugh my cat knocked my coffee over. anyway what is git?", "git"),
+        # The tone of a plea is no subject: "urgent" and "anyone" do not make it off-topic.
+        ("URGENT need help which database should i learn first", "databases"),
+        ("guys urgent: which framework should I use for python", "frameworks"),
+        # Only domain words: they are the question, not noise around it.
+        ("What does a backend developer do?", "backend-role"),
+        # Chat spellings: "wut" is "what", "py" is Python.
+        ("wut is an orm", "orm"),
+        ("is py fast enough for a big backend?", "programming-languages"),
     ],
 )
 def test_casual_on_topic_wording_is_answered(
@@ -48,6 +56,18 @@ def test_casual_on_topic_wording_is_answered(
         "what is the best brand of running shoes?",
         "how do I fix a flat tire on my bike?",
         "which song should I play at my wedding?",
+        # Words the roadmap uses ("java", "cloud", "document", "business") around an
+        # everyday-English subject it never mentions ("coffee", "weather", "pdf", "register").
+        "how do I brew java coffee in a french press?",
+        "what is the weather going to be like in the cloud forest of costa rica?",
+        "how do I convert a word document to pdf?",
+        "how do I register a small business name?",
+        # A roadmap topic named ("python"), but the subject is English the roadmap never uses.
+        "which python species is the longest snake?",
+        # Every word known, but what matches is a small share of the question.
+        "how do I submit my android game to the play store?",
+        # Three shared words ("recommend", "good", "movie"), but half of it is other English.
+        "can you recommend a good horror movie for tonight?",
     ],
 )
 def test_off_topic_sharing_one_word_is_declined(answerer: QuestionAnswerer, question: str) -> None:
@@ -124,3 +144,25 @@ def test_synonyms_count_once(built: tuple[BM25KnowledgeIndex, QuestionAnswerer])
     # "money" also searches salary, income and compensation, but is one word of the question.
     hit = index.search("money docker")[0]
     assert hit.asked == 2
+
+
+def test_unfamiliar_counts_real_english_words_only(
+    built: tuple[BM25KnowledgeIndex, QuestionAnswerer],
+) -> None:
+    index = built[0]
+    # "taxes" is English the roadmap never uses; "xqzv" is junk, most likely a typo.
+    assert index.search("taxes docker")[0].unfamiliar > 0.3
+    assert index.search("xqzv docker")[0].unfamiliar == 0.0
+    assert index.search("docker containers")[0].unfamiliar == 0.0
+
+
+def test_a_choice_between_two_options_gets_both_sides(answerer: QuestionAnswerer) -> None:
+    # "A or B?": the fact about the other option is part of the answer, not padding.
+    answer = answerer.answer(
+        "should my framework come with everything included or should I start bare and add "
+        "plugins myself?"
+    )
+    assert set(answer.documents) == {
+        "fact:wonderdevelop-batteries-included",
+        "fact:wonderdevelop-non-batteries-included",
+    }

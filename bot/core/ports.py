@@ -74,6 +74,9 @@ class SearchHit:
     unknown: float = 0.0  # share of the question's weight in words the knowledge base never uses
     shared: int = 0  # how many distinct words of the question the document contains
     asked: int = 0  # how many distinct meaningful words the question has
+    # Share of the question's weight in real English words the knowledge base never uses
+    # ("taxes", "iphone"): the question is about something else. Typos and junk are not counted.
+    unfamiliar: float = 0.0
 
 
 class KnowledgeIndex(Protocol):

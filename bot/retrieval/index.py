@@ -7,6 +7,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import bm25s
 import numpy as np
@@ -23,11 +24,24 @@ log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 DOMAIN_WORDS = "backend developer developers development become becoming"
+BM25_K1 = 1.5
+BM25_B = 0.5  # measured on held-out asks: 0.4-0.6 alike, 0.75 (default) and 0.3 worse
 CONTEXT_WEIGHT = 0.35  # how much the whole message counts when ranking one part of it
 # An English word this common (wordfreq Zipf scale) that the roadmap never uses weighs only
 # this share of a rare unknown word when deciding how much of a question a document covers.
-COMMON_WORD_ZIPF = 3.5
-COMMON_UNKNOWN_SHARE = 0.5
+# Only everyday words ("giant", "guys") get the discount: since every fact carries casual ways
+# of asking, most casual words are known, and an unknown word like "iphone", "taxes" or
+# "formula" is usually the very thing an off-topic question asks about.
+COMMON_WORD_ZIPF = 4.5
+COMMON_UNKNOWN_SHARE = 0.75
+# Below this an unknown word is more likely a typo or junk ("ded", "companys") than English.
+REAL_WORD_ZIPF = 3.0
+
+
+class _Concept(NamedTuple):
+    group: frozenset[str]  # a word's stem and its synonyms' stems
+    weight: float
+    english: bool = False  # a real English word the knowledge base never uses ("taxes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +58,10 @@ def _documents(kb: KnowledgeBase, analyzer: Analyzer) -> list[_Document]:
     articles = {s.id: f"{s.site} {s.title} {s.author} author article" for s in kb.sources}
     docs = []
     for fact in kb.facts:
-        # Ways of asking and keywords count twice: they are how learners phrase things.
+        # Keywords count twice and each way of asking once: with about eight casual asks per fact,
+        # counting them twice let their everyday words outweigh the answer itself.
         text = " ".join(
-            [fact.answer, *fact.asks, *fact.asks, *fact.keywords, *fact.keywords]
+            [fact.answer, *fact.asks, *fact.keywords, *fact.keywords]
             + [names[t] for t in fact.topics]
             + [articles[s] for s in fact.sources[:1]]
         )
@@ -77,7 +92,9 @@ class BM25KnowledgeIndex:
         self._analyzer = Analyzer(replacements)
         self._also_search = dict(also_search or {})
         self._docs = _documents(kb, self._analyzer)
-        self._bm25 = bm25s.BM25()
+        # Milder length normalisation than the default 0.75: a fact's length is mostly its
+        # casual asks, and a fact asked about in more ways should not rank lower for it.
+        self._bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         self._bm25.index([d.terms for d in self._docs], show_progress=False)
         self._term_sets = [frozenset(d.terms) for d in self._docs]
         frequency = Counter(term for terms in self._term_sets for term in terms)
@@ -131,17 +148,23 @@ class BM25KnowledgeIndex:
         specific = [t for t in terms if t not in self._everywhere]
         return specific or terms
 
-    def _concepts(self, text: str) -> list[tuple[frozenset[str], float]]:
-        """Return each distinct word of text as (its stem and its synonyms' stems, weight)."""
+    def _concepts(self, text: str) -> list[_Concept]:
+        """Return each distinct word of text as its stem and its synonyms' stems, weighted."""
         words = self.repair(self._analyzer.words(text))
         stems = self._analyzer.stem(words)
-        concepts: dict[str, tuple[frozenset[str], float]] = {}
+        # "What does a backend developer do?" has only domain words: then they are the question.
+        specific = any(stem not in self._everywhere for stem in stems)
+        concepts: dict[str, _Concept] = {}
         for word, stem in zip(words, stems, strict=True):
-            if stem in concepts or (stem in self._everywhere and len(set(stems)) > 1):
+            if stem in concepts or (stem in self._everywhere and specific):
                 continue
             group = frozenset([stem, *self._also_stems.get(stem, ())])
             known = [self._idf[t] for t in group if t in self._idf]
-            concepts[stem] = (group, max(known) if known else self._unknown_weight(word))
+            if known:
+                concepts[stem] = _Concept(group, max(known))
+            else:
+                english = zipf_frequency(word, "en") >= REAL_WORD_ZIPF
+                concepts[stem] = _Concept(group, self._unknown_weight(word), english)
         return list(concepts.values())
 
     def _unknown_weight(self, word: str) -> float:
@@ -153,12 +176,12 @@ class BM25KnowledgeIndex:
             return self._unknown_idf * COMMON_UNKNOWN_SHARE
         return self._unknown_idf
 
-    def _scores(self, concepts: list[tuple[frozenset[str], float]]) -> np.ndarray:
+    def _scores(self, concepts: list[_Concept]) -> np.ndarray:
         """Return each document's BM25 score: per concept, its best-scoring spelling."""
         # A word and its synonyms are one concept: summing them would count "money" four
         # times (money, salary, income, compensation) and drown the rest of the question.
         total = np.zeros(len(self._docs), dtype=np.float32)
-        for group, _ in concepts:
+        for group, *_ in concepts:
             known = [t for t in group if t in self._idf]
             if known:
                 total += np.max([self._term_scores(t) for t in known], axis=0)
@@ -181,13 +204,14 @@ class BM25KnowledgeIndex:
         if context and context != text:
             scores = scores + CONTEXT_WEIGHT * self._scores(self._concepts(context))
         best = np.argsort(-scores)[:limit]
-        total = sum(weight for _, weight in concepts) or 1.0
-        unknown = sum(w for group, w in concepts if not group & self._idf.keys()) / total
+        total = sum(c.weight for c in concepts) or 1.0
+        unknown = sum(c.weight for c in concepts if not c.group & self._idf.keys()) / total
+        unfamiliar = sum(c.weight for c in concepts if c.english) / total
         hits = []
         for i in best:
             if scores[i] <= 0:
                 continue
-            found = [w for group, w in concepts if group & self._term_sets[i]]
+            found = [c.weight for c in concepts if c.group & self._term_sets[i]]
             hits.append(
                 SearchHit(
                     kind=self._docs[i].kind,
@@ -198,6 +222,7 @@ class BM25KnowledgeIndex:
                     unknown=unknown,
                     shared=len(found),
                     asked=len(concepts),
+                    unfamiliar=unfamiliar,
                 )
             )
         return hits
@@ -205,7 +230,7 @@ class BM25KnowledgeIndex:
     def known_share(self, text: str) -> float:
         """Return the share of text's meaningful words the knowledge base uses."""
         concepts = self._concepts(text)
-        known = sum(1 for group, _ in concepts if group & self._idf.keys())
+        known = sum(1 for c in concepts if c.group & self._idf.keys())
         return known / len(concepts) if concepts else 0.0
 
     def topics_mentioned(self, text: str) -> list[str]:

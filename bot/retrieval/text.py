@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping
 import Stemmer
 
 # Filler words carry no meaning for retrieval. Kept short on purpose: words like "how long",
-# "free" or "first" are meaningful in this domain and stay.
+# "free" or "first" are meaningful in this domain and stay. The last line is the tone of a
+# plea ("URGENT, anyone?"), never its subject.
 _STOPWORD_TEXT = """
     a about above actually after again all also am an and any anyway are aren arent as at
     basically be because been before being below between both bother but by can cannot cant
@@ -20,8 +21,9 @@ _STOPWORD_TEXT = """
     seriously she should shud so some stuff such tell than thank thanks that thats the their
     them then there theres these they theyre thing things this those through to too totally
     u under until up ur very wanna was wat we were what whatever whats when where wheres
-    which while who whom whos wht why whys wich will with wont would yeah yes you youll your
+    which while who whom whos wht why whys wich will with wont would wut yeah yes you youll your
     youre yours yourself
+    anybody anyone desperate desperately everybody folks guys somebody someone urgent urgently
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
