@@ -97,7 +97,7 @@ _INJECTION = re.compile(
 _CLAUSE = re.compile(r"(?<=[.!?;:])\s+")
 _ASKS = re.compile(
     r"\?|^\s*(?:so\s+|and\s+|but\s+|then\s+)?(?:what|which|how|why|when|where|who|is|are|do|does|"
-    r"can|could|should|will|would|any|wat|wht|hwo)\b",
+    r"can|could|should|will|would|any|wat|wht|hwo|whats|wats|hows|whys|wheres|whos)\b",
     re.IGNORECASE,
 )
 # A statement clause counts only when at least this share of its meaning is roadmap vocabulary.
