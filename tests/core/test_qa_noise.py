@@ -23,6 +23,7 @@ from bot.core.roadmap.noise import keep_clauses, strip_noise
         ("AAAAAAAAAA zzzzz!!!!!!! what is git", ["aaaa", "zzzz", "!!"]),
         ("lol tbh idk lmao what is linux", ["lol", "tbh", "idk", "lmao"]),
         ("{{7*7}} ${jndi:ldap://x} %s%n what is nginx", ["7*7", "jndi", "%s"]),
+        ("%%%%%% $$$$$ ++++ what is sql", ["%%", "$$", "++"]),
     ],
 )
 def test_noise_is_stripped_and_the_question_stays(text: str, gone: list[str]) -> None:
@@ -129,3 +130,7 @@ def test_every_remark_beside_an_injection_goes() -> None:
 def test_a_question_typed_without_its_apostrophe_is_still_a_question(question: str) -> None:
     # "This bot is useless. whats a container": the insult goes, the casual question stays.
     assert keep_clauses(f"This bot is useless. {question}", _share(ROADMAP_WORDS)) == question
+
+
+def test_invisible_characters_inside_words_are_removed() -> None:
+    assert strip_noise("w\u200bhat is g\u200bit\ufeff?") == "what is git?"
