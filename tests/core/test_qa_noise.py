@@ -134,3 +134,9 @@ def test_a_question_typed_without_its_apostrophe_is_still_a_question(question: s
 
 def test_invisible_characters_inside_words_are_removed() -> None:
     assert strip_noise("w\u200bhat is g\u200bit\ufeff?") == "what is git?"
+
+
+def test_text_pasted_again_and_again_is_said_once() -> None:
+    assert strip_noise("what is git what is git, what is git what is git") == "what is git"
+    # Different questions, and a word said twice in passing, are not repetition.
+    assert strip_noise("is SQL better? is SQL easier?") == "is SQL better? is SQL easier?"

@@ -27,6 +27,8 @@ _REPEATED_LETTERS = re.compile(r"\b([a-z])\1{3,}\b", re.IGNORECASE)
 _REPEATED_MARKS = re.compile(r"([!?.,])\1+")
 # Any other mark three times or more is decoration: "%%%%", "$$$$$", "++++".
 _MARK_RUNS = re.compile(r"([^\w\s!?.,'])\1{2,}")
+# Text pasted again and again ("what is git what is git what is git") is said once.
+_REPEATED_TEXT = re.compile(r"\b(\w.{2,59}?)(?:[\s,.!?]+\1\b)+", re.IGNORECASE | re.DOTALL)
 # Invisible characters hidden inside words ("g\u200bit") would split them into junk.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 # Code pasted as a message: "print(open('/etc/passwd').read())", "os.system('ls')". A call
@@ -75,6 +77,7 @@ def strip_noise(text: str) -> str:
     text = _MARK_RUNS.sub(" ", text)
     text = _SYMBOLS.sub(" ", text)
     text = _REPEATED_MARKS.sub(r"\1", text)
+    text = _REPEATED_TEXT.sub(r"\1", text)
     # Brackets left empty or holding only marks by the steps above.
     text = re.sub(r"\(\s*[^\w\s]*\s*\)", " ", text)
     return " ".join(text.split())
