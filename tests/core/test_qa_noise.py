@@ -140,3 +140,9 @@ def test_text_pasted_again_and_again_is_said_once() -> None:
     assert strip_noise("what is git what is git, what is git what is git") == "what is git"
     # Different questions, and a word said twice in passing, are not repetition.
     assert strip_noise("is SQL better? is SQL easier?") == "is SQL better? is SQL easier?"
+
+
+def test_the_bot_addressed_by_name_goes_but_a_bot_as_subject_stays() -> None:
+    assert strip_noise("ok bot whats git") == "whats git"
+    assert strip_noise("hi roadmap bot! which database first?") == "which database first?"
+    assert strip_noise("bot framework for telegram") == "bot framework for telegram"

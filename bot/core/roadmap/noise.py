@@ -29,6 +29,12 @@ _REPEATED_MARKS = re.compile(r"([!?.,])\1+")
 _MARK_RUNS = re.compile(r"([^\w\s!?.,'])\1{2,}")
 # Text pasted again and again ("what is git what is git what is git") is said once.
 _REPEATED_TEXT = re.compile(r"\b(\w.{2,59}?)(?:[\s,.!?]+\1\b)+", re.IGNORECASE | re.DOTALL)
+# The bot addressed by name at the start ("ok bot, ...", "hey roadmap bot!") is no subject.
+_ADDRESS = re.compile(
+    r"^\s*(?:(?:hey|hi|hello|ok|okay|so|dear|thanks)\W+)*(?:roadmap\s+)?bot(?:\s*[,:!.]+\s*|\s+"
+    r"(?=(?:what|whats|which|how|why|when|where|who|is|are|do|does|can|should)\b))",
+    re.IGNORECASE,
+)
 # Invisible characters hidden inside words ("g\u200bit") would split them into junk.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 # Code pasted as a message: "print(open('/etc/passwd').read())", "os.system('ls')". A call
@@ -80,7 +86,7 @@ def strip_noise(text: str) -> str:
     text = _REPEATED_TEXT.sub(r"\1", text)
     # Brackets left empty or holding only marks by the steps above.
     text = re.sub(r"\(\s*[^\w\s]*\s*\)", " ", text)
-    return " ".join(text.split())
+    return _ADDRESS.sub("", " ".join(text.split()))
 
 
 # Instructions aimed at the bot rather than questions for it ("ignore all previous
