@@ -25,6 +25,18 @@ _JUNK_VALUE = re.compile(r"\[object \w+\]|\b(?:nan|undefined|null)\b(?!-)", re.I
 # One character repeated: "AAAAAAA", "zzzz", "!!!!!!" (kept as one "!").
 _REPEATED_LETTERS = re.compile(r"\b([a-z])\1{3,}\b", re.IGNORECASE)
 _REPEATED_MARKS = re.compile(r"([!?.,])\1+")
+# Any other mark three times or more is decoration: "%%%%", "$$$$$", "++++".
+_MARK_RUNS = re.compile(r"([^\w\s!?.,'])\1{2,}")
+# Text pasted again and again ("what is git what is git what is git") is said once.
+_REPEATED_TEXT = re.compile(r"\b(\w.{2,59}?)(?:[\s,.!?]+\1\b)+", re.IGNORECASE | re.DOTALL)
+# The bot addressed by name at the start ("ok bot, ...", "hey roadmap bot!") is no subject.
+_ADDRESS = re.compile(
+    r"^\s*(?:(?:hey|hi|hello|ok|okay|so|dear|thanks)\W+)*(?:roadmap\s+)?bot(?:\s*[,:!.]+\s*|\s+"
+    r"(?=(?:what|whats|which|how|why|when|where|who|is|are|do|does|can|should)\b))",
+    re.IGNORECASE,
+)
+# Invisible characters hidden inside words ("g\u200bit") would split them into junk.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 # Code pasted as a message: "print(open('/etc/passwd').read())", "os.system('ls')". A call
 # has no space before its bracket; prose does ("a cache (like Redis)").
 # Three letters at least: "O(n)" and "f(x)" are notation a learner asks about.
@@ -60,6 +72,7 @@ def _keyboard_mash(match: re.Match[str]) -> str:
 
 def strip_noise(text: str) -> str:
     """Return text with markup, links, mentions, headers, junk values and slang removed."""
+    text = _INVISIBLE.sub("", text)
     text = _BLOCKS.sub(" ", text)
     text = _LINK.sub(r" \1 ", text)
     text = _CODE_CALL.sub(" ", text)
@@ -67,11 +80,13 @@ def strip_noise(text: str) -> str:
         text = pattern.sub(" ", text)
     text = _SLANG.sub(" ", text)
     text = _WORD.sub(_keyboard_mash, text)
+    text = _MARK_RUNS.sub(" ", text)
     text = _SYMBOLS.sub(" ", text)
     text = _REPEATED_MARKS.sub(r"\1", text)
+    text = _REPEATED_TEXT.sub(r"\1", text)
     # Brackets left empty or holding only marks by the steps above.
     text = re.sub(r"\(\s*[^\w\s]*\s*\)", " ", text)
-    return " ".join(text.split())
+    return _ADDRESS.sub("", " ".join(text.split()))
 
 
 # Instructions aimed at the bot rather than questions for it ("ignore all previous
@@ -97,7 +112,7 @@ _INJECTION = re.compile(
 _CLAUSE = re.compile(r"(?<=[.!?;:])\s+")
 _ASKS = re.compile(
     r"\?|^\s*(?:so\s+|and\s+|but\s+|then\s+)?(?:what|which|how|why|when|where|who|is|are|do|does|"
-    r"can|could|should|will|would|any|wat|wht|hwo)\b",
+    r"can|could|should|will|would|any|wat|wht|hwo|whats|wats|hows|whys|wheres|whos)\b",
     re.IGNORECASE,
 )
 # A statement clause counts only when at least this share of its meaning is roadmap vocabulary.

@@ -35,12 +35,15 @@ TOPIC_PENALTY = 0.6  # broad topic cards rank below specific facts unless asked 
 _PARTS = re.compile(
     # A filler word may open the next sentence: "My cat spilled coffee. Anyway, what is git?"
     r"\?\s+(?=\w)|;\s*|[.!]\s+(?=(?:(?:and|anyway|so|ok|okay|but|also|well)\W+)?"
-    r"(?:what|which|how|why|when|where|who|is|are|do|does|can|should)\b)|"
+    r"(?:what|whats|which|how|hows|why|when|where|who|is|are|do|does|can|should)\b)|"
     r",?\s+(?:and|also|plus)\s+(?=(?:what|which|how|why|when|where|who|is|are|do|"
     r"does|can|should|name|list)\b)",
     re.IGNORECASE,
 )
-_QUESTION_WORD = r"(?:what|which|how|why|when|where|who|is|are|do|does|can|could|should|will)\b"
+# Casual spellings without the apostrophe ("whats", "hows") ask too.
+_QUESTION_WORD = (
+    r"(?:what|whats|which|how|hows|why|when|where|who|is|are|do|does|can|could|should|will)\b"
+)
 # "Besides X, what ...?" or "<junk>, what is an API?": the question starts after the comma.
 _LEAD_IN = re.compile(
     rf"^(?!\s*{_QUESTION_WORD})[^?]*?,\s*(?P<question>{_QUESTION_WORD}.*)$", re.IGNORECASE
