@@ -106,6 +106,29 @@ async def test_places_taken_count_pending_offers_and_active_pairings(
     assert [r.learner_id for r in await store.waiting(P, "g1")] == ["cy"]
 
 
+async def test_expiry_racing_a_release_ends_each_offer_once(store: SqlMentorRequests) -> None:
+    # Both update many of one mentor's offers at once; they lock in id order, so on
+    # PostgreSQL one waits for the other instead of the two deadlocking.
+    await SqlMentorProfiles(store._sessions).save(profile("busy", capacity=30))
+    for attempt in range(3):
+        offers = []
+        for number in range(12):
+            request = await store.add(new(f"l{attempt}-{number}"))
+            assert request is not None
+            offer = await store.offer(request.id, "busy", NOW, NOW + timedelta(hours=1))
+            assert offer is not None
+            offers.append(offer)
+        later = NOW + timedelta(hours=2)
+        expired, released = await asyncio.gather(
+            store.expire_due(later),
+            store.release(P, "g1", "busy", active_too=False, now=later),
+        )
+        ended = {o.request_id for o, _ in expired} | {r.id for r in released}
+        assert len(expired) + len(released) == len(offers)  # each ended once, one way
+        assert ended == {o.request_id for o in offers}
+        assert await count(store, OFFERS, OFFERS.c.state == "pending") == 0
+
+
 async def test_two_processes_never_fill_a_mentor_past_capacity(store: SqlMentorRequests) -> None:
     profiles = SqlMentorProfiles(store._sessions)
     await profiles.save(profile("solo", capacity=1))

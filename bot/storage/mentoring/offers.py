@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, select, union_all, update
+from sqlalchemy import Table, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.core.mentoring.records import (
     Answer,
@@ -222,12 +223,14 @@ class OfferQueries:
     async def expire_due(self, now: datetime) -> list[tuple[Offer, MentorRequest]]:
         """Claim the pending offers past their deadline; their requests wait again."""
         async with self._sessions.begin() as session:
+            due = await _lock_in_order(session, OFFERS, OFFERS.c.state == PENDING,
+                                       OFFERS.c.deadline <= now)  # fmt: skip
             offers = [
                 offer_of(row)
                 for row in (
                     await session.execute(
                         update(OFFERS)
-                        .where(OFFERS.c.state == PENDING, OFFERS.c.deadline <= now)
+                        .where(OFFERS.c.id.in_(due), OFFERS.c.state == PENDING)
                         .values(state=OfferState.EXPIRED.value, answered_at=now)
                         .returning(*OFFERS.c)
                     )
@@ -251,16 +254,19 @@ class OfferQueries:
             PAIRINGS.c.mentor_id == mentor_id,
         )
         async with self._sessions.begin() as session:
+            pending = await _lock_in_order(
+                session,
+                OFFERS,
+                OFFERS.c.platform == platform.value,
+                OFFERS.c.space_id == space_id,
+                OFFERS.c.mentor_id == mentor_id,
+                OFFERS.c.state == PENDING,
+            )
             ids = list(
                 (
                     await session.execute(
                         update(OFFERS)
-                        .where(
-                            OFFERS.c.platform == platform.value,
-                            OFFERS.c.space_id == space_id,
-                            OFFERS.c.mentor_id == mentor_id,
-                            OFFERS.c.state == PENDING,
-                        )
+                        .where(OFFERS.c.id.in_(pending), OFFERS.c.state == PENDING)
                         .values(state=OfferState.WITHDRAWN.value, answered_at=now)
                         .returning(OFFERS.c.request_id)
                     )
@@ -285,16 +291,30 @@ async def _back_to_queue(session: AsyncSession, request_ids: list[int]) -> list[
     """Put offered or matched requests back in the queue, at their original place."""
     if not request_ids:
         return []
+    locked = await _lock_in_order(session, REQUESTS, REQUESTS.c.id.in_(request_ids))
     rows = await session.execute(
         update(REQUESTS)
         .where(
-            REQUESTS.c.id.in_(request_ids),
+            REQUESTS.c.id.in_(locked),
             REQUESTS.c.state.in_([RequestState.OFFERED.value, RequestState.MATCHED.value]),
         )
         .values(state=RequestState.WAITING.value, matched_at=None)
         .returning(*REQUESTS.c)
     )
     return [request_of(r) for r in rows.mappings()]
+
+
+async def _lock_in_order(
+    session: AsyncSession, table: Table, *where: ColumnElement[bool]
+) -> list[int]:
+    """Lock the rows where holds, in id order, and return their ids.
+
+    Two statements that update several offers (or requests) at once could otherwise take
+    their row locks in different orders on PostgreSQL and deadlock (expiry against a
+    mentor's release); in id order one simply waits for the other. SQLite has one writer.
+    """
+    query = select(table.c.id).where(*where).order_by(table.c.id).with_for_update()
+    return list((await session.execute(query)).scalars())
 
 
 class _NoRoom(Exception):
