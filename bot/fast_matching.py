@@ -58,16 +58,6 @@ class CandidateFits:
     units: Ints  # per pair: quantised(request_fit(...))
 
 
-class FastMatcher:
-    """bot.core.mentoring.queue.QueueMatcher on NumPy and SciPy (see the module)."""
-
-    def match(
-        self, requests: Sequence[LearnerRequest], mentors: Sequence[Mentor], context: FitContext
-    ) -> Assignment:
-        """Return the assignment with the largest total fit within the mentors' spare."""
-        return match_queue(requests, mentors, context)
-
-
 def match_queue(
     requests: Sequence[LearnerRequest], mentors: Sequence[Mentor], context: FitContext
 ) -> Assignment:

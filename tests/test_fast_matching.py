@@ -25,8 +25,8 @@ from bot.core.mentoring.fit import (
 )
 from bot.core.mentoring.matching import Assignment, quantised
 from bot.core.mentoring.queue import ReferenceMatcher
-from bot.fast_matching import FastMatcher, candidate_fits, match_queue
-from bot.solvers import LibrarySolver, assign_with_capacity
+from bot.fast_matching import candidate_fits, match_queue
+from bot.solvers import LibrarySolver, QueueSolver, assign_with_capacity
 from tests.core.small_kb import small_kb
 
 TOPICS = ("basics", "git", "http", "databases", "apis", "cooking")  # cooking: no relation
@@ -125,7 +125,7 @@ def test_counting_every_pair_gives_the_fits_the_hour_masks_give(case: tuple) -> 
 
 
 def check_against_reference(requests: list, mentors: list, context: FitContext) -> None:
-    fast = FastMatcher().match(requests, mentors, context)
+    fast = QueueSolver().match(requests, mentors, context)
     reference = ReferenceMatcher(LibrarySolver()).match(requests, mentors, context)
     load = Counter(mentor_id for _, mentor_id in fast.pairs)
     by_id = {mentor.member_id: mentor for mentor in mentors}

@@ -103,6 +103,9 @@ class BM25KnowledgeIndex:
         self._unknown_idf = math.log(1 + (count + 0.5) / 0.5)
         self.spelling = SpellingRepair(self._words(kb))
         self._topic_phrases = self._phrases(kb)
+        # find_topics' fuzzy choices: each phrase once, the longest topic phrase winning.
+        self._topic_choices = {phrase: topic for phrase, topic in reversed(self._topic_phrases)}
+        self._choice_list = list(self._topic_choices)
         self._phrases_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for phrase, topic_id in self._topic_phrases:  # longest first, kept per first word
             words = tuple(phrase.split())
@@ -138,8 +141,8 @@ class BM25KnowledgeIndex:
         """Replace misspelt words by the closest word the knowledge base uses."""
         return self.spelling.words(words)
 
-    def query_terms(self, text: str) -> list[str]:
-        """Return the repaired, stemmed terms of a question, synonyms added."""
+    def terms(self, text: str) -> list[str]:
+        """Return the meaningful search terms of text: repaired, stemmed, synonyms added."""
         words = self.repair(self._analyzer.words(text))
         words += [s for w in words for s in self._also_search.get(w, ()) if s not in words]
         terms = self._analyzer.stem(words)
@@ -254,10 +257,6 @@ class BM25KnowledgeIndex:
                 return len(phrase)
         return 0
 
-    def terms(self, text: str) -> list[str]:
-        """Return the meaningful search terms of text."""
-        return self.query_terms(text)
-
     def topic_named(self, text: str) -> str | None:
         """Return the topic whose name or alias is all that text says (after filler words)."""
         words = " ".join(self.repair(self._analyzer.words(text)))
@@ -270,8 +269,8 @@ class BM25KnowledgeIndex:
     def find_topics(self, text: str, limit: int = 5) -> list[tuple[str, float]]:
         """Return (topic id, score 0-100) for topics whose name or alias text matches."""
         query = " ".join(self._analyzer.words(text)) or text.casefold().strip()
-        choices = {phrase: topic_id for phrase, topic_id in reversed(self._topic_phrases)}
-        matches = process.extract(query, list(choices), scorer=fuzz.WRatio, limit=limit * 3)
+        choices = self._topic_choices
+        matches = process.extract(query, self._choice_list, scorer=fuzz.WRatio, limit=limit * 3)
         best: dict[str, float] = {}
         for phrase, score, _ in matches:
             topic_id = choices[phrase]

@@ -9,6 +9,7 @@ from bot.core.mentoring.availability import Availability, parse_availability
 from bot.core.mentoring.matchmaker import Matchmaker
 from bot.core.mentoring.notices import introductions, learner_news
 from bot.core.mentoring.ports import MentorKey, MentorProfiles
+from bot.core.mentoring.profiles import mentor_key
 from bot.core.mentoring.records import Answer, MentorRequestStore, OfferAnswer, Pairing
 from bot.core.messages import Actor, Reply
 from bot.core.ports import Clock
@@ -71,10 +72,7 @@ class OfferDesk:
         stored = answer.request
         if stored is None:
             raise BotError("That offer could not be declined.")
-        actor = request.actor
-        await self._profiles.clear_expiries(
-            MentorKey(actor.platform, actor.space_id, actor.user_id)
-        )
+        await self._profiles.clear_expiries(mentor_key(request.actor))
         name = self._matchmaker.topic_name(stored.topic)
         await self._matchmaker.tell(
             stored.platform,

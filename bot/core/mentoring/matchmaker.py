@@ -116,15 +116,18 @@ class Matchmaker:
         platform, space_id = request.platform, request.space_id
         now = self._clock.now()
         near = {request.topic, *self._links.get(request.topic, ())}
+        learner = _learner(request)
+        # Only blocks with the learner matter to one request (not those among mentors), and
+        # no mentor can have passed on a request just made: no exclusions to read.
+        kept = await self._blocks.blocked_with(platform, request.learner_id)
+        blocked = frozenset(pair_of(request.learner_id, other) for other in kept)
+        context = FitContext(self._related, week=now.date(), blocked=blocked)
         passed: set[str] = set()
         # Profiles are read from a short cache; an offer re-checks its mentor under a lock.
         # When that finds the cache stale (paused, left or full meanwhile), read afresh.
         for fresh in (False, True, True):
             mentors = await self._mentors(platform, space_id, now.date(), passed, near, fresh)
-            if not mentors:
-                return False
-            context = await self._context(platform, [request], mentors, now.date(), new=True)
-            best = best_mentor(_learner(request), mentors, context)
+            best = best_mentor(learner, mentors, context)
             if best is None:
                 return False
             if await self._offer(platform, space_id, [(request, best[0])], request.id):
@@ -138,23 +141,10 @@ class Matchmaker:
         requests: Collection[MentorRequest],
         mentors: Collection[Mentor],
         today: date,
-        *,
-        new: bool = False,
     ) -> FitContext:
-        """Return the fit context: members' blocks, and mentors who passed on a request.
-
-        new: the requests were just made, so no mentor can have passed on them yet.
-        """
-        if new and len(requests) == 1:
-            # Only blocks with the learner matter to one request (not those among mentors).
-            (learner,) = (r.learner_id for r in requests)
-            kept = await self._blocks.blocked_with(platform, learner)
-            pairs = frozenset(pair_of(learner, other) for other in kept)
-            return FitContext(self._related, week=today, blocked=pairs)
+        """Return the fit context of a queue: blocks, and mentors who passed on a request."""
         people = {r.learner_id for r in requests} | {m.member_id for m in mentors}
         blocked: set[Pair] = set(await self._blocks.pairs_among(platform, people))
-        if new:
-            return FitContext(self._related, week=today, blocked=frozenset(blocked))
         # A mentor who declined a learner's request, or let it expire, is not asked again
         # about that learner's open requests: the next best mentor gets them.
         excluded = await self._store.excluded([r.id for r in requests])
@@ -170,6 +160,8 @@ class Matchmaker:
         quiet: int | None,
     ) -> list[Made]:
         """Claim and send an offer for each (request, mentor id); tell learners but quiet."""
+        if not pairs:
+            return []
         now = self._clock.now()
         deadline = now + (await self._store.settings(platform, space_id)).deadline
         made: list[Made] = []
@@ -252,7 +244,7 @@ def _learner(request: MentorRequest) -> LearnerRequest:
         request.learner_id,
         request.topic,
         request.stage,
-        request.availability(),
+        _availability(request.hours, request.timezone),  # parsed once, not on every tick
         request.requested_at,
     )
 

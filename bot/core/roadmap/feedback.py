@@ -148,7 +148,10 @@ def _rate(stats: AskStats) -> str:
 
 def _kept(stats: AskStats, keeps: bool) -> str:
     if not keeps:
-        return "Not kept. `config ask keep-declined:on` keeps their text for 30 days."
+        return (
+            "Not kept. `config ask keep-declined:on` keeps their text for "
+            f"{KEPT_TEXT_RETENTION.days} days."
+        )
     if not stats.kept:
         return "None kept in this period."
     return "\n".join(f"{q.asked_at:%Y-%m-%d}: {q.text}" for q in stats.kept)

@@ -219,12 +219,5 @@ def _profile(row: RowMapping | Mapping[str, Any], topics: Iterable[str]) -> Ment
         paused_until=row["paused_until"],
         paused_reason=row["paused_reason"],
         expired_in_row=row["expired_in_row"],
-        joined_at=_aware(row["joined_at"]),
+        joined_at=row["joined_at"],  # UtcDateTime: aware already
     )
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """Return a stored instant as aware UTC (a Core select skips the ORM's type on SQLite)."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
