@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.messages import Button, Field, Notice, Reply
 from bot.core.ports import Clock, MemberKey
+from bot.storage.repositories import changed
 from bot.storage.tables import HeldNoticeRow
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class SqlHeldNotices:
                 .where(HeldNoticeRow.held_at < cutoff)
                 .execution_options(synchronize_session=False)
             )
-        return cast(CursorResult[Any], result).rowcount
+        return changed(result)
 
 
 def reply_to_json(reply: Reply) -> str:

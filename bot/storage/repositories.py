@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import CursorResult, Result, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
@@ -19,6 +19,11 @@ from bot.storage.tables import Base, MemberRow
 log = logging.getLogger(__name__)
 
 NAME_LENGTH = 200  # the name columns' size: platforms' names are shorter, console ones may not be
+
+
+def changed(result: Result[Any]) -> int:
+    """Return how many rows an UPDATE, INSERT or DELETE changed (a claim won when above 0)."""
+    return int(cast(CursorResult[Any], result).rowcount)
 
 
 def dialect_insert(

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.mentoring.fit import Pair, pair_of
 from bot.core.messages import Platform
-from bot.storage.repositories import dialect_insert
+from bot.storage.repositories import changed, dialect_insert
 from bot.storage.tables import MentorBlockRow
 
 BLOCKS = cast(Table, MentorBlockRow.__table__)
@@ -45,7 +45,7 @@ class SqlMentorBlocks:
                     BLOCKS.c.blocked_id == blocked_id,
                 )
             )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(changed(result))
 
     async def pairs_among(self, platform: Platform, member_ids: Collection[str]) -> set[Pair]:
         """Return the unordered pairs of these members that a block forbids (either way)."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, func, select, union_all, update
+from sqlalchemy import CompoundSelect, Select, Table, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -22,6 +23,7 @@ from bot.core.mentoring.records import (
     RequestState,
 )
 from bot.core.messages import Platform
+from bot.storage.mentoring.pairings import ACTIVE
 from bot.storage.mentoring.profiles import PROFILES
 from bot.storage.mentoring.rows import OFFERS, PAIRINGS, REQUESTS, offer_of, pairing_of, request_of
 
@@ -47,27 +49,9 @@ class OfferQueries:
 
     async def load(self, platform: Platform, space_id: str) -> dict[str, int]:
         """Return each mentor's places taken: active pairings and pending offers."""
-        offers = (
-            select(OFFERS.c.mentor_id, func.count())
-            .where(
-                OFFERS.c.platform == platform.value,
-                OFFERS.c.space_id == space_id,
-                OFFERS.c.state == PENDING,
-            )
-            .group_by(OFFERS.c.mentor_id)
-        )
-        pairings = (
-            select(PAIRINGS.c.mentor_id, func.count())
-            .where(
-                PAIRINGS.c.platform == platform.value,
-                PAIRINGS.c.space_id == space_id,
-                PAIRINGS.c.state == "active",
-            )
-            .group_by(PAIRINGS.c.mentor_id)
-        )
         taken: dict[str, int] = {}
         # One statement for both: a new request's match reads this on every request.
-        query = union_all(offers, pairings)
+        query = _places_taken(platform.value, space_id)
         async with self._sessions() as session:
             for mentor_id, count in (await session.execute(query)).all():
                 taken[mentor_id] = taken.get(mentor_id, 0) + int(count)
@@ -203,7 +187,7 @@ class OfferQueries:
                                 space_id=request.space_id,
                                 mentor_id=mentor_id,
                                 learner_id=request.learner_id,
-                                state="active",
+                                state=ACTIVE,
                                 started_at=now,
                                 followup_at=followup_at,
                             )
@@ -277,7 +261,7 @@ class OfferQueries:
                     (
                         await session.execute(
                             update(PAIRINGS)
-                            .where(*mine, PAIRINGS.c.state == "active")
+                            .where(*mine, PAIRINGS.c.state == ACTIVE)
                             .values(state="released", ended_at=now)
                             .returning(PAIRINGS.c.request_id)
                         )
@@ -317,6 +301,20 @@ async def _lock_in_order(
     return list((await session.execute(query)).scalars())
 
 
+def _places_taken(
+    platform: str, space_id: str, mentor_id: str | None = None
+) -> CompoundSelect[Any]:
+    """Return (mentor id, count) rows of places taken: pending offers, active pairings."""
+
+    def per_mentor(table: Table, state: str) -> Select[Any]:
+        where = [table.c.platform == platform, table.c.space_id == space_id, table.c.state == state]
+        if mentor_id is not None:
+            where.append(table.c.mentor_id == mentor_id)
+        return select(table.c.mentor_id, func.count()).where(*where).group_by(table.c.mentor_id)
+
+    return union_all(per_mentor(OFFERS, PENDING), per_mentor(PAIRINGS, ACTIVE))
+
+
 class _NoRoom(Exception):
     """The mentor has no room: undo the request's claim."""
 
@@ -342,19 +340,7 @@ async def _has_room(
     ).one_or_none()
     if profile is None or (profile.paused_until is not None and now.date() <= profile.paused_until):
         return False
-    offers = select(func.count()).where(
-        OFFERS.c.platform == platform,
-        OFFERS.c.space_id == space_id,
-        OFFERS.c.mentor_id == mentor_id,
-        OFFERS.c.state == PENDING,
-    )
-    pairings = select(func.count()).where(
-        PAIRINGS.c.platform == platform,
-        PAIRINGS.c.space_id == space_id,
-        PAIRINGS.c.mentor_id == mentor_id,
-        PAIRINGS.c.state == "active",
-    )
-    # Both counts in one statement: one round trip less while the lock is held.
-    both = select(offers.scalar_subquery(), pairings.scalar_subquery())
-    pending, active = (await session.execute(both)).one()
-    return int(pending or 0) + int(active or 0) < int(profile.capacity)
+    # One statement while the lock is held: pending offers and active pairings.
+    query = _places_taken(platform, space_id, mentor_id)
+    taken = sum(int(count) for count in (await session.execute(query)).scalars(1))
+    return taken < int(profile.capacity)

@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from bot.core.mentoring.ports import MentorKey, MentorProfile
 from bot.core.messages import Platform
 from bot.storage.cache import RecentCache
-from bot.storage.repositories import dialect_insert
+from bot.storage.repositories import changed, dialect_insert
 from bot.storage.tables import MentorProfileRow, MentorTopicRow
 
 PROFILES = cast(Table, MentorProfileRow.__table__)
@@ -101,7 +101,7 @@ class SqlMentorProfiles:
             values["expired_in_row"] = 0
         async with self._sessions.begin() as session:
             result = await session.execute(update(PROFILES).where(*_of(key)).values(values))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(changed(result))
 
     async def remove(self, key: MentorKey) -> bool:
         """Delete the profile and its topics (every personal field); False if unknown."""
@@ -111,7 +111,7 @@ class SqlMentorProfiles:
             # Explicit, not only ON DELETE CASCADE: no topic row may outlive its profile.
             await session.execute(delete(TOPICS).where(TOPICS.c.profile_id == mine))
             result = await session.execute(delete(PROFILES).where(*_of(key)))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(changed(result))
 
     async def in_space(self, platform: Platform, space_id: str) -> list[MentorProfile]:
         """Return every mentor of a community, paused ones included, oldest first."""

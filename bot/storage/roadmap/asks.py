@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    CursorResult,
     and_,
     case,
     delete,
@@ -34,7 +33,7 @@ from bot.storage.ask_tables import (
     AskRatingRow,
     AskSettingsRow,
 )
-from bot.storage.repositories import dialect_insert
+from bot.storage.repositories import changed, dialect_insert
 
 log = logging.getLogger(__name__)
 
@@ -240,7 +239,7 @@ class SqlAskLog:
                 .values(kept_text=None)
                 .execution_options(synchronize_session=False)
             )
-        return cast(CursorResult[Any], result).rowcount
+        return changed(result)
 
     async def prune(self, records_before: datetime, texts_before: datetime) -> int:
         """Forget records before records_before; texts before texts_before or no longer kept."""
@@ -263,8 +262,8 @@ class SqlAskLog:
                 .values(kept_text=None)
                 .execution_options(synchronize_session=False)
             )
-        removed = cast(CursorResult[Any], gone).rowcount
-        emptied = cast(CursorResult[Any], cleared).rowcount
+        removed = changed(gone)
+        emptied = changed(cleared)
         if removed or emptied:
             log.info("pruned %d question records and %d kept texts", removed, emptied)
         return removed + emptied

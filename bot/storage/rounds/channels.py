@@ -14,8 +14,7 @@ from bot.core.mentoring.matching import OddCount
 from bot.core.mentoring.rounds.ports import PairingChannel, PairingSettings
 from bot.core.mentoring.rounds.schedule import RoundSchedule
 from bot.core.messages import Platform
-from bot.storage.repositories import dialect_insert
-from bot.storage.rounds.rows import changed
+from bot.storage.repositories import changed, dialect_insert
 from bot.storage.tables import PairingChannelRow
 
 CHANNELS = cast(Table, PairingChannelRow.__table__)

@@ -10,8 +10,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.mentoring.rounds.ports import Participant
-from bot.storage.repositories import dialect_insert
-from bot.storage.rounds.rows import changed
+from bot.storage.repositories import changed, dialect_insert
 from bot.storage.tables import PairingMemberRow
 
 MEMBERS = cast(Table, PairingMemberRow.__table__)

@@ -26,13 +26,12 @@ from bot.core.mentoring.rounds.ports import (
     Seat,
 )
 from bot.core.messages import Platform
-from bot.storage.repositories import dialect_insert
+from bot.storage.repositories import changed, dialect_insert
 from bot.storage.rounds.channels import CHANNELS, channel_of
 from bot.storage.rounds.rows import (
     OUTCOMES,
     blocked_of,
     blocked_text,
-    changed,
     outcome_rows,
     outcomes_of,
     result_of,

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, Table, select
+from sqlalchemy import Table, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,11 +16,6 @@ from bot.core.mentoring.rounds.ports import PlannedRound, Seat, seats_of
 from bot.storage.tables import PairingOutcomeRow
 
 OUTCOMES = cast(Table, PairingOutcomeRow.__table__)
-
-
-def changed(result: Result[Any]) -> int:
-    """Return how many rows an UPDATE or INSERT changed (a claim won when above zero)."""
-    return int(cast(CursorResult[Any], result).rowcount)
 
 
 async def outcomes_of(
