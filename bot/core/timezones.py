@@ -8,6 +8,8 @@ import zoneinfo
 from datetime import datetime
 
 from bot.core.errors import InvalidTimezoneError
+from bot.core.messages import Actor
+from bot.core.ports import MemberKey, MemberRepository, SpaceRepository
 from bot.core.sanitize import quote_user_text
 
 EXAMPLES = ("Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC")
@@ -83,3 +85,19 @@ def describe_local_time(timezone: str, now: datetime) -> str:
     local = now.astimezone(zoneinfo.ZoneInfo(timezone))
     offset = local.strftime("%z")
     return f"{local:%a %d %b, %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+
+
+async def community_timezone(spaces: SpaceRepository, actor: Actor, default: str) -> str:
+    """Return the community's default timezone (`config streaks timezone`), else default."""
+    space = await spaces.get(actor.platform, actor.space_id)
+    return (space.default_timezone if space else None) or default
+
+
+async def member_timezone(
+    members: MemberRepository, spaces: SpaceRepository, actor: Actor, default: str
+) -> str:
+    """Return the member's own timezone, else their community's, else default."""
+    member = await members.get(MemberKey(actor.platform, actor.user_id))
+    if member is not None and member.timezone:
+        return member.timezone
+    return await community_timezone(spaces, actor, default)

@@ -6,7 +6,6 @@ from typing import Final
 
 from bot.core.errors import BotError, UsageError
 from bot.core.knowledge import KnowledgeBase
-from bot.core.members import member_key
 from bot.core.mentoring.availability import parse_availability
 from bot.core.mentoring.matchmaker import Matchmaker
 from bot.core.mentoring.notices import when
@@ -21,6 +20,7 @@ from bot.core.mentoring.request_commands import check_context
 from bot.core.messages import Actor, Field, Reply
 from bot.core.ports import Clock, MemberRepository, SpaceRepository
 from bot.core.requests import Request
+from bot.core.timezones import member_timezone
 
 # Without `hours:`, a learner is taken to be free in the evening, every day, in their zone.
 DEFAULT_HOURS: Final = "daily 18:00-22:00"
@@ -197,8 +197,4 @@ class LearnerDesk:
 
     async def _timezone(self, actor: Actor) -> str:
         """Return the learner's zone, else the community's default, else the bot's."""
-        member = await self._members.get(member_key(actor))
-        if member is not None and member.timezone:
-            return member.timezone
-        space = await self._spaces.get(actor.platform, actor.space_id)
-        return (space.default_timezone if space else None) or self._default_timezone
+        return await member_timezone(self._members, self._spaces, actor, self._default_timezone)

@@ -32,6 +32,7 @@ from bot.core.prompts.schedule import DEFAULT_GRACE, EVERY_DAY, Schedule
 from bot.core.prompts.selection import CycleState, NoMatch, PromptFilter, choose_prompt
 from bot.core.requests import Request
 from bot.core.sections import SettingsSection
+from bot.core.timezones import community_timezone
 
 SET_USAGE = "config prompts set [time:<HH:MM>] [channel:<#channel>] [days:<mon-fri>] …"
 SKIP_USAGE = "config prompts skip <date|weekday> [#channel]"
@@ -174,8 +175,7 @@ class PromptSetup:
             return zone.key
         if existing is not None:
             return existing.schedule.timezone
-        space = await self._spaces.get(request.actor.platform, request.actor.space_id)
-        return (space.default_timezone if space else None) or self._default_timezone
+        return await community_timezone(self._spaces, request.actor, self._default_timezone)
 
     def _wanted(self, request: Request, existing: PromptChannel | None) -> PromptFilter:
         before = existing.wanted if existing is not None else PromptFilter()

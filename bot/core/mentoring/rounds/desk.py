@@ -27,6 +27,7 @@ from bot.core.messages import Actor, ChannelRef, Field, Reply
 from bot.core.ports import Clock, SpaceRepository
 from bot.core.requests import Request
 from bot.core.sections import SettingsSection
+from bot.core.timezones import community_timezone
 
 PREVIEW_SEED = 0  # a dry run is a dry run: its own fixed seed, shown as such
 
@@ -168,8 +169,7 @@ class PairingDesk:
             return zone.key
         if old is not None:
             return old.schedule.timezone
-        space = await self._spaces.get(request.actor.platform, request.actor.space_id)
-        return (space.default_timezone if space else None) or self._default_timezone
+        return await community_timezone(self._spaces, request.actor, self._default_timezone)
 
 
 def _odd(word: str) -> OddCount:
