@@ -10,6 +10,7 @@ from bot.core.mentoring.availability import parse_availability
 from bot.core.mentoring.matchmaker import Matchmaker
 from bot.core.mentoring.notices import when
 from bot.core.mentoring.ports import MentorKey, MentorProfiles
+from bot.core.mentoring.profile_input import usage_of
 from bot.core.mentoring.records import (
     MentorRequest,
     MentorRequestStore,
@@ -24,7 +25,6 @@ from bot.core.timezones import member_timezone
 
 # Without `hours:`, a learner is taken to be free in the evening, every day, in their zone.
 DEFAULT_HOURS: Final = "daily 18:00-22:00"
-REQUEST_USAGE = "mentor request <topic> <what you are stuck on> [hours:<Mon-Fri 18:00-21:00>]"
 CANCEL_USAGE = "mentor cancel [topic]"
 
 
@@ -70,19 +70,19 @@ class LearnerDesk:
         topic = topic_id_of(request.values.get("topic"))
         if self._knowledge.topic(topic) is None:  # the Topic kind resolves it; a guard
             raise UsageError(
-                "Name a roadmap topic, e.g. `docker`.", usage=REQUEST_USAGE, argument="topic"
+                "Name a roadmap topic, e.g. `docker`.", usage=usage_of(request), argument="topic"
             )
         context = " ".join((request.text("context") or "").split())
         thin = check_context(context)
         if thin is not None:
-            raise UsageError(f"Please {thin}.", usage=REQUEST_USAGE, argument="context")
+            raise UsageError(f"Please {thin}.", usage=usage_of(request), argument="context")
         zone = await self._timezone(actor)
         hours = request.text("hours") or DEFAULT_HOURS
         try:
             parse_availability(hours, zone)
         except ValueError as problem:
             raise UsageError(
-                f"`hours`: {problem}.", usage=REQUEST_USAGE, argument="hours"
+                f"`hours`: {problem}.", usage=usage_of(request), argument="hours"
             ) from None
         stored = await self._store.add(
             NewRequest(
